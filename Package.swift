@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+// The manifest reads as the architecture: each target says its role, and imports point down.
+import PackageDescription
+
+let package = Package(
+    name: "LendScope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "lendscope", targets: ["LendScopeCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Pure values: shares, concentration indices, HHI bounds, mergers, guideline verdicts, dependence. No I/O.
+        .target(name: "MarketAnalytics"),
+        // Untrusted text made safe for a terminal: sanitising and display width (CJK-aware). No I/O.
+        .target(name: "TerminalText"),
+        // Files → validated MarketAnalytics values; byte-level CSV reader; errors as "file:line:column: message".
+        .target(name: "DataIngest", dependencies: ["MarketAnalytics", "TerminalText"]),
+        // A period's figures as table, JSON, CSV or Markdown text. Pure.
+        .target(name: "MarketReport", dependencies: ["MarketAnalytics", "TerminalText"]),
+        // The `lendscope` executable: argument parsing and wiring only.
+        .executableTarget(
+            name: "LendScopeCLI",
+            dependencies: [
+                "MarketAnalytics", "DataIngest", "MarketReport", "TerminalText",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MarketAnalyticsTests", dependencies: ["MarketAnalytics"]),
+        .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
+        .testTarget(name: "DataIngestTests", dependencies: ["DataIngest", "MarketAnalytics"]),
+        .testTarget(name: "MarketReportTests", dependencies: ["MarketReport", "MarketAnalytics", "DataIngest"]),
+        .testTarget(name: "LendScopeCLITests", dependencies: ["LendScopeCLI"]),
+    ]
+)

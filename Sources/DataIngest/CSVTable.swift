@@ -1,0 +1,158 @@
+import TerminalText
+
+/// A parsed CSV file whose columns are found by header name, in any order, with helpers
+/// that turn fields into typed values or diagnostics naming the column.
+struct CSVTable {
+    let path: String
+    let header: [String: Int]
+    let rows: [CSVRecord]
+
+    /// - Throws: a diagnostic for an empty file, a duplicate header name, or a row whose
+    ///   field count differs from the header's.
+    init(bytes: [UInt8], path: String, diagnostics: inout [Diagnostic]) throws(Diagnostic) {
+        self.path = path
+        let records = try CSVReader.parse(bytes, path: path)
+        guard let first = records.first else {
+            throw Diagnostic(path: path, line: 1, column: 1, message: "file is empty: a header row is required")
+        }
+        var header: [String: Int] = [:]
+        for (index, field) in first.fields.enumerated() {
+            let name = field.value
+            if header[name] != nil {
+                throw Diagnostic(path: path, line: field.line, column: field.column,
+                                 message: "duplicate column '\(name)' in the header")
+            }
+            header[name] = index
+        }
+        self.header = header
+        var rows: [CSVRecord] = []
+        for record in records.dropFirst() {
+            if record.fields.count != first.fields.count {
+                let field = record.fields[min(record.fields.count, first.fields.count) - 1]
+                diagnostics.append(Diagnostic(
+                    path: path, line: record.line, column: record.fields.count > first.fields.count
+                        ? record.fields[first.fields.count].column : field.column,
+                    message: "expected \(first.fields.count) fields as in the header, found \(record.fields.count)"))
+                continue
+            }
+            rows.append(record)
+        }
+        self.rows = rows
+    }
+
+    func has(_ column: String) -> Bool { header[column] != nil }
+
+    /// Checks that every required column is present; reports each missing one at the header.
+    func require(_ columns: [String], diagnostics: inout [Diagnostic]) -> Bool {
+        var ok = true
+        for column in columns where header[column] == nil {
+            diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: "missing required column '\(column)'"))
+            ok = false
+        }
+        return ok
+    }
+
+    /// The amount column for `stem` with its unit multiplier: `stem_cny`, `stem_cny_mn` or `stem_cny_bn`.
+    func amountColumn(_ stem: String, required: Bool, diagnostics: inout [Diagnostic]) -> AmountColumn? {
+        let candidates = AmountColumn.units.map { (stem + $0.suffix, $0.exponent) }.filter { header[$0.0] != nil }
+        if candidates.count > 1 {
+            diagnostics.append(Diagnostic(path: path, line: 1, column: 1,
+                                          message: "columns \(candidates.map { "'\($0.0)'" }.joined(separator: " and ")) "
+                                              + "give the same amount twice: keep one"))
+            return nil
+        }
+        guard let (name, exponent) = candidates.first else {
+            if required {
+                diagnostics.append(Diagnostic(path: path, line: 1, column: 1,
+                                              message: "missing required column '\(stem)_cny' (or '\(stem)_cny_mn', '\(stem)_cny_bn')"))
+            }
+            return nil
+        }
+        return AmountColumn(name: name, index: header[name]!, exponent: exponent)
+    }
+
+    func field(_ record: CSVRecord, _ column: String) -> CSVField? {
+        header[column].map { record.fields[$0] }
+    }
+}
+
+/// An amount column and the power of ten its unit suffix stands for.
+struct AmountColumn {
+    static let units: [(suffix: String, exponent: Int)] = [("_cny", 0), ("_cny_mn", 6), ("_cny_bn", 9)]
+    let name: String
+    let index: Int
+    let exponent: Int
+}
+
+extension CSVTable {
+    func diagnostic(_ field: CSVField, _ message: String) -> Diagnostic {
+        Diagnostic(path: path, line: field.line, column: field.column, message: message)
+    }
+
+    /// A name (platform, bank, group…): non-empty, NFC-normalised, with no control,
+    /// escape, bidirectional or zero-width characters (reported at the offending character).
+    func name(_ record: CSVRecord, _ column: String) throws(Diagnostic) -> String {
+        guard let field = field(record, column) else { return "" }
+        let value = field.value
+        if value.isEmpty { throw diagnostic(field, "column '\(column)': empty name") }
+        var line = field.line
+        var col = field.column
+        for scalar in value.unicodeScalars {
+            if let reason = UnsafeScalar.reason(scalar) {
+                throw Diagnostic(path: path, line: line, column: col,
+                                 message: "column '\(column)': \(reason) \(UnsafeScalar.codePoint(scalar)) is not allowed in a name")
+            }
+            col += 1
+            if scalar == "\n" { line += 1; col = 1 }
+        }
+        if value.unicodeScalars.first == " " || value.unicodeScalars.last == " " {
+            throw diagnostic(field, "column '\(column)': leading or trailing space in name '\(value)'")
+        }
+        return TextNormalization.nfc(value)
+    }
+
+    /// Free text (source notes): may be empty, but no unsafe characters.
+    func text(_ record: CSVRecord, _ column: String) throws(Diagnostic) -> String {
+        guard let field = field(record, column) else { return "" }
+        var col = field.column
+        var line = field.line
+        for scalar in field.value.unicodeScalars {
+            if let reason = UnsafeScalar.reason(scalar), scalar != "\n", scalar != "\r" {
+                throw Diagnostic(path: path, line: line, column: col,
+                                 message: "column '\(column)': \(reason) \(UnsafeScalar.codePoint(scalar)) is not allowed")
+            }
+            col += 1
+            if scalar == "\n" { line += 1; col = 1 }
+        }
+        return TextNormalization.nfc(field.value)
+    }
+
+    func amount(_ record: CSVRecord, _ column: AmountColumn) throws(Diagnostic) -> Double {
+        let field = record.fields[column.index]
+        switch PlainDecimal.parse(field.value, exponent: column.exponent) {
+        case .success(let value):
+            if value < 0 { throw diagnostic(field, "column '\(column.name)': negative amount '\(field.value)'") }
+            return value
+        case .failure(let problem):
+            throw diagnostic(field, "column '\(column.name)': \(problem.describe(field.value))")
+        }
+    }
+
+    func period(_ record: CSVRecord, _ column: String = "period") throws(Diagnostic) -> Period {
+        let field = field(record, column)!
+        guard let period = Period(field.value) else {
+            throw diagnostic(field, "column '\(column)': '\(field.value)' is not a period (use YYYYQn or YYYY-MM)")
+        }
+        return period
+    }
+
+    func flag(_ record: CSVRecord) throws(Diagnostic) -> Provenance {
+        guard let field = field(record, "flag") else { return .sourced }
+        guard let flag = Provenance(rawValue: field.value) else {
+            throw diagnostic(field, "column 'flag': '\(field.value)' is not a flag (use S, R, E or D)")
+        }
+        return flag
+    }
+}
+
+import MarketAnalytics

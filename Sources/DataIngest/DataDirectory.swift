@@ -1,0 +1,45 @@
+import MarketAnalytics
+
+/// The files of a data directory and how their paths are written in messages.
+public struct DataDirectory: Sendable {
+    public static let balancesFile = "balances.csv"
+    public static let marketFile = "market.csv"
+    public static let fxFile = "fx.csv"
+    public static let platformsFile = "platforms.csv"
+    public static let banksFile = "banks.csv"
+
+    /// The directory exactly as the user gave it.
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// `DIR/name`, as the user would type it (no doubled slash).
+    public func displayPath(_ name: String) -> String {
+        path.hasSuffix("/") ? path + name : path + "/" + name
+    }
+
+    /// Reads and validates every file. Either the whole dataset is valid, or nothing is returned.
+    ///
+    /// - Throws: `IngestFailure` with every problem found, sorted by file, line and column.
+    public func load() throws(IngestFailure) -> MarketDataset {
+        var sources: [String: [UInt8]] = [:]
+        var diagnostics: [Diagnostic] = []
+        for name in [Self.balancesFile, Self.marketFile, Self.fxFile, Self.platformsFile, Self.banksFile] {
+            do throws(FileBytes.Failure) {
+                sources[name] = try FileBytes.read(displayPath(name))
+            } catch {
+                switch error {
+                case .missing:
+                    continue // the validator reports a missing required file
+                case .unreadable(let reason):
+                    diagnostics.append(Diagnostic(path: displayPath(name), line: 1, column: 1,
+                                                  message: "cannot read file: \(reason.lowercased())"))
+                }
+            }
+        }
+        if !diagnostics.isEmpty { throw IngestFailure(diagnostics) }
+        return try DatasetValidator(directory: self, sources: sources).validate()
+    }
+}

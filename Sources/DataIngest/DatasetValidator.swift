@@ -1,0 +1,287 @@
+import MarketAnalytics
+
+/// Turns the bytes of a data directory's files into a `MarketDataset`, or into every
+/// problem found. Works on bytes already read, so tests feed it inline fixtures.
+public struct DatasetValidator {
+    let directory: DataDirectory
+    /// File name → contents; absent optional files are simply not there.
+    let sources: [String: [UInt8]]
+    private var diagnostics: [Diagnostic] = []
+
+    public init(directory: DataDirectory, sources: [String: [UInt8]]) {
+        self.directory = directory
+        self.sources = sources
+    }
+
+    public func validate() throws(IngestFailure) -> MarketDataset {
+        var copy = self
+        return try copy.run()
+    }
+
+    private mutating func run() throws(IngestFailure) -> MarketDataset {
+        let platforms = readPlatforms()
+        let banks = readBanks()
+        let balances = readBalances(knownPlatforms: platforms.map { Set($0.keys) },
+                                    knownBanks: banks.map { Set($0.map(\.profile.bank)) })
+        let market = readMarket()
+        let rates = readRates()
+        checkGranularity(balances: balances, market: market)
+        checkTotals(balances: balances, market: market, groupOf: platforms ?? [:])
+        checkOwners(banks: banks ?? [], balances: balances, groupOf: platforms ?? [:])
+        if !diagnostics.isEmpty {
+            throw IngestFailure(diagnostics.sorted())
+        }
+        return MarketDataset(
+            balances: balances.map(\.record),
+            marketTotals: market.map(\.total),
+            exchangeRates: rates,
+            groupOfPlatform: platforms ?? [:],
+            banks: banks?.map(\.profile) ?? []
+        )
+    }
+
+    // MARK: Files
+
+    private mutating func table(_ name: String) -> CSVTable? {
+        guard let bytes = sources[name] else { return nil }
+        do {
+            return try CSVTable(bytes: bytes, path: directory.displayPath(name), diagnostics: &diagnostics)
+        } catch {
+            diagnostics.append(error)
+            return nil
+        }
+    }
+
+    private mutating func each(_ table: CSVTable, _ body: (CSVRecord) throws(Diagnostic) -> Void) {
+        for row in table.rows {
+            do { try body(row) } catch { diagnostics.append(error) }
+        }
+    }
+
+    struct LocatedBalance {
+        var record: BalanceRecord
+        var line: Int
+        var balanceField: CSVField
+        var periodField: CSVField
+    }
+
+    private mutating func readBalances(knownPlatforms: Set<String>?, knownBanks: Set<String>?) -> [LocatedBalance] {
+        guard let table = table(DataDirectory.balancesFile) else {
+            if sources[DataDirectory.balancesFile] == nil {
+                diagnostics.append(Diagnostic(path: directory.displayPath(DataDirectory.balancesFile), line: 1, column: 1,
+                                              message: "required file is missing"))
+            }
+            return []
+        }
+        let hasColumns = table.require(["period", "platform", "bank"], diagnostics: &diagnostics)
+        let amount = table.amountColumn("balance", required: true, diagnostics: &diagnostics)
+        guard hasColumns, let amount else { return [] }
+        var result: [LocatedBalance] = []
+        var firstLine: [String: Int] = [:]
+        each(table) { row throws(Diagnostic) in
+            let period = try table.period(row)
+            let platform = try table.name(row, "platform")
+            let bank = try table.name(row, "bank")
+            let balance = try table.amount(row, amount)
+            let flag = try table.flag(row)
+            let source = try table.text(row, "source")
+            if let known = knownPlatforms, !known.contains(platform) {
+                throw table.diagnostic(table.field(row, "platform")!,
+                                       "column 'platform': '\(platform)' is not listed in \(DataDirectory.platformsFile)")
+            }
+            if let known = knownBanks, !known.contains(bank) {
+                throw table.diagnostic(table.field(row, "bank")!,
+                                       "column 'bank': '\(bank)' is not listed in \(DataDirectory.banksFile)")
+            }
+            let key = "\(period)\u{0}\(platform)\u{0}\(bank)"
+            if let earlier = firstLine[key] {
+                throw Diagnostic(path: table.path, line: row.line, column: 1,
+                                 message: "duplicate row for (\(period), \(platform), \(bank)): first given at line \(earlier)")
+            }
+            firstLine[key] = row.line
+            result.append(LocatedBalance(
+                record: BalanceRecord(period: period, platform: platform, bank: bank, balanceCNY: balance,
+                                      provenance: flag, source: source),
+                line: row.line, balanceField: row.fields[amount.index], periodField: table.field(row, "period")!))
+        }
+        return result
+    }
+
+    struct LocatedTotal {
+        var total: MarketTotal
+        var totalField: CSVField
+        var periodField: CSVField
+    }
+
+    private mutating func readMarket() -> [LocatedTotal] {
+        guard let table = table(DataDirectory.marketFile) else { return [] }
+        let hasColumns = table.require(["period", "definition"], diagnostics: &diagnostics)
+        let amount = table.amountColumn("total", required: true, diagnostics: &diagnostics)
+        guard hasColumns, let amount else { return [] }
+        var result: [LocatedTotal] = []
+        var firstLine: [String: Int] = [:]
+        each(table) { row throws(Diagnostic) in
+            let period = try table.period(row)
+            let definition = try table.name(row, "definition")
+            let total = try table.amount(row, amount)
+            if total == 0 {
+                throw table.diagnostic(row.fields[amount.index], "column '\(amount.name)': a market total must be positive")
+            }
+            let flag = try table.flag(row)
+            let source = try table.text(row, "source")
+            let key = "\(period)\u{0}\(definition)"
+            if let earlier = firstLine[key] {
+                throw Diagnostic(path: table.path, line: row.line, column: 1,
+                                 message: "duplicate row for (\(period), \(definition)): first given at line \(earlier)")
+            }
+            firstLine[key] = row.line
+            result.append(LocatedTotal(
+                total: MarketTotal(period: period, definition: definition, totalCNY: total, provenance: flag, source: source),
+                totalField: row.fields[amount.index], periodField: table.field(row, "period")!))
+        }
+        return result
+    }
+
+    private mutating func readRates() -> [ExchangeRate] {
+        guard let table = table(DataDirectory.fxFile) else { return [] }
+        guard table.require(["date", "usd_cny"], diagnostics: &diagnostics) else { return [] }
+        var result: [ExchangeRate] = []
+        var firstLine: [CalendarDate: Int] = [:]
+        each(table) { row throws(Diagnostic) in
+            let dateField = table.field(row, "date")!
+            guard let date = CalendarDate(iso: dateField.value) else {
+                throw table.diagnostic(dateField, "column 'date': '\(dateField.value)' is not a date (use YYYY-MM-DD)")
+            }
+            let rateField = table.field(row, "usd_cny")!
+            let rate: Double
+            switch PlainDecimal.parse(rateField.value) {
+            case .success(let value): rate = value
+            case .failure(let problem): throw table.diagnostic(rateField, "column 'usd_cny': \(problem.describe(rateField.value))")
+            }
+            guard rate > 0 else {
+                throw table.diagnostic(rateField, "column 'usd_cny': an exchange rate must be positive")
+            }
+            if let earlier = firstLine[date] {
+                throw Diagnostic(path: table.path, line: row.line, column: 1,
+                                 message: "duplicate rate for \(date): first given at line \(earlier)")
+            }
+            firstLine[date] = row.line
+            result.append(ExchangeRate(date: date, usdCNY: rate, basis: try table.text(row, "basis"),
+                                       provenance: try table.flag(row), source: try table.text(row, "source")))
+        }
+        return result
+    }
+
+    private mutating func readPlatforms() -> [String: String]? {
+        guard let table = table(DataDirectory.platformsFile) else { return nil }
+        guard table.require(["platform", "group"], diagnostics: &diagnostics) else { return nil }
+        var groups: [String: String] = [:]
+        var firstLine: [String: Int] = [:]
+        each(table) { row throws(Diagnostic) in
+            let platform = try table.name(row, "platform")
+            let group = try table.name(row, "group")
+            _ = try table.flag(row)
+            _ = try table.text(row, "source")
+            if let earlier = firstLine[platform] {
+                throw Diagnostic(path: table.path, line: row.line, column: 1,
+                                 message: "platform '\(platform)' is listed twice: first at line \(earlier)")
+            }
+            firstLine[platform] = row.line
+            groups[platform] = group
+        }
+        return groups
+    }
+
+    struct LocatedBank {
+        var profile: BankProfile
+        var ownerField: CSVField?
+    }
+
+    private mutating func readBanks() -> [LocatedBank]? {
+        guard let table = table(DataDirectory.banksFile) else { return nil }
+        let hasColumns = table.require(["bank", "type", "region", "online_only"], diagnostics: &diagnostics)
+        let tier1 = table.amountColumn("tier1_capital", required: true, diagnostics: &diagnostics)
+        let loans = table.amountColumn("total_loans", required: true, diagnostics: &diagnostics)
+        guard hasColumns, let tier1, let loans else { return nil }
+        var result: [LocatedBank] = []
+        var firstLine: [String: Int] = [:]
+        each(table) { row throws(Diagnostic) in
+            let bank = try table.name(row, "bank")
+            let type = try table.name(row, "type")
+            let region = try table.text(row, "region")
+            // An empty capital or loans cell means "not known": the matching cap is then not computed.
+            let tier1Value = row.fields[tier1.index].value.isEmpty ? nil : try table.amount(row, tier1)
+            let loansValue = row.fields[loans.index].value.isEmpty ? nil : try table.amount(row, loans)
+            let onlineField = table.field(row, "online_only")!
+            let online: Bool
+            switch onlineField.value.lowercased() {
+            case "true", "yes", "1": online = true
+            case "false", "no", "0": online = false
+            default:
+                throw table.diagnostic(onlineField, "column 'online_only': '\(onlineField.value)' is not true or false")
+            }
+            let ownerField = table.field(row, "owner_group")
+            let owner = (ownerField?.value.isEmpty ?? true) ? nil : try table.name(row, "owner_group")
+            if let earlier = firstLine[bank] {
+                throw Diagnostic(path: table.path, line: row.line, column: 1,
+                                 message: "bank '\(bank)' is listed twice: first at line \(earlier)")
+            }
+            firstLine[bank] = row.line
+            result.append(LocatedBank(profile: BankProfile(
+                bank: bank, type: type, region: region, tier1CapitalCNY: tier1Value, totalLoansCNY: loansValue,
+                onlineOnly: online, ownerGroup: owner, provenance: try table.flag(row),
+                source: try table.text(row, "source")), ownerField: owner == nil ? nil : ownerField))
+        }
+        return result
+    }
+
+    // MARK: Cross-file rules
+
+    /// One granularity per directory: the first period seen (balances, then market) sets it.
+    private mutating func checkGranularity(balances: [LocatedBalance], market: [LocatedTotal]) {
+        let located = balances.map { ($0.record.period, $0.periodField, DataDirectory.balancesFile) }
+            + market.map { ($0.total.period, $0.periodField, DataDirectory.marketFile) }
+        guard let first = located.first else { return }
+        for (period, field, file) in located where period.granularity != first.0.granularity {
+            diagnostics.append(Diagnostic(
+                path: directory.displayPath(file), line: field.line, column: field.column,
+                message: "column 'period': \(period.granularity.rawValue) '\(period)' in a directory of "
+                    + "\(first.0.granularity.rawValue)s (first period '\(first.0)' at "
+                    + "\(directory.displayPath(first.2)):\(first.1.line):\(first.1.column))"))
+        }
+    }
+
+    /// A market total can never be smaller than what the reported platforms alone hold.
+    private mutating func checkTotals(balances: [LocatedBalance], market: [LocatedTotal], groupOf: [String: String]) {
+        var reported: [Period: Double] = [:]
+        for balance in balances { reported[balance.record.period, default: 0] += balance.record.balanceCNY }
+        for entry in market {
+            let sum = reported[entry.total.period] ?? 0
+            // A relative tolerance absorbs decimal rounding in files written in billions.
+            if entry.total.totalCNY < sum * (1 - 1e-9) {
+                diagnostics.append(Diagnostic(
+                    path: directory.displayPath(DataDirectory.marketFile), line: entry.totalField.line,
+                    column: entry.totalField.column,
+                    message: "column 'total': the \(entry.total.period) total for '\(entry.total.definition)' "
+                        + "(\(Self.yuan(entry.total.totalCNY))) is below the platform balances reported "
+                        + "for that period (\(Self.yuan(sum)))"))
+            }
+        }
+    }
+
+    /// A lending arm's `owner_group` must name a group that exists, or its own funding would be miscounted.
+    private mutating func checkOwners(banks: [LocatedBank], balances: [LocatedBalance], groupOf: [String: String]) {
+        let groups = Set(balances.map { groupOf[$0.record.platform] ?? $0.record.platform }).union(groupOf.values)
+        for bank in banks {
+            guard let owner = bank.profile.ownerGroup, let field = bank.ownerField, !groups.contains(owner) else { continue }
+            diagnostics.append(Diagnostic(path: directory.displayPath(DataDirectory.banksFile), line: field.line,
+                                          column: field.column,
+                                          message: "column 'owner_group': '\(owner)' is not a platform group"))
+        }
+    }
+
+    static func yuan(_ value: Double) -> String {
+        let billions = (value / 1e9 * 10).rounded() / 10
+        return "CNY \(billions) bn"
+    }
+}

@@ -1,0 +1,72 @@
+/// Parses the only number format data files may use: an optional minus sign, digits, and an
+/// optional fraction (`1732.0`, `-0.5`). Anything else is refused with the reason, because a
+/// thousands separator or a percent sign silently misread is a wrong figure on a regulator's screen.
+enum PlainDecimal {
+    enum Problem: Error, Equatable {
+        case empty
+        case thousandsSeparator
+        case currencySign
+        case percentSign
+        case exponent
+        case surroundingSpace
+        case plusSign
+        case other
+
+        func describe(_ text: String) -> String {
+            switch self {
+            case .empty: return "empty value where a number is required"
+            case .thousandsSeparator: return "'\(text)' is not a plain decimal number (thousands separator)"
+            case .currencySign: return "'\(text)' is not a plain decimal number (currency sign)"
+            case .percentSign: return "'\(text)' is not a plain decimal number (percent sign)"
+            case .exponent: return "'\(text)' is not a plain decimal number (exponent notation)"
+            case .surroundingSpace: return "'\(text)' is not a plain decimal number (spaces around it)"
+            case .plusSign: return "'\(text)' is not a plain decimal number (plus sign)"
+            case .other: return "'\(text)' is not a plain decimal number"
+            }
+        }
+    }
+
+    /// The value of `text` × 10^`exponent`, correctly rounded once (the digits and the unit's
+    /// power of ten are combined before conversion, so `78.480` billion is exactly 78,480,000,000).
+    static func parse(_ text: String, exponent: Int = 0) -> Result<Double, Problem> {
+        let bytes = Array(text.utf8)
+        if bytes.isEmpty { return .failure(.empty) }
+        if bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ") { return .failure(.surroundingSpace) }
+        var i = 0
+        var negative = false
+        if bytes[0] == UInt8(ascii: "-") { negative = true; i = 1 }
+        var digits: [UInt8] = []
+        var fractionDigits = 0
+        var seenPoint = false
+        var wellFormed = i < bytes.count
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= 0x30 && b <= 0x39 {
+                digits.append(b)
+                if seenPoint { fractionDigits += 1 }
+            } else if b == UInt8(ascii: "."), !seenPoint, !digits.isEmpty {
+                seenPoint = true
+            } else {
+                wellFormed = false
+                break
+            }
+            i += 1
+        }
+        if seenPoint && fractionDigits == 0 { wellFormed = false }
+        if !wellFormed || digits.isEmpty {
+            if text.contains(",") || text.contains("_") || text.contains("'") { return .failure(.thousandsSeparator) }
+            if text.unicodeScalars.contains(where: { "¥$€£元￥".unicodeScalars.contains($0) }) || text.hasPrefix("RMB")
+                || text.hasPrefix("CNY") { return .failure(.currencySign) }
+            if text.contains("%") { return .failure(.percentSign) }
+            if text.contains("e") || text.contains("E") { return .failure(.exponent) }
+            if text.hasPrefix("+") { return .failure(.plusSign) }
+            if text.contains(" ") { return .failure(.thousandsSeparator) }
+            return .failure(.other)
+        }
+        let mantissa = String(decoding: digits, as: UTF8.self)
+        guard let value = Double("\(negative ? "-" : "")\(mantissa)e\(exponent - fractionDigits)") else {
+            return .failure(.other)
+        }
+        return .success(value)
+    }
+}

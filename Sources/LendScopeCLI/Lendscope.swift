@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct Lendscope: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lendscope",
+        abstract: "Market concentration and bank–platform dependence in short-term consumer lending.",
+        discussion: """
+            LendScope reads a data directory of CSV files (balances.csv, and optionally market.csv, fx.csv, \
+            platforms.csv, banks.csv; see README.md) and computes each platform group's share of the market, \
+            concentration indices with honest bounds, merger what-ifs, and banks' dependence on platforms \
+            against the February 2021 co-lending caps.
+            """,
+        subcommands: [Report.self, Check.self],
+        defaultSubcommand: Report.self
+    )
+}

@@ -1,0 +1,50 @@
+/// How much one bank depends on the platforms it co-lends with, against the February 2021 caps.
+public struct BankDependence: Hashable, Sendable {
+    public let bank: String
+    public let profile: BankProfile?
+    /// Σ over partner groups of the balance this bank funds.
+    public let platformSourcedCNY: Double
+    /// Funded balance per partner group.
+    public let exposures: [String: Double]
+    public let topPartner: String
+    /// The top partner's share of this bank's platform-sourced balance (fraction).
+    public let topPartnerShare: Double
+    /// HHI (0–10,000) of the bank's partners' shares.
+    public let partnerHHI: Double
+    /// Largest single-partner balance / net tier-1 capital; nil without tier-1 capital.
+    public let maxExposureToTier1: Double?
+    /// All co-lending / total loans; nil without total loans.
+    public let colendingToTotalLoans: Double?
+
+    /// The single-partner cap: 25% of net tier-1 capital (CBIRC notice, final, Feb 2021).
+    public static let singlePartnerCap = 0.25
+    /// The aggregate cap: 50% of total loans (CBIRC notice, final, Feb 2021).
+    public static let aggregateCap = 0.50
+
+    public init(bank: String, profile: BankProfile?, exposures: [String: Double]) {
+        self.bank = bank
+        self.profile = profile
+        self.exposures = exposures
+        let total = exposures.values.reduce(0, +)
+        self.platformSourcedCNY = total
+        // Ties broken by name so output is deterministic.
+        let top = exposures.max { ($0.value, $1.key) < ($1.value, $0.key) }
+        self.topPartner = top?.key ?? ""
+        let largest = top?.value ?? 0
+        self.topPartnerShare = total > 0 ? largest / total : 0
+        self.partnerHHI = ConcentrationIndex.hhi(shares: ConcentrationIndex.shares(of: Array(exposures.values)) ?? [])
+        if let tier1 = profile?.tier1CapitalCNY, tier1 > 0 {
+            self.maxExposureToTier1 = largest / tier1
+        } else {
+            self.maxExposureToTier1 = nil
+        }
+        if let loans = profile?.totalLoansCNY, loans > 0 {
+            self.colendingToTotalLoans = total / loans
+        } else {
+            self.colendingToTotalLoans = nil
+        }
+    }
+
+    public var breachesSinglePartnerCap: Bool { (maxExposureToTier1 ?? 0) > Self.singlePartnerCap }
+    public var breachesAggregateCap: Bool { (colendingToTotalLoans ?? 0) > Self.aggregateCap }
+}

@@ -1,0 +1,85 @@
+/// A competition guideline whose HHI and share thresholds LendScope applies, kept as data
+/// (title, issuer, date, rule text) so that every verdict can cite what it applied.
+public enum Guideline: String, CaseIterable, Sendable, Codable {
+    case us2023
+    case us2010
+    case eu2004
+    case chinaAML = "china_aml"
+
+    public var title: String {
+        switch self {
+        case .us2023: return "US Merger Guidelines 2023"
+        case .us2010: return "US Horizontal Merger Guidelines 2010"
+        case .eu2004: return "EU Horizontal Merger Guidelines 2004"
+        case .chinaAML: return "China Anti-Monopoly Law presumptions"
+        }
+    }
+
+    public var shortTitle: String {
+        switch self {
+        case .us2023: return "US 2023"
+        case .us2010: return "US 2010"
+        case .eu2004: return "EU 2004"
+        case .chinaAML: return "China AML"
+        }
+    }
+
+    public var issuer: String {
+        switch self {
+        case .us2023: return "US DOJ and FTC"
+        case .us2010: return "US DOJ and FTC"
+        case .eu2004: return "European Commission (OJ C 31)"
+        case .chinaAML: return "PRC Anti-Monopoly Law, art. 24 (2008, amended 2022)"
+        }
+    }
+
+    /// The date the text was issued, ISO.
+    public var date: String {
+        switch self {
+        case .us2023: return "2023-12-18"
+        case .us2010: return "2010-08-19"
+        case .eu2004: return "2004-02-05"
+        case .chinaAML: return "2008-08-01"
+        }
+    }
+
+    /// The rule as applied, in one paragraph.
+    public var ruleText: String {
+        switch self {
+        case .us2023:
+            return "Markets with HHI above 1,800 are highly concentrated; a merger is presumed to substantially lessen "
+                + "competition if it creates or enhances a highly concentrated market (post-merger HHI > 1,800 and "
+                + "ΔHHI > 100) or gives a firm a share above 30% with ΔHHI > 100."
+        case .us2010:
+            return "HHI below 1,500 is unconcentrated, 1,500–2,500 moderately concentrated, above 2,500 highly "
+                + "concentrated; ΔHHI below 100 is unlikely to have adverse effects; in a highly concentrated market "
+                + "ΔHHI above 200 is presumed likely to enhance market power."
+        case .eu2004:
+            return "Concerns are unlikely where post-merger HHI is below 1,000, between 1,000 and 2,000 with "
+                + "ΔHHI below 250, or above 2,000 with ΔHHI below 150; a combined share not above 25% is presumed "
+                + "compatible; a share of 50% or more may itself be evidence of a dominant position."
+        case .chinaAML:
+            return "A dominant position is presumed where one undertaking holds 1/2 of the market, two together 2/3, "
+                + "or three together 3/4; an undertaking below 1/10 is not counted towards the joint presumptions."
+        }
+    }
+}
+
+/// How serious a verdict is; UIs map it to emphasis, never to colour alone.
+public enum Severity: Int, Comparable, Sendable {
+    case clear = 0
+    case watch = 1
+    case concern = 2
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A guideline applied to one market or one merger.
+public struct Verdict: Hashable, Sendable {
+    public let guideline: Guideline
+    public let severity: Severity
+    /// What the guideline says about the figures, e.g. "moderately concentrated".
+    public let finding: String
+    /// The threshold that decided the finding, e.g. "1,500 ≤ HHI ≤ 2,500".
+    public let threshold: String
+}

@@ -1,0 +1,141 @@
+/// One row of `balances.csv`: the outstanding balance a platform facilitated and a bank funded.
+public struct BalanceRecord: Hashable, Sendable {
+    public var period: Period
+    public var platform: String
+    public var bank: String
+    public var balanceCNY: Double
+    public var provenance: Provenance
+    public var source: String
+
+    public init(period: Period, platform: String, bank: String, balanceCNY: Double,
+                provenance: Provenance = .sourced, source: String = "") {
+        self.period = period
+        self.platform = platform
+        self.bank = bank
+        self.balanceCNY = balanceCNY
+        self.provenance = provenance
+        self.source = source
+    }
+}
+
+/// One row of `market.csv`: the denominator of market shares under one definition.
+public struct MarketTotal: Hashable, Sendable {
+    public var period: Period
+    public var definition: String
+    public var totalCNY: Double
+    public var provenance: Provenance
+    public var source: String
+
+    public init(period: Period, definition: String, totalCNY: Double,
+                provenance: Provenance = .sourced, source: String = "") {
+        self.period = period
+        self.definition = definition
+        self.totalCNY = totalCNY
+        self.provenance = provenance
+        self.source = source
+    }
+}
+
+/// One row of `fx.csv`: yuan per US dollar on a date.
+public struct ExchangeRate: Hashable, Sendable {
+    public var date: CalendarDate
+    public var usdCNY: Double
+    public var basis: String
+    public var provenance: Provenance
+    public var source: String
+
+    public init(date: CalendarDate, usdCNY: Double, basis: String = "",
+                provenance: Provenance = .sourced, source: String = "") {
+        self.date = date
+        self.usdCNY = usdCNY
+        self.basis = basis
+        self.provenance = provenance
+        self.source = source
+    }
+}
+
+/// One row of `banks.csv`: what the dependence caps need to know about a bank.
+public struct BankProfile: Hashable, Sendable {
+    public var bank: String
+    public var type: String
+    public var region: String
+    /// Net tier-1 capital: the base of the 25% single-partner cap.
+    public var tier1CapitalCNY: Double?
+    /// Total loans: the base of the 50% aggregate co-lending cap.
+    public var totalLoansCNY: Double?
+    /// Online-only banks (WeBank, MYbank, XW Bank…) are exempt from the regional rule.
+    public var onlineOnly: Bool
+    /// The platform group this lender belongs to (its own lending arm), if any. Its funding of
+    /// that group is own funding, not co-lending, so it counts towards neither cap.
+    public var ownerGroup: String?
+    public var provenance: Provenance
+    public var source: String
+
+    public init(bank: String, type: String, region: String = "", tier1CapitalCNY: Double?,
+                totalLoansCNY: Double?, onlineOnly: Bool = false, ownerGroup: String? = nil,
+                provenance: Provenance = .sourced, source: String = "") {
+        self.bank = bank
+        self.type = type
+        self.region = region
+        self.tier1CapitalCNY = tier1CapitalCNY
+        self.totalLoansCNY = totalLoansCNY
+        self.onlineOnly = onlineOnly
+        self.ownerGroup = ownerGroup
+        self.provenance = provenance
+        self.source = source
+    }
+}
+
+/// Everything a data directory says, validated. Analyses are computed from it on demand.
+public struct MarketDataset: Sendable {
+    public var balances: [BalanceRecord]
+    /// Market totals in file order; the first definition seen is the default.
+    public var marketTotals: [MarketTotal]
+    public var exchangeRates: [ExchangeRate]
+    /// Platform (product) → economic group. A platform missing here is its own group.
+    public var groupOfPlatform: [String: String]
+    public var banks: [String: BankProfile]
+
+    public init(balances: [BalanceRecord], marketTotals: [MarketTotal] = [],
+                exchangeRates: [ExchangeRate] = [], groupOfPlatform: [String: String] = [:],
+                banks: [BankProfile] = []) {
+        self.balances = balances
+        self.marketTotals = marketTotals
+        self.exchangeRates = exchangeRates.sorted { $0.date < $1.date }
+        self.groupOfPlatform = groupOfPlatform
+        self.banks = Dictionary(banks.map { ($0.bank, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Every period with balances, oldest first.
+    public var periods: [Period] {
+        Array(Set(balances.map(\.period))).sorted()
+    }
+
+    /// Market definitions in file order; the first is the default.
+    public var marketDefinitions: [String] {
+        var seen = Set<String>()
+        return marketTotals.compactMap { seen.insert($0.definition).inserted ? $0.definition : nil }
+    }
+
+    public func group(of platform: String) -> String {
+        groupOfPlatform[platform] ?? platform
+    }
+
+    /// True when `bank` is `group`'s own lending arm.
+    public func isOwnLender(_ bank: String, of group: String) -> Bool {
+        banks[bank]?.ownerGroup == group
+    }
+
+    public func marketTotal(for period: Period, definition: String) -> MarketTotal? {
+        marketTotals.first { $0.period == period && $0.definition == definition }
+    }
+
+    /// The latest rate dated on or before `date`; nil when every rate is later.
+    public func exchangeRate(onOrBefore date: CalendarDate) -> ExchangeRate? {
+        exchangeRates.last { $0.date <= date }
+    }
+
+    public func period(before period: Period) -> Period? {
+        periods.last { $0 < period }
+    }
+}

@@ -1,0 +1,200 @@
+/// A platform group's figures in one period.
+public struct GroupFigures: Hashable, Sendable {
+    public let group: String
+    public let balanceCNY: Double
+    /// nil without an exchange rate.
+    public let balanceUSD: Double?
+    /// Share of the chosen market total (fraction).
+    public let shareOfMarket: Double
+    /// Share of all reported platform groups (fraction).
+    public let shareOfPlatforms: Double
+    /// Change of `shareOfMarket` vs the previous period, in percentage points; nil in the first period.
+    public let changePP: Double?
+    /// The weakest provenance of the group's rows.
+    public let provenance: Provenance
+    /// The group's products (platforms) with their balances, largest first.
+    public let platforms: [(name: String, balanceCNY: Double)]
+    /// HHI (0–10,000) of the banks funding this group, its own lending arms included.
+    public let funderHHI: Double
+    /// The fraction of the balance funded by the group's own lending arms.
+    public let ownFundedShare: Double
+    /// Funded balance per bank, largest first.
+    public let funders: [(bank: String, balanceCNY: Double)]
+
+    public static func == (lhs: GroupFigures, rhs: GroupFigures) -> Bool {
+        lhs.group == rhs.group && lhs.balanceCNY == rhs.balanceCNY && lhs.shareOfMarket == rhs.shareOfMarket
+            && lhs.changePP == rhs.changePP && lhs.provenance == rhs.provenance
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(group)
+        hasher.combine(balanceCNY)
+    }
+}
+
+/// Every concentration index of one period, with the scale stated in each name's doc.
+public struct ConcentrationFigures: Hashable, Sendable {
+    /// Market HHI, lower bound (0–10,000).
+    public let hhi: Double
+    /// Market HHI, upper bound (0–10,000).
+    public let hhiUpper: Double
+    /// HHI of shares within reported platforms (0–10,000).
+    public let hhiPlatforms: Double
+    public let hhiNormalized: Double?
+    public let cr1: Double
+    public let cr3: Double
+    public let cr4: Double
+    public let cr5: Double
+    public let cr8: Double
+    public let equivalentFirms: Double?
+    public let gini: Double?
+    public let giniCorrected: Double?
+    public let entropy: Double
+    public let entropyRelative: Double?
+    public let theilT: Double?
+    public let hallTideman: Double?
+    public let dominance: Double?
+    public let linda: Double?
+}
+
+/// Everything LendScope shows about one period under one market definition and FX choice.
+public struct PeriodAnalysis: Sendable {
+    public let period: Period
+    /// The market definition asked for; nil when the directory has no market totals.
+    public let marketDefinition: String?
+    /// The denominator row; nil when no total exists and shares are of the reported groups.
+    public let marketTotal: MarketTotal?
+    public let exchangeRate: ExchangeRate?
+    /// Largest first; ties by name.
+    public let groups: [GroupFigures]
+    /// The market total minus the reported groups; zero without a market total.
+    public let othersCNY: Double
+    public let othersShare: Double
+    public let bounds: HHIBounds
+    public let indices: ConcentrationFigures
+    public let verdicts: [Verdict]
+    /// Banks that co-lend with any platform group (own lending arms excluded), largest single-partner exposure / tier-1 first.
+    public let banks: [BankDependence]
+
+    /// True when no market total exists and the denominator is the sum of the groups.
+    public var denominatorIsSumOfGroups: Bool { marketTotal == nil }
+
+    public var denominatorCNY: Double {
+        marketTotal?.totalCNY ?? groups.reduce(0) { $0 + $1.balanceCNY }
+    }
+
+    /// - Parameters:
+    ///   - definition: a market definition; nil picks the dataset's default (the first in `market.csv`).
+    ///   - fxDate: converts at the rate on or before this date instead of the period end.
+    public init(dataset: MarketDataset, period: Period, definition: String? = nil, fxDate: CalendarDate? = nil) {
+        self.init(dataset: dataset, period: period, definition: definition, fxDate: fxDate, withChange: true)
+    }
+
+    private init(dataset: MarketDataset, period: Period, definition: String?, fxDate: CalendarDate?, withChange: Bool) {
+        self.period = period
+        let definition = definition ?? dataset.marketDefinitions.first
+        self.marketDefinition = definition
+        self.marketTotal = definition.flatMap { dataset.marketTotal(for: period, definition: $0) }
+        let rate = dataset.exchangeRate(onOrBefore: fxDate ?? period.endDate)
+        self.exchangeRate = rate
+
+        let rows = dataset.balances.filter { $0.period == period }
+        var byGroup: [String: [BalanceRecord]] = [:]
+        for row in rows { byGroup[dataset.group(of: row.platform), default: []].append(row) }
+        let groupTotals = byGroup.mapValues { $0.reduce(0) { $0 + $1.balanceCNY } }
+        let platformTotal = groupTotals.values.reduce(0, +)
+        let denominator = marketTotal?.totalCNY ?? platformTotal
+
+        let previous: [String: Double]? = withChange
+            ? dataset.period(before: period).map { prior in
+                let analysis = PeriodAnalysis(dataset: dataset, period: prior, definition: definition,
+                                              fxDate: nil, withChange: false)
+                return Dictionary(uniqueKeysWithValues: analysis.groups.map { ($0.group, $0.shareOfMarket) })
+            }
+            : nil
+
+        var groups: [GroupFigures] = []
+        for (group, groupRows) in byGroup {
+            let balance = groupTotals[group] ?? 0
+            let share = denominator > 0 ? balance / denominator : 0
+            var products: [String: Double] = [:]
+            var funders: [String: Double] = [:]
+            var own = 0.0
+            for row in groupRows {
+                products[row.platform, default: 0] += row.balanceCNY
+                funders[row.bank, default: 0] += row.balanceCNY
+                if dataset.isOwnLender(row.bank, of: group) { own += row.balanceCNY }
+            }
+            groups.append(GroupFigures(
+                group: group,
+                balanceCNY: balance,
+                balanceUSD: rate.map { balance / $0.usdCNY },
+                shareOfMarket: share,
+                shareOfPlatforms: platformTotal > 0 ? balance / platformTotal : 0,
+                changePP: previous.map { (share - ($0[group] ?? 0)) * 100 },
+                provenance: Provenance.weakest(groupRows.map(\.provenance)),
+                platforms: products.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) },
+                funderHHI: ConcentrationIndex.hhi(shares: ConcentrationIndex.shares(of: Array(funders.values)) ?? []),
+                ownFundedShare: balance > 0 ? own / balance : 0,
+                funders: funders.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
+            ))
+        }
+        groups.sort { ($0.balanceCNY, $1.group) > ($1.balanceCNY, $0.group) }
+        self.groups = groups
+
+        let reportedShare = groups.reduce(0) { $0 + $1.shareOfMarket }
+        self.othersCNY = marketTotal.map { max(0, $0.totalCNY - platformTotal) } ?? 0
+        self.othersShare = marketTotal == nil ? 0 : max(0, 1 - reportedShare)
+
+        let marketShares = groups.map(\.shareOfMarket)
+        let platformShares = groups.map(\.shareOfPlatforms)
+        let sizes = groups.map(\.balanceCNY)
+        let bounds = HHIBounds(marketShares: marketShares)
+        self.bounds = bounds
+        let hhiPlatforms = ConcentrationIndex.hhi(shares: platformShares)
+        self.indices = ConcentrationFigures(
+            hhi: bounds.lower,
+            hhiUpper: bounds.upper,
+            hhiPlatforms: hhiPlatforms,
+            hhiNormalized: ConcentrationIndex.normalizedHHI(shares: platformShares),
+            cr1: ConcentrationIndex.concentrationRatio(1, shares: marketShares),
+            cr3: ConcentrationIndex.concentrationRatio(3, shares: marketShares),
+            cr4: ConcentrationIndex.concentrationRatio(4, shares: marketShares),
+            cr5: ConcentrationIndex.concentrationRatio(5, shares: marketShares),
+            cr8: ConcentrationIndex.concentrationRatio(8, shares: marketShares),
+            equivalentFirms: ConcentrationIndex.equivalentFirms(hhi: hhiPlatforms),
+            gini: ConcentrationIndex.gini(sizes: sizes),
+            giniCorrected: ConcentrationIndex.giniCorrected(sizes: sizes),
+            entropy: ConcentrationIndex.entropy(shares: platformShares),
+            entropyRelative: ConcentrationIndex.relativeEntropy(shares: platformShares),
+            theilT: ConcentrationIndex.theilT(shares: platformShares),
+            hallTideman: ConcentrationIndex.hallTideman(shares: platformShares),
+            dominance: ConcentrationIndex.dominance(shares: platformShares),
+            linda: ConcentrationIndex.linda(shares: platformShares)
+        )
+        self.verdicts = Guideline.allCases.map { $0.verdict(hhi: bounds, marketShares: marketShares) }
+
+        // Co-lending only: a lending arm funding its own group is not a partner exposure.
+        var exposuresByBank: [String: [String: Double]] = [:]
+        for row in rows {
+            let group = dataset.group(of: row.platform)
+            if dataset.isOwnLender(row.bank, of: group) { continue }
+            exposuresByBank[row.bank, default: [:]][group, default: 0] += row.balanceCNY
+        }
+        self.banks = exposuresByBank
+            .map { BankDependence(bank: $0.key, profile: dataset.banks[$0.key], exposures: $0.value) }
+            .sorted { ($0.maxExposureToTier1 ?? -1, $1.bank) > ($1.maxExposureToTier1 ?? -1, $0.bank) }
+    }
+
+    public func verdict(_ guideline: Guideline) -> Verdict {
+        verdicts.first { $0.guideline == guideline }!
+    }
+
+    /// A merger of the named groups; nil when a name is not a group of this period.
+    public func merger(of parties: [String]) -> MergerAnalysis? {
+        let known = Set(groups.map(\.group))
+        guard parties.count >= 2, parties.allSatisfy(known.contains), Set(parties).count == parties.count else { return nil }
+        return MergerAnalysis(parties: parties,
+                              marketShares: Dictionary(uniqueKeysWithValues: groups.map { ($0.group, $0.shareOfMarket) }))
+    }
+}

@@ -1,0 +1,48 @@
+/// Number formats shared by every text output; fixed, locale-independent (reports are
+/// compared and pasted, so `1,732.0` must not become `1.732,0` on another machine).
+public enum NumberFormat {
+    /// `value` with `decimals` digits after the point and thousands grouped by commas.
+    public static func grouped(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "n/a" }
+        let negative = value < 0
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let integerPart = (scaled / scale).rounded(.down)
+        let fraction = scaled - integerPart * scale
+        var digits = String(Int64(integerPart))
+        var groups: [Substring] = []
+        while digits.count > 3 {
+            groups.insert(digits.suffix(3), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(Substring(digits), at: 0)
+        var text = groups.joined(separator: ",")
+        if decimals > 0 {
+            let fractionText = String(Int64(fraction))
+            text += "." + String(repeating: "0", count: decimals - fractionText.count) + fractionText
+        }
+        let isZero = scaled == 0
+        return (negative && !isZero ? "-" : "") + text
+    }
+
+    /// A fraction as a percentage: 0.21 → `21.00%`.
+    public static func percent(_ fraction: Double, decimals: Int = 2) -> String {
+        grouped(fraction * 100, decimals: decimals) + "%"
+    }
+
+    /// A signed change in percentage points: `+1.36`, `-0.40`, `0.00`.
+    public static func signed(_ value: Double, decimals: Int = 2) -> String {
+        let text = grouped(value, decimals: decimals)
+        return value > 0 && text != grouped(0, decimals: decimals) ? "+" + text : text
+    }
+
+    /// Yuan in billions: 1.732e12 → `1,732.0`.
+    public static func billions(_ yuan: Double, decimals: Int = 1) -> String {
+        grouped(yuan / 1e9, decimals: decimals)
+    }
+
+    public static func optional(_ value: Double?, _ format: (Double) -> String) -> String {
+        value.map(format) ?? "n/a"
+    }
+}

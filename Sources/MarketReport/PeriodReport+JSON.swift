@@ -1,0 +1,195 @@
+import Foundation
+import MarketAnalytics
+
+extension PeriodReport {
+    /// JSON with the documented keys: shares as fractions, HHI on 0–10,000, amounts in yuan,
+    /// full double precision; absent values are `null`, never omitted.
+    func jsonText() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try! encoder.encode(JSONReport(self))
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// The JSON document's shape; key names are the public contract documented in the README.
+struct JSONReport: Encodable {
+    let report: PeriodReport
+
+    init(_ report: PeriodReport) { self.report = report }
+
+    enum Keys: String, CodingKey {
+        case period, market, fx, platforms, others, indices, verdicts, banks, merger
+    }
+
+    func encode(to encoder: Encoder) throws {
+        let a = report.analysis
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(a.period.description, forKey: .period)
+        try c.encode(Market(definition: a.marketDefinition, total: a.marketTotal?.totalCNY,
+                            flag: a.marketTotal?.provenance.rawValue, sumOfGroups: a.denominatorIsSumOfGroups),
+                     forKey: .market)
+        try c.encode(a.exchangeRate.map { FX(usdCNY: $0.usdCNY, date: $0.date.description, basis: $0.basis) }, forKey: .fx)
+        try c.encode(a.groups.map(Platform.init), forKey: .platforms)
+        try c.encode(Others(balance: a.othersCNY, share: a.othersShare), forKey: .others)
+        try c.encode(Indices(a.indices), forKey: .indices)
+        try c.encode(Verdicts(a.verdicts), forKey: .verdicts)
+        try c.encode(a.banks.map(Bank.init), forKey: .banks)
+        if let m = report.merger { try c.encode(Merger(m), forKey: .merger) }
+    }
+
+    struct Market: Encodable {
+        let definition: String?
+        let total: Double?
+        let flag: String?
+        let sumOfGroups: Bool
+        enum CodingKeys: String, CodingKey {
+            case definition, total = "total_cny", flag, sumOfGroups = "denominator_is_sum_of_groups"
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(definition, forKey: .definition)
+            try c.encode(total, forKey: .total)
+            try c.encode(flag, forKey: .flag)
+            try c.encode(sumOfGroups, forKey: .sumOfGroups)
+        }
+    }
+
+    struct FX: Encodable {
+        let usdCNY: Double
+        let date: String
+        let basis: String
+        enum CodingKeys: String, CodingKey { case usdCNY = "usd_cny", date, basis }
+    }
+
+    struct Platform: Encodable {
+        let g: GroupFigures
+        init(_ g: GroupFigures) { self.g = g }
+        enum CodingKeys: String, CodingKey {
+            case group, balanceCNY = "balance_cny", balanceUSD = "balance_usd", shareOfMarket = "share_of_market"
+            case shareOfPlatforms = "share_of_platforms", changePP = "change_pp", flag, products
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(g.group, forKey: .group)
+            try c.encode(g.balanceCNY, forKey: .balanceCNY)
+            try c.encode(g.balanceUSD, forKey: .balanceUSD)
+            try c.encode(g.shareOfMarket, forKey: .shareOfMarket)
+            try c.encode(g.shareOfPlatforms, forKey: .shareOfPlatforms)
+            try c.encode(g.changePP, forKey: .changePP)
+            try c.encode(g.provenance.rawValue, forKey: .flag)
+            try c.encode(Dictionary(g.platforms.map { ($0.name, $0.balanceCNY) }, uniquingKeysWith: +), forKey: .products)
+        }
+    }
+
+    struct Others: Encodable {
+        let balance: Double
+        let share: Double
+        enum CodingKeys: String, CodingKey { case balance = "balance_cny", share = "share_of_market" }
+    }
+
+    struct Indices: Encodable {
+        let i: ConcentrationFigures
+        init(_ i: ConcentrationFigures) { self.i = i }
+        enum CodingKeys: String, CodingKey {
+            case hhi, hhiUpper = "hhi_upper", hhiPlatforms = "hhi_platforms", hhiNormalized = "hhi_normalized"
+            case cr1, cr3, cr4, cr5, cr8, equivalentFirms = "equivalent_firms", gini, giniCorrected = "gini_corrected"
+            case entropy, entropyRelative = "entropy_relative", theilT = "theil_t", hallTideman = "hall_tideman"
+            case dominance, linda
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(i.hhi, forKey: .hhi)
+            try c.encode(i.hhiUpper, forKey: .hhiUpper)
+            try c.encode(i.hhiPlatforms, forKey: .hhiPlatforms)
+            try c.encode(i.hhiNormalized, forKey: .hhiNormalized)
+            try c.encode(i.cr1, forKey: .cr1)
+            try c.encode(i.cr3, forKey: .cr3)
+            try c.encode(i.cr4, forKey: .cr4)
+            try c.encode(i.cr5, forKey: .cr5)
+            try c.encode(i.cr8, forKey: .cr8)
+            try c.encode(i.equivalentFirms, forKey: .equivalentFirms)
+            try c.encode(i.gini, forKey: .gini)
+            try c.encode(i.giniCorrected, forKey: .giniCorrected)
+            try c.encode(i.entropy, forKey: .entropy)
+            try c.encode(i.entropyRelative, forKey: .entropyRelative)
+            try c.encode(i.theilT, forKey: .theilT)
+            try c.encode(i.hallTideman, forKey: .hallTideman)
+            try c.encode(i.dominance, forKey: .dominance)
+            try c.encode(i.linda, forKey: .linda)
+        }
+    }
+
+    struct VerdictJSON: Encodable {
+        let v: Verdict
+        enum CodingKeys: String, CodingKey { case finding, threshold, severity, guideline, issued, rule }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(v.finding, forKey: .finding)
+            try c.encode(v.threshold, forKey: .threshold)
+            try c.encode(["clear", "watch", "concern"][v.severity.rawValue], forKey: .severity)
+            try c.encode(v.guideline.title, forKey: .guideline)
+            try c.encode(v.guideline.date, forKey: .issued)
+            try c.encode(v.guideline.ruleText, forKey: .rule)
+        }
+    }
+
+    struct Verdicts: Encodable {
+        let verdicts: [Verdict]
+        init(_ verdicts: [Verdict]) { self.verdicts = verdicts }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: DynamicKey.self)
+            for v in verdicts { try c.encode(VerdictJSON(v: v), forKey: DynamicKey(v.guideline.rawValue)) }
+        }
+    }
+
+    struct Bank: Encodable {
+        let b: BankDependence
+        init(_ b: BankDependence) { self.b = b }
+        enum CodingKeys: String, CodingKey {
+            case bank, type, platformSourced = "platform_sourced_cny", topPartner = "top_partner"
+            case topPartnerShare = "top_partner_share", partnerHHI = "partner_hhi"
+            case maxExposure = "max_exposure_to_tier1", colending = "colending_to_total_loans", onlineOnly = "online_only"
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(b.bank, forKey: .bank)
+            try c.encode(b.profile?.type, forKey: .type)
+            try c.encode(b.platformSourcedCNY, forKey: .platformSourced)
+            try c.encode(b.topPartner, forKey: .topPartner)
+            try c.encode(b.topPartnerShare, forKey: .topPartnerShare)
+            try c.encode(b.partnerHHI, forKey: .partnerHHI)
+            try c.encode(b.maxExposureToTier1, forKey: .maxExposure)
+            try c.encode(b.colendingToTotalLoans, forKey: .colending)
+            try c.encode(b.profile?.onlineOnly, forKey: .onlineOnly)
+        }
+    }
+
+    struct Merger: Encodable {
+        let m: MergerAnalysis
+        init(_ m: MergerAnalysis) { self.m = m }
+        enum CodingKeys: String, CodingKey {
+            case parties, share, hhiBefore = "hhi_before", hhiAfter = "hhi_after", delta = "delta_hhi", verdicts
+            case upperBefore = "hhi_upper_before", upperAfter = "hhi_upper_after"
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(m.parties, forKey: .parties)
+            try c.encode(m.mergedShare, forKey: .share)
+            try c.encode(m.hhiBefore, forKey: .hhiBefore)
+            try c.encode(m.hhiAfter, forKey: .hhiAfter)
+            try c.encode(m.boundsBefore.upper, forKey: .upperBefore)
+            try c.encode(m.boundsAfter.upper, forKey: .upperAfter)
+            try c.encode(m.deltaHHI, forKey: .delta)
+            try c.encode(Verdicts(m.verdicts), forKey: .verdicts)
+        }
+    }
+
+    struct DynamicKey: CodingKey {
+        let stringValue: String
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+}

@@ -1,0 +1,94 @@
+import MarketAnalytics
+import TerminalText
+
+extension PeriodReport {
+    /// The human view: aligned columns, CJK-width aware, every convention stated.
+    func tableText() -> String {
+        let a = analysis
+        var lines: [String] = []
+        lines.append("LendScope report: \(a.period)\(source.isEmpty ? "" : " (\(SafeText.sanitize(source)))")")
+        lines.append("Market   \(SafeText.sanitize(marketLine))")
+        lines.append("FX       \(SafeText.sanitize(fxLine))")
+        lines.append("Flags    S sourced, D derived, R* recalled (unconfirmed), E* estimated")
+        lines.append("")
+        lines.append("Platform groups (shares of the market total; Δ pp vs the previous period)")
+        lines += platformTable().render(indent: "  ")
+        lines.append("")
+        lines.append("Concentration across platform groups")
+        lines += indexTable().render(indent: "  ")
+        lines.append("")
+        lines.append("Guideline verdicts on the market HHI (! marks a finding of concern)")
+        lines += verdictTable(a.verdicts).render(indent: "  ")
+        if let m = merger {
+            lines.append("")
+            lines.append("Merger what-if (static shares; ΔHHI = 2·Σ Sa·Sb, shares in percent)")
+            lines += mergerTable(m).render(indent: "  ")
+            lines += verdictTable(m.verdicts).render(indent: "  ")
+        }
+        lines.append("")
+        let breaches = a.banks.filter { $0.breachesSinglePartnerCap || $0.breachesAggregateCap }.count
+        lines.append("Bank dependence (caps: one partner ≤ 25% of net tier-1 capital, all co-lending ≤ 50% of total loans; "
+                     + "\(breaches) bank\(breaches == 1 ? "" : "s") over a cap, marked !)")
+        lines += bankTable(limit: nil).render(indent: "  ")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Paste-ready Markdown: the same sections as the table view.
+    func markdownText() -> String {
+        let a = analysis
+        var lines: [String] = []
+        lines.append("## LendScope report: \(a.period)")
+        lines.append("")
+        lines.append("- Market: \(SafeText.sanitize(marketLine))")
+        lines.append("- FX: \(SafeText.sanitize(fxLine))")
+        lines.append("- Flags: S sourced, D derived, R* recalled (unconfirmed), E* estimated")
+        lines.append("")
+        lines.append("### Platform groups")
+        lines.append("")
+        lines += platformTable().markdown()
+        lines.append("")
+        lines.append("### Concentration")
+        lines.append("")
+        lines += indexTable().markdown()
+        lines.append("")
+        lines.append("### Guideline verdicts")
+        lines.append("")
+        lines += verdictTable(a.verdicts).markdown()
+        if let m = merger {
+            lines.append("")
+            lines.append("### Merger what-if")
+            lines.append("")
+            lines += mergerTable(m).markdown()
+            lines.append("")
+            lines += verdictTable(m.verdicts).markdown()
+        }
+        lines.append("")
+        lines.append("### Bank dependence")
+        lines.append("")
+        lines += bankTable(limit: nil).markdown()
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The platform table as RFC 4180 CSV, full precision, amounts in yuan.
+    func csvText() -> String {
+        let a = analysis
+        var lines = ["rank,group,balance_cny,balance_usd,share_of_market,share_of_platforms,change_pp,flag"]
+        func field(_ text: String) -> String {
+            let safe = SafeText.sanitize(text)
+            let needsQuotes = safe.contains(",") || safe.contains("\"")
+            return needsQuotes ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
+        }
+        func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        for (rank, g) in a.groups.enumerated() {
+            lines.append([String(rank + 1), field(g.group), number(g.balanceCNY), number(g.balanceUSD), number(g.shareOfMarket),
+                          number(g.shareOfPlatforms), number(g.changePP), g.provenance.rawValue].joined(separator: ","))
+        }
+        if a.marketTotal != nil {
+            lines.append(["", "others (unreported)", number(a.othersCNY), number(a.exchangeRate.map { a.othersCNY / $0.usdCNY }),
+                          number(a.othersShare), "", "", ""].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+import Foundation

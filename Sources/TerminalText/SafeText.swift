@@ -1,0 +1,28 @@
+/// Makes untrusted text safe to print: every unsafe scalar (see `UnsafeScalar`) becomes
+/// a visible placeholder, so a name can neither drive the terminal nor hide what it is.
+///
+/// Applied at render time to every string from data, file names and error messages,
+/// even though ingest already rejects such names: a second gate costs little.
+public enum SafeText {
+    /// The placeholder for an unsafe scalar: `�` in UTF-8 mode, `?` in ASCII mode.
+    public static func sanitize(_ text: String, ascii: Bool = false) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\t" {
+                out.append(" ")
+            } else if UnsafeScalar.isUnsafe(scalar) {
+                out.append(ascii ? "?" : "\u{FFFD}")
+            } else if ascii && !scalar.isASCII {
+                out.append("?")
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// True when `sanitize` would change nothing.
+    public static func isSafe(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { UnsafeScalar.isUnsafe($0) || $0 == "\t" }
+    }
+}

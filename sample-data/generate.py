@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""Writes LendScope's sample data set (balances, market totals, FX, platforms, banks).
+
+Deterministic: the same script always writes the same files. Sourced figures are
+written as given; everything else is an estimate and flagged E (see README.md here).
+Run from anywhere: python3 sample-data/generate.py
+"""
+import csv
+import os
+import random
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+QUARTERS = [f"{y}Q{q}" for y in (2019, 2020, 2021) for q in (1, 2, 3, 4)]
+
+# Group balances, CNY bn, per quarter 2019Q1..2021Q4. Sourced points are noted in SOURCED below.
+GROUP_BALANCES = {
+    "Ant Group": [1310, 1395, 1480, 1565, 1640, 1732.0, 1795, 1760, 1640, 1490, 1330, 1180],
+    "WeBank (Tencent)": [120, 132, 145, 158, 168, 178, 190, 205, 212, 220, 226, 230],
+    "JD Technology": [95, 102, 110, 118, 121, 126, 134, 142, 148, 154, 158, 160],
+    "Du Xiaoman": [88, 94, 100, 106, 108, 112, 118, 124, 129, 134, 138, 140],
+    "360 DigiTech": [52, 58, 65, 72.513, 74.125, 78.480, 85, 92.075, 101.920, 117.559, 125, 131],
+    "Lufax": [400, 420, 440, 462.2, 470, 485, 510, 545.1, 560, 575, 585, 590],
+    "Meituan": [8, 11, 14, 18, 21, 25, 30, 35, 39, 42, 45, 47],
+    "Xiaomi Finance": [18, 20, 22, 24, 25, 27, 29, 31, 33, 35, 36, 37],
+    "Lexin": [48, 52, 56, 60, 58, 61, 66, 70, 72, 75, 77, 78],
+    "FinVolution": [20, 22, 24, 26, 22, 19, 20, 22, 24, 27, 29, 30],
+    "Qudian": [28, 26, 24, 22, 18, 15, 13, 12, 11, 10, 9, 8],
+    "Yiren Digital": [30, 27, 24, 20, 16, 12, 10, 9, 8, 8, 7, 7],
+}
+
+SOURCED = {
+    ("Ant Group", "2020Q2"): "group total RMB 1,732.0 bn consumer credit enabled, Ant Group IPO prospectus (30 Jun 2020) [R]",
+    ("360 DigiTech", "2019Q4"): "group total RMB 72,513 m outstanding, 360 DigiTech filings [S]",
+    ("360 DigiTech", "2020Q1"): "group total RMB 74,125 m outstanding, 360 DigiTech filings [S]",
+    ("360 DigiTech", "2020Q2"): "group total RMB 78,480 m outstanding, 360 DigiTech filings [S]",
+    ("360 DigiTech", "2020Q4"): "group total RMB 92,075 m outstanding, 360 DigiTech filings [S]",
+    ("360 DigiTech", "2021Q1"): "group total RMB 101,920 m outstanding, 360 DigiTech filings [S]",
+    ("360 DigiTech", "2021Q2"): "group total RMB 117,559 m outstanding, 360 DigiTech filings [S]",
+    ("Lufax", "2019Q4"): "group total RMB 462.2 bn facilitated (mostly small-business-owner loans), Lufax F-1 [S]",
+    ("Lufax", "2020Q4"): "group total RMB 545.1 bn facilitated (mostly small-business-owner loans), Lufax 2020 results [S]",
+}
+
+# Products (platforms) of each group and their share of the group's balance.
+PRODUCTS = {
+    "Ant Group": [("Huabei 花呗", 0.56), ("Jiebei 借呗", 0.44)],
+    "WeBank (Tencent)": [("Weilidai 微粒贷", 1.0)],
+    "JD Technology": [("JD Baitiao 京东白条", 0.62), ("JD Jintiao 京东金条", 0.38)],
+    "Du Xiaoman": [("Youqianhua 有钱花", 1.0)],
+    "360 DigiTech": [("360 Jietiao 360借条", 1.0)],
+    "Lufax": [("Lufax Puhui", 1.0)],
+    "Meituan": [("Meituan Yuefu", 0.6), ("Meituan Shenghuofei", 0.4)],
+    "Xiaomi Finance": [("Xiaomi Suishijie", 1.0)],
+    "Lexin": [("Fenqile", 1.0)],
+    "FinVolution": [("Paipaidai", 1.0)],
+    "Qudian": [("Qudian Laifenqi", 1.0)],
+    "Yiren Digital": [("Yiren Credit", 1.0)],
+}
+
+# The group's own lending arm (a bank row of its own) and the fraction it funds.
+OWN_LENDER = {
+    "Ant Group": [("Chongqing Ant Xiaowei Microcredit", "Huabei 花呗"), ("Chongqing Ant Shangcheng Microcredit", "Jiebei 借呗")],
+    "WeBank (Tencent)": [("WeBank", "Weilidai 微粒贷")],
+    "JD Technology": [("Chongqing JD Tongcheng Microcredit", None)],
+    "Du Xiaoman": [("Chongqing Du Xiaoman Microcredit", None)],
+    "360 DigiTech": [("Fuzhou 360 Microcredit", None)],
+    "Lufax": [("Ping An Puhui Microcredit", None)],
+    "Meituan": [("Chongqing Sankuai Microcredit", None)],
+    "Xiaomi Finance": [("Chongqing Xiaomi Microcredit", None)],
+    "Lexin": [("Shenzhen Lexin Microcredit", None)],
+    "FinVolution": [("Chongqing FinVolution Microcredit", None)],
+    "Qudian": [("Xiamen Qudian Microcredit", None)],
+    "Yiren Digital": [("Yiren Microcredit", None)],
+}
+OWN_FRACTION = {
+    "Ant Group": 0.0209,  # RMB 36.2 bn of 1,732.0 bn at 30 Jun 2020 [S]: about 98% partner-funded
+    "WeBank (Tencent)": 0.20, "JD Technology": 0.05, "Du Xiaoman": 0.10, "360 DigiTech": 0.12, "Lufax": 0.03,
+    "Meituan": 0.10, "Xiaomi Finance": 0.15, "Lexin": 0.05, "FinVolution": 0.08, "Qudian": 0.20, "Yiren Digital": 0.10,
+}
+
+# bank, type, region, tier-1 capital (CNY bn), total loans (CNY bn), online only. Approximate end-2020 scale [E].
+BANKS = [
+    ("ICBC", "state-owned", "national", 2900, 18600, False),
+    ("China Construction Bank", "state-owned", "national", 2450, 16200, False),
+    ("Agricultural Bank of China", "state-owned", "national", 2200, 15400, False),
+    ("Bank of China", "state-owned", "national", 2000, 14200, False),
+    ("Bank of Communications", "state-owned", "national", 850, 6100, False),
+    ("Postal Savings Bank of China", "state-owned", "national", 620, 5700, False),
+    ("China Merchants Bank", "joint-stock", "national", 680, 4900, False),
+    ("China CITIC Bank", "joint-stock", "national", 520, 4500, False),
+    ("Shanghai Pudong Development Bank", "joint-stock", "national", 560, 4500, False),
+    ("China Minsheng Bank", "joint-stock", "national", 520, 4000, False),
+    ("Industrial Bank", "joint-stock", "national", 620, 4300, False),
+    ("China Everbright Bank", "joint-stock", "national", 370, 3200, False),
+    ("Ping An Bank", "joint-stock", "national", 330, 2600, False),
+    ("Huaxia Bank", "joint-stock", "national", 280, 2200, False),
+    ("China Guangfa Bank", "joint-stock", "national", 210, 2000, False),
+    ("China Zheshang Bank", "joint-stock", "national", 140, 1300, False),
+    ("China Bohai Bank", "joint-stock", "national", 80, 700, False),
+    ("Hengfeng Bank", "joint-stock", "national", 60, 700, False),
+    ("Bank of Beijing", "city commercial", "Beijing", 230, 1600, False),
+    ("Bank of Shanghai", "city commercial", "Shanghai", 190, 1100, False),
+    ("Bank of Jiangsu", "city commercial", "Jiangsu", 170, 1200, False),
+    ("Bank of Ningbo", "city commercial", "Zhejiang", 120, 700, False),
+    ("Bank of Nanjing", "city commercial", "Jiangsu", 110, 650, False),
+    ("Bank of Hangzhou", "city commercial", "Zhejiang", 70, 450, False),
+    ("Huishang Bank", "city commercial", "Anhui", 90, 580, False),
+    ("Bank of Chongqing", "city commercial", "Chongqing", 45, 300, False),
+    ("Bank of Guiyang", "city commercial", "Guizhou", 40, 230, False),
+    ("Bank of Tianjin", "city commercial", "Tianjin", 55, 360, False),
+    ("Harbin Bank", "city commercial", "Heilongjiang", 45, 300, False),
+    ("Bank of Jinzhou", "city commercial", "Liaoning", 30, 420, False),
+    ("Bank of Lanzhou", "city commercial", "Gansu", 22, 200, False),
+    ("Jiangxi Bank", "city commercial", "Jiangxi", 30, 280, False),
+    ("Bank of Dongguan", "city commercial", "Guangdong", 28, 230, False),
+    ("Zhongyuan Bank", "city commercial", "Henan", 55, 450, False),
+    ("Chongqing Rural Commercial Bank", "rural commercial", "Chongqing", 95, 560, False),
+    ("Shanghai Rural Commercial Bank", "rural commercial", "Shanghai", 90, 550, False),
+    ("Guangzhou Rural Commercial Bank", "rural commercial", "Guangdong", 75, 550, False),
+    ("Beijing Rural Commercial Bank", "rural commercial", "Beijing", 80, 450, False),
+    ("Chengdu Rural Commercial Bank", "rural commercial", "Sichuan", 60, 400, False),
+    ("Jiangnan Rural Commercial Bank", "rural commercial", "Jiangsu", 35, 280, False),
+    ("Zhangjiagang Rural Commercial Bank", "rural commercial", "Jiangsu", 12, 100, False),
+    ("Changshu Rural Commercial Bank", "rural commercial", "Jiangsu", 16, 140, False),
+    ("Wuxi Rural Commercial Bank", "rural commercial", "Jiangsu", 16, 130, False),
+    ("Jiangyin Rural Commercial Bank", "rural commercial", "Jiangsu", 12, 90, False),
+    ("Tianjin Binhai Rural Commercial Bank", "rural commercial", "Tianjin", 10, 80, False),
+    ("WeBank", "online-only", "Guangdong", 38, 260, True),
+    ("MYbank", "online-only", "Zhejiang", 30, 160, True),
+    ("XW Bank", "online-only", "Sichuan", 8, 20, True),
+    ("aiBank", "online-only", "Beijing", 9, 80, True),
+    ("Suning Bank", "online-only", "Jiangsu", 4, 30, True),
+]
+PLATFORM_LENDERS = sorted({lender for lenders in OWN_LENDER.values() for lender, _ in lenders} - {b[0] for b in BANKS})
+
+# Pairings pinned as a fraction of the partner-funded balance, so that small banks show real dependence.
+PINNED = {
+    "Ant Group": {"Tianjin Binhai Rural Commercial Bank": 0.0019, "Bank of Lanzhou": 0.0042,
+                  "Jiangyin Rural Commercial Bank": 0.0016, "MYbank": 0.0040, "XW Bank": 0.00142,
+                  "Zhangjiagang Rural Commercial Bank": 0.0008},
+    "360 DigiTech": {"Zhangjiagang Rural Commercial Bank": 0.035, "XW Bank": 0.023, "Bank of Jinzhou": 0.05},
+    "Du Xiaoman": {"XW Bank": 0.0149, "aiBank": 0.020, "Bank of Guiyang": 0.04},
+    "Meituan": {"XW Bank": 0.089, "Suning Bank": 0.040},
+    "JD Technology": {"Suning Bank": 0.007, "Bank of Tianjin": 0.04, "XW Bank": 0.0125},
+    "Xiaomi Finance": {"XW Bank": 0.052},
+    "Lexin": {"XW Bank": 0.017},
+}
+# Which banks each group works with (besides pins): the big ones for the big platforms, fewer for small ones.
+PARTNER_TIERS = {
+    "Ant Group": ["state-owned", "joint-stock", "city commercial", "rural commercial", "online-only"],
+    "WeBank (Tencent)": ["joint-stock", "city commercial", "rural commercial"],
+    "JD Technology": ["joint-stock", "city commercial", "rural commercial"],
+    "Du Xiaoman": ["joint-stock", "city commercial"],
+    "360 DigiTech": ["joint-stock", "city commercial", "rural commercial"],
+    "Lufax": ["joint-stock", "city commercial"],
+    "Meituan": ["joint-stock", "online-only"],
+    "Xiaomi Finance": ["city commercial", "rural commercial"],
+    "Lexin": ["city commercial", "rural commercial"],
+    "FinVolution": ["city commercial", "rural commercial"],
+    "Qudian": ["city commercial"],
+    "Yiren Digital": ["city commercial"],
+}
+# Banks that a national platform would not co-lend through in these sample data (online-only banks fund few).
+EXCLUDED_PARTNERS = {"WeBank"}
+
+
+def partner_weights(group, rng):
+    tiers = PARTNER_TIERS[group]
+    banks = [b for b in BANKS if b[1] in tiers and b[0] not in EXCLUDED_PARTNERS and b[0] not in PINNED.get(group, {})]
+    if group != "Ant Group":
+        rng.shuffle(banks)
+        banks = banks[: max(6, len(banks) * 2 // 3)]
+    weights = {}
+    for name, _type, _region, tier1, _loans, _online in banks:
+        weights[name] = tier1 ** 0.8 * rng.uniform(0.6, 1.4)
+    return weights
+
+
+def allocate(total_units, weights):
+    """Splits an integer total over weights by the largest-remainder method, so rows sum exactly."""
+    total_weight = sum(weights.values())
+    raw = {k: total_units * w / total_weight for k, w in weights.items()}
+    floors = {k: int(v) for k, v in raw.items()}
+    left = total_units - sum(floors.values())
+    for k in sorted(raw, key=lambda k: (raw[k] - floors[k], k), reverse=True)[:left]:
+        floors[k] += 1
+    return floors
+
+
+def balances():
+    rows = []
+    for group, series in GROUP_BALANCES.items():
+        rng = random.Random(f"lendscope:{group}")
+        weights = partner_weights(group, rng)
+        products = PRODUCTS[group]
+        for qi, quarter in enumerate(QUARTERS):
+            total_units = round(series[qi] * 10_000)  # units of CNY 0.1 m
+            note = SOURCED.get((group, quarter))
+            source = (note + "; split across banks estimated") if note else "estimate: group trajectory and bank split"
+            own_units = round(total_units * OWN_FRACTION[group])
+            partner_units = total_units - own_units
+            pins = PINNED.get(group, {})
+            pinned_units = {bank: round(partner_units * f) for bank, f in pins.items()}
+            # Gently vary each pairing over time so that trends move.
+            drift = {k: w * (1 + 0.04 * ((qi * 7 + len(k)) % 5 - 2)) for k, w in weights.items()}
+            spread = allocate(partner_units - sum(pinned_units.values()), drift)
+            per_bank = {**spread, **pinned_units}
+            product_shares = {p: s for p, s in products}
+            own_lenders = OWN_LENDER[group]
+            # Each bank's funding is split over the group's products in proportion to product shares.
+            cells = {}
+            for bank, units in per_bank.items():
+                for product, amount in allocate(units, product_shares).items():
+                    if amount:
+                        cells[(product, bank)] = cells.get((product, bank), 0) + amount
+            own_split = allocate(own_units, {lender: product_shares.get(product, 1.0) if product else 1.0
+                                             for lender, product in own_lenders})
+            for lender, product in own_lenders:
+                for p, amount in allocate(own_split[lender], {product: 1.0} if product else product_shares).items():
+                    if amount:
+                        cells[(p, lender)] = cells.get((p, lender), 0) + amount
+            for (product, bank), units in sorted(cells.items()):
+                rows.append((quarter, product, bank, f"{units / 10:.1f}", "E", source))
+    return rows
+
+
+MARKET = [
+    # household-short-term-consumer, CNY tn; 2020Q2 derived from the 21% in the founding example.
+    ("household-short-term-consumer", [8.95, 9.20, 9.45, 9.90, 8.80, 8.2476, 8.70, 9.10, 9.25, 9.50, 9.70, 9.90]),
+    ("consumer-credit-ex-mortgage", [12.6, 13.1, 13.6, 14.1, 13.6, 13.9, 14.5, 15.1, 15.4, 15.9, 16.3, 16.6]),
+]
+
+
+def market_rows():
+    rows = []
+    for definition, series in MARKET:
+        for quarter, tn in zip(QUARTERS, series):
+            if definition == "household-short-term-consumer" and quarter == "2020Q2":
+                flag, source = "D", "derived: Ant Group RMB 1,732.0 bn is about 21% of this total (founding example)"
+            elif definition == "consumer-credit-ex-mortgage" and quarter == "2021Q4":
+                flag, source = "S", "RMB 16.6 tn consumer loans (cards and non-mortgage), end-2021"
+            elif definition == "household-short-term-consumer":
+                flag, source = "E", "estimate; PBoC household short-term consumer loans were RMB 8.8 tn at end-2018 [S]"
+            else:
+                flag, source = "E", "estimate interpolated towards the end-2021 figure"
+            rows.append((quarter, definition, f"{tn * 1000:.1f}", flag, source))
+    return rows
+
+
+FX = [
+    ("2019-03-31", "6.7335", "period end", "R", "recalled period-end rate"),
+    ("2019-06-30", "6.8650", "period end", "S", "Federal Reserve H.10"),
+    ("2019-09-30", "7.1386", "period end", "R", "recalled period-end rate"),
+    ("2019-12-31", "6.9618", "period end", "S", "Federal Reserve H.10"),
+    ("2020-03-31", "7.0808", "period end", "R", "recalled period-end rate"),
+    ("2020-06-30", "7.0651", "period end", "S", "Federal Reserve H.10"),
+    ("2020-09-30", "6.7898", "period end", "R", "recalled period-end rate"),
+    ("2020-11-03", "6.66", "as reported", "D", "rate implied by the 'about US$260 bn' reports of early November 2020"),
+    ("2020-12-31", "6.5250", "period end", "R", "recalled period-end rate"),
+    ("2021-03-31", "6.5518", "period end", "E", "approximate period-end rate"),
+    ("2021-06-30", "6.4566", "period end", "E", "approximate period-end rate"),
+    ("2021-09-30", "6.4447", "period end", "E", "approximate period-end rate"),
+    ("2021-12-31", "6.3726", "period end", "E", "approximate period-end rate"),
+]
+
+
+def write(name, header, rows):
+    with open(os.path.join(HERE, name), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def main():
+    write("balances.csv", ["period", "platform", "bank", "balance_cny_mn", "flag", "source"], balances())
+    write("market.csv", ["period", "definition", "total_cny_bn", "flag", "source"], market_rows())
+    write("fx.csv", ["date", "usd_cny", "basis", "flag", "source"], FX)
+    write("platforms.csv", ["platform", "group", "flag", "source"],
+          [(p, g, "S", "product of the group (public company information)") for g, ps in PRODUCTS.items() for p, _ in ps])
+    owner = {lender: group for group, lenders in OWN_LENDER.items() for lender, _ in lenders}
+    bank_rows = [(n, t, r, tier1, loans, "true" if online else "false", owner.get(n, ""), "E",
+                  "approximate end-2020 scale, not audited figures") for n, t, r, tier1, loans, online in BANKS]
+    bank_rows += [(n, "platform lender", "", "", "", "false", owner[n], "E",
+                   "a platform's own lending arm; capital not modelled") for n in PLATFORM_LENDERS]
+    write("banks.csv", ["bank", "type", "region", "tier1_capital_cny_bn", "total_loans_cny_bn", "online_only",
+                        "owner_group", "flag", "source"], bank_rows)
+
+
+if __name__ == "__main__":
+    main()
