@@ -3,6 +3,8 @@ public struct CSVField: Hashable, Sendable {
     public var value: String
     public var line: Int
     public var column: Int
+    /// A quoted field's content starts one column after `column`, and each `"` in it took two.
+    public var quoted: Bool = false
 }
 
 /// One record of a CSV file; `line` is the line it starts on.
@@ -76,7 +78,8 @@ public enum CSVReader {
                     throw Diagnostic(path: path, line: fieldLine, column: fieldColumn,
                                      message: "unterminated quoted field: the quote opened here is never closed")
                 }
-                fields.append(CSVField(value: String(decoding: value, as: UTF8.self), line: fieldLine, column: fieldColumn))
+                fields.append(CSVField(value: String(decoding: value, as: UTF8.self), line: fieldLine, column: fieldColumn,
+                                       quoted: true))
                 // After a closing quote only a separator or the end of the record may follow.
                 if i < n {
                     let b = bytes[i]

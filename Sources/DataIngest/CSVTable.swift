@@ -95,15 +95,9 @@ extension CSVTable {
         guard let field = field(record, column) else { return "" }
         let value = field.value
         if value.isEmpty { throw diagnostic(field, "column '\(column)': empty name") }
-        var line = field.line
-        var col = field.column
-        for scalar in value.unicodeScalars {
-            if let reason = UnsafeScalar.reason(scalar) {
-                throw Diagnostic(path: path, line: line, column: col,
-                                 message: "column '\(column)': \(reason) \(UnsafeScalar.codePoint(scalar)) is not allowed in a name")
-            }
-            col += 1
-            if scalar == "\n" { line += 1; col = 1 }
+        if let (scalar, reason, line, col) = firstUnsafe(field, allowingLineBreaks: false) {
+            throw Diagnostic(path: path, line: line, column: col,
+                             message: "column '\(column)': \(reason) \(UnsafeScalar.codePoint(scalar)) is not allowed in a name")
         }
         if value.unicodeScalars.first == " " || value.unicodeScalars.last == " " {
             throw diagnostic(field, "column '\(column)': leading or trailing space in name '\(value)'")
@@ -114,17 +108,30 @@ extension CSVTable {
     /// Free text (source notes): may be empty, but no unsafe characters.
     func text(_ record: CSVRecord, _ column: String) throws(Diagnostic) -> String {
         guard let field = field(record, column) else { return "" }
-        var col = field.column
-        var line = field.line
-        for scalar in field.value.unicodeScalars {
-            if let reason = UnsafeScalar.reason(scalar), scalar != "\n", scalar != "\r" {
-                throw Diagnostic(path: path, line: line, column: col,
-                                 message: "column '\(column)': \(reason) \(UnsafeScalar.codePoint(scalar)) is not allowed")
-            }
-            col += 1
-            if scalar == "\n" { line += 1; col = 1 }
+        if let (scalar, reason, line, col) = firstUnsafe(field, allowingLineBreaks: true) {
+            throw Diagnostic(path: path, line: line, column: col,
+                             message: "column '\(column)': \(reason) \(UnsafeScalar.codePoint(scalar)) is not allowed")
         }
         return TextNormalization.nfc(field.value)
+    }
+
+    /// The first unsafe scalar of a field with its exact line and column in the file.
+    func firstUnsafe(_ field: CSVField, allowingLineBreaks: Bool) -> (Unicode.Scalar, String, Int, Int)? {
+        var line = field.line
+        var col = field.column + (field.quoted ? 1 : 0)
+        for scalar in field.value.unicodeScalars {
+            let isLineBreak = scalar == "\n" || scalar == "\r"
+            if let reason = UnsafeScalar.reason(scalar), !(allowingLineBreaks && isLineBreak) {
+                return (scalar, reason, line, col)
+            }
+            if scalar == "\n" {
+                line += 1
+                col = 1
+            } else {
+                col += field.quoted && scalar == "\"" ? 2 : 1
+            }
+        }
+        return nil
     }
 
     func amount(_ record: CSVRecord, _ column: AmountColumn) throws(Diagnostic) -> Double {

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import MarketAnalytics
+@testable import MarketReport
+
+@Suite("Report output")
+struct PeriodReportTests {
+    static let q = Period("2020Q2")!
+
+    static func analysis(platform: String = "Huabei 花呗", group: String = "Ant Group") -> PeriodAnalysis {
+        let dataset = MarketDataset(
+            balances: [
+                BalanceRecord(period: q, platform: platform, bank: "Bank A", balanceCNY: 300e9, provenance: .estimated),
+                BalanceRecord(period: q, platform: "JD", bank: "Bank A", balanceCNY: 100e9, provenance: .sourced),
+            ],
+            marketTotals: [MarketTotal(period: q, definition: "narrow", totalCNY: 1_000e9, provenance: .derived)],
+            exchangeRates: [ExchangeRate(date: CalendarDate(iso: "2020-06-30")!, usdCNY: 8, basis: "period end")],
+            groupOfPlatform: [platform: group],
+            banks: [BankProfile(bank: "Bank A", type: "city", tier1CapitalCNY: 1_000e9, totalLoansCNY: 2_000e9)]
+        )
+        return PeriodAnalysis(dataset: dataset, period: q)
+    }
+
+    @Test("the table view aligns by display width and marks estimates")
+    func tableView() {
+        let text = PeriodReport(analysis: Self.analysis(), source: "data").render(.table)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "LendScope report: 2020Q2 (data)")
+        #expect(lines[1] == "Market   narrow: CNY 1,000.0 bn [D derived]")
+        #expect(lines[2] == "FX       8.0000 CNY per US$ on 2020-06-30, period end [S]")
+        let table = Array(lines[6...9])
+        #expect(table == [
+            "  #  Group                CNY bn  US$ bn   Share  Δ pp  Flag",
+            "  1  Ant Group             300.0    37.5  30.00%   n/a  E*",
+            "  2  JD                    100.0    12.5  10.00%   n/a  S",
+            "     others (unreported)   600.0    75.0  60.00%",
+        ])
+    }
+
+    @Test("JSON has exactly the documented top-level, platform, index and bank keys")
+    func jsonKeys() throws {
+        let report = PeriodReport(analysis: Self.analysis(), merger: Self.analysis().merger(of: ["Ant Group", "JD"]))
+        let json = try #require(JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
+        #expect(Set(json.keys) == ["period", "market", "fx", "platforms", "others", "indices", "verdicts", "banks", "merger"])
+        let market = try #require(json["market"] as? [String: Any])
+        #expect(Set(market.keys).isSuperset(of: ["definition", "total_cny", "flag"]))
+        let platform = try #require((json["platforms"] as? [[String: Any]])?.first)
+        #expect(Set(platform.keys).isSuperset(of: ["group", "balance_cny", "balance_usd", "share_of_market",
+                                                   "share_of_platforms", "change_pp", "flag"]))
+        #expect(platform["change_pp"] is NSNull)
+        #expect(platform["share_of_market"] as? Double == 0.3)
+        let indices = try #require(json["indices"] as? [String: Any])
+        #expect(Set(indices.keys) == ["hhi", "hhi_upper", "hhi_platforms", "hhi_normalized", "cr1", "cr3", "cr4", "cr5",
+                                      "cr8", "equivalent_firms", "gini", "gini_corrected", "entropy", "entropy_relative",
+                                      "theil_t", "hall_tideman", "dominance", "linda"])
+        let verdicts = try #require(json["verdicts"] as? [String: Any])
+        #expect(Set(verdicts.keys) == ["us2023", "us2010", "eu2004", "china_aml"])
+        let bank = try #require((json["banks"] as? [[String: Any]])?.first)
+        #expect(Set(bank.keys).isSuperset(of: ["bank", "type", "platform_sourced_cny", "top_partner", "top_partner_share",
+                                               "partner_hhi", "max_exposure_to_tier1", "colending_to_total_loans"]))
+        let merger = try #require(json["merger"] as? [String: Any])
+        #expect(Set(merger.keys).isSuperset(of: ["parties", "share", "hhi_before", "hhi_after", "delta_hhi", "verdicts"]))
+        #expect(abs((merger["delta_hhi"] as? Double ?? 0) - 600) < 1e-6)
+    }
+
+    @Test("CSV is the platform table with an others row, names quoted when needed")
+    func csv() {
+        let text = PeriodReport(analysis: Self.analysis()).render(.csv)
+        #expect(text.split(separator: "\n").map(String.init) == [
+            "rank,group,balance_cny,balance_usd,share_of_market,share_of_platforms,change_pp,flag",
+            "1,Ant Group,300000000000.0,37500000000.0,0.3,0.75,,E",
+            "2,JD,100000000000.0,12500000000.0,0.1,0.25,,S",
+            ",others (unreported),600000000000.0,75000000000.0,0.6,,,",
+        ])
+    }
+
+    @Test("Markdown tables start with a header and an alignment rule")
+    func markdown() {
+        let lines = PeriodReport(analysis: Self.analysis()).render(.markdown).split(separator: "\n").map(String.init)
+        let header = lines.firstIndex(of: "| # | Group | CNY bn | US$ bn | Share | Δ pp | Flag |")
+        #expect(header != nil)
+        if let header { #expect(lines[header + 1] == "| ---: | --- | ---: | ---: | ---: | ---: | --- |") }
+    }
+
+    @Test("CJK names align: every row of the platform table has the same display width up to the flag")
+    func cjkAlignment() {
+        let analysis = Self.analysis(group: "蚂蚁集团 Ant")
+        let table = PeriodReport(analysis: analysis).platformTable().render()
+        #expect(table[1].contains("蚂蚁集团 Ant"))
+        // Cut each row before its flag (the last run after two spaces) and compare display widths.
+        let widths = table.dropLast().map { line in
+            DisplayWidth.of(String(line[..<line.range(of: "  ", options: .backwards)!.lowerBound]))
+        }
+        #expect(Set(widths).count == 1)
+    }
+}
+
+import TerminalText
