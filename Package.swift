@@ -20,11 +20,17 @@ let package = Package(
         .target(name: "DataIngest", dependencies: ["MarketAnalytics", "TerminalText"]),
         // A period's figures as table, JSON, CSV or Markdown text. Pure.
         .target(name: "MarketReport", dependencies: ["MarketAnalytics", "TerminalText"]),
+        // The dashboard without a terminal: state, actions, reducer, key table, widgets → ScreenBuffer.
+        .target(name: "DashboardUI", dependencies: ["MarketAnalytics", "MarketReport", "TerminalText"]),
+        // The C door to ncurses: a module map and a header of shims, no code.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        // ScreenBuffer → ncurses and ncurses keys → Key. The only Swift that calls curses.
+        .target(name: "NcursesBackend", dependencies: ["DashboardUI", "CNcurses"]),
         // The `lendscope` executable: argument parsing and wiring only.
         .executableTarget(
             name: "LendScopeCLI",
             dependencies: [
-                "MarketAnalytics", "DataIngest", "MarketReport", "TerminalText",
+                "MarketAnalytics", "DataIngest", "MarketReport", "TerminalText", "DashboardUI", "NcursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -32,6 +38,8 @@ let package = Package(
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
         .testTarget(name: "DataIngestTests", dependencies: ["DataIngest", "MarketAnalytics"]),
         .testTarget(name: "MarketReportTests", dependencies: ["MarketReport", "MarketAnalytics", "DataIngest"]),
+        .testTarget(name: "DashboardUITests", dependencies: ["DashboardUI", "MarketAnalytics", "DataIngest", "TerminalText"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "LendScopeCLITests", dependencies: ["LendScopeCLI"]),
     ]
 )

@@ -11,7 +11,7 @@ struct Lendscope: ParsableCommand {
             concentration indices with honest bounds, merger what-ifs, and banks' dependence on platforms \
             against the February 2021 co-lending caps.
             """,
-        subcommands: [Report.self, Check.self],
-        defaultSubcommand: Report.self
+        subcommands: [Dashboard.self, Report.self, Check.self],
+        defaultSubcommand: Dashboard.self
     )
 }

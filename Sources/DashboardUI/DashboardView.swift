@@ -1,0 +1,110 @@
+import MarketAnalytics
+import MarketReport
+import TerminalText
+
+/// Renders the state into a buffer. Pure: the same state always gives the same cells.
+public enum DashboardView {
+    public static func render(_ state: DashboardState) -> ScreenBuffer {
+        let layout = DashboardLayout(width: state.width, height: state.height)
+        var buffer = ScreenBuffer(width: state.width, height: state.height, asciiOnly: state.options.glyphs.isASCII)
+        if layout.isTooSmall {
+            drawTooSmall(into: &buffer)
+        } else if state.showingHelp {
+            HelpScreen.draw(into: &buffer, glyphs: state.options.glyphs)
+        } else {
+            drawTitle(state, into: &buffer)
+            drawInfoLine(state, into: &buffer)
+            OverviewTableView.draw(state, layout: layout, into: &buffer)
+            IndexPanel.draw(state, layout: layout, into: &buffer)
+            drawFooter(state, layout: layout, into: &buffer)
+        }
+        return buffer
+    }
+
+    /// The overview as plain text, every row shown, no footer: for `--plain`, pipes and screen readers.
+    public static func plainText(_ state: DashboardState) -> String {
+        var tall = state
+        let rows = state.rows.count
+        tall.width = max(state.width, 80)
+        tall.height = max(DashboardLayout.minimumHeight, rows + 3 + 3 + DashboardLayout.stackedPanelRows)
+        tall.width = min(tall.width, DashboardLayout.sidePanelWidth - 1) // keep the panel below the table
+        var buffer = render(tall)
+        // The footer's key hints mean nothing on paper.
+        buffer.fill(x: 0, y: buffer.height - 1, width: buffer.width, height: 1, style: .normal)
+        var lines = buffer.trimmedLines
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func drawTooSmall(into buffer: inout ScreenBuffer) {
+        let lines = ["Terminal too small: \(buffer.width)×\(buffer.height)",
+                     "LendScope needs at least \(DashboardLayout.minimumWidth)×\(DashboardLayout.minimumHeight)"]
+        let top = max(0, (buffer.height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() {
+            let text = buffer.asciiOnly ? line.replacingOccurrences(of: "×", with: "x") : line
+            let x = max(0, (buffer.width - DisplayWidth.of(text)) / 2)
+            buffer.put(text, x: x, y: top + offset, style: offset == 0 ? .warning : .normal)
+        }
+    }
+
+    static func drawTitle(_ state: DashboardState, into buffer: inout ScreenBuffer) {
+        let glyphs = state.options.glyphs
+        buffer.fill(x: 0, y: 0, width: buffer.width, height: 1, style: .title)
+        var parts = ["LendScope"]
+        if let snapshot = state.snapshot {
+            parts.append(snapshot.directory)
+            if let period = state.analysis?.period {
+                parts.append("\(glyphs.previous) \(period) \(glyphs.next) \(state.periodIndex + 1)/\(state.periods.count)")
+            }
+            parts.append("loaded \(snapshot.loadedAt)")
+        } else {
+            parts.append("loading…")
+        }
+        let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
+        parts.append("sort \(state.sort.column.title) \(arrow)")
+        if !state.filter.isEmpty || state.isEditingFilter { parts.append("filter \"\(state.filter)\"") }
+        buffer.put(" " + parts.joined(separator: " \(glyphs.vertical) "), x: 0, y: 0, style: .title)
+    }
+
+    static func drawInfoLine(_ state: DashboardState, into buffer: inout ScreenBuffer) {
+        if let first = state.loadErrors.first {
+            let more = state.loadErrors.count > 1 ? " (+\(state.loadErrors.count - 1) more)" : ""
+            buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, style: .warning)
+            buffer.put(" ! " + first + more, x: 0, y: 1, style: Style(.warning, bold: true, reverse: true))
+            return
+        }
+        guard let analysis = state.analysis else { return }
+        var text = " Market "
+        if let total = analysis.marketTotal {
+            text += "\(total.definition) [\(total.provenance.rawValue)]"
+        } else {
+            text += "none for \(analysis.period): shares of the platforms' sum"
+        }
+        if let rate = analysis.exchangeRate {
+            let basis = rate.basis.isEmpty ? "" : " \(rate.basis)"
+            text += " · FX \(NumberFormat.grouped(rate.usdCNY, decimals: 4)) CNY/US$ \(rate.date)\(basis) [\(rate.provenance.rawValue)]"
+        } else {
+            text += " · no FX rate"
+        }
+        text += state.units == .cny ? " · CNY bn" : " · US$ bn"
+        if state.options.glyphs.isASCII { text = text.replacingOccurrences(of: "·", with: "-") }
+        buffer.put(text, x: 0, y: 1, style: .muted)
+    }
+
+    static func drawFooter(_ state: DashboardState, layout: DashboardLayout, into buffer: inout ScreenBuffer) {
+        let y = layout.footerY
+        if state.isEditingFilter {
+            let cursor = state.options.glyphs.isASCII ? "_" : "█"
+            let used = buffer.put(" Filter: ", x: 0, y: y, style: .accent)
+            let typed = buffer.put(state.filter + cursor, x: used, y: y, style: .normal)
+            buffer.put("  Enter keeps it, Esc clears", x: used + typed, y: y, style: .muted)
+            return
+        }
+        var x = 0
+        for hint in Keymap.hints(ascii: state.options.glyphs.isASCII) {
+            guard x < buffer.width else { break }
+            x += buffer.put(" " + hint.keys, x: x, y: y, style: Style(.accent, bold: true))
+            x += buffer.put(" " + hint.label, x: x, y: y, style: .normal)
+        }
+    }
+}

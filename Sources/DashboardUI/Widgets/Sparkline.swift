@@ -1,0 +1,12 @@
+/// A one-line chart of a series, one cell per value, scaled between the series' min and max.
+public enum Sparkline {
+    public static func render(_ values: [Double], glyphs: GlyphSet) -> String {
+        guard let low = values.min(), let high = values.max() else { return "" }
+        let levels = glyphs.sparkLevels
+        return values.map { value in
+            guard high > low else { return levels[levels.count / 2] }
+            let level = Int(((value - low) / (high - low) * Double(levels.count - 1)).rounded())
+            return levels[min(max(0, level), levels.count - 1)]
+        }.joined()
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import DashboardUI
+import DataIngest
+import Foundation
+import TerminalText
+
+struct Dashboard: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the interactive dashboard (the default command).",
+        discussion: """
+            Keys: ←/→ period, ↑/↓ select, </> or 1–6 sort, / filter, u units, d market definition, \
+            g guideline, ? help, q quit. Without a terminal (a pipe, TERM=dumb) or with --plain it \
+            prints the overview as text and exits. NO_COLOR turns colours off.
+            """
+    )
+
+    @OptionGroup var data: DataDirectoryArgument
+
+    @Flag(help: "Draw with ASCII only (also when the locale is not UTF-8); non-ASCII names show as '?'.")
+    var ascii = false
+
+    @Flag(help: "Print the overview as plain text and exit: for screen readers and pipes.")
+    var plain = false
+
+    @Flag(name: .customLong("no-color"), help: "No colours (emphasis and markers stay). NO_COLOR does the same.")
+    var noColor = false
+
+    @Option(help: "Open at this period, YYYYQn or YYYY-MM (default: the latest).")
+    var period: String?
+
+    func run() throws {
+        let locale = Platform.setLocaleFromEnvironment()
+        let dataset = try data.load()
+        let environment = ProcessInfo.processInfo.environment
+        let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
+        let options = DisplayOptions(glyphs: ascii || !locale.isUTF8 ? .ascii : .unicode, colors: colors)
+        let snapshot = Snapshot(dataset: dataset, directory: data.directory, loadedAt: Platform.clockTime())
+        var state = DashboardState(options: options)
+        _ = state.apply(.snapshotLoaded(snapshot))
+        if let period {
+            try selectPeriod(period, in: &state)
+        }
+
+        let term = environment["TERM"] ?? ""
+        if plain || term == "dumb" || term.isEmpty || !Platform.isTerminal(1) || !Platform.isTerminal(0) {
+            let width = Int(environment["COLUMNS"] ?? "") ?? 100
+            _ = state.apply(.resized(width: width, height: 24))
+            print(DashboardView.plainText(state), terminator: "")
+            return
+        }
+        var loop = EventLoop(state: state)
+        let status = try loop.run()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Moves the state to `text`'s period by pressing ← as a user would, so the reducer stays the only writer.
+    func selectPeriod(_ text: String, in state: inout DashboardState) throws {
+        guard let wanted = state.periods.first(where: { $0.description == text }) else {
+            throw ValidationError("no balances for period '\(SafeText.sanitize(text))'")
+        }
+        while let current = state.analysis?.period, current > wanted {
+            _ = state.apply(.keyPressed(.left))
+        }
+    }
+}

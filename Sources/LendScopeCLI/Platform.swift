@@ -1,0 +1,80 @@
+import DashboardUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The libc calls the executable makes, in one place (signals, terminals, locale, time).
+/// Written once before the handlers are installed, then only read by them.
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+
+enum Platform {
+    struct Locale {
+        let isUTF8: Bool
+    }
+
+    /// `setlocale(LC_ALL, "")` first, so curses and wide characters follow the user's locale.
+    static func setLocaleFromEnvironment() -> Locale {
+        setlocale(LC_ALL, "")
+        let codeset = nl_langinfo(Int32(CODESET)).map { String(cString: $0) } ?? ""
+        return Locale(isUTF8: codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8")
+    }
+
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    static func clockTime() -> ClockTime {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return ClockTime(hour: Int(parts.tm_hour), minute: Int(parts.tm_min), second: Int(parts.tm_sec))
+    }
+
+    /// Routes SIGINT, SIGTERM and SIGHUP into a pipe (the self-pipe pattern), so the event loop
+    /// learns of them in `poll` and restores the terminal itself: the handler only writes one byte,
+    /// which is async-signal-safe. SIGPIPE is ignored.
+    /// - Returns: the pipe's read end.
+    static func signalDescriptor() -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return -1 }
+        for fd in ends {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        signalPipeWriteEnd = ends[1]
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { number in
+            var byte = UInt8(truncatingIfNeeded: number)
+            _ = write(signalPipeWriteEnd, &byte, 1)
+        }
+        sigemptyset(&action.sa_mask)
+        for number in [SIGINT, SIGTERM, SIGHUP] { sigaction(number, &action, nil) }
+        return ends[0]
+    }
+
+    /// The number of the signal waiting on `fd`, if any.
+    static func readSignal(_ fd: Int32) -> Int32? {
+        var byte: UInt8 = 0
+        return read(fd, &byte, 1) == 1 ? Int32(byte) : nil
+    }
+
+    enum Readiness {
+        case input, signal, timeout, hangUp
+    }
+
+    /// Waits up to `milliseconds` for terminal input or a signal; retries EINTR (SIGWINCH lands here).
+    static func wait(input: Int32, signals: Int32, milliseconds: Int32) -> Readiness {
+        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+        let result = poll(&fds, nfds_t(fds.count), milliseconds)
+        if result < 0 { return errno == EINTR ? .input : .hangUp }
+        if fds[1].revents & Int16(POLLIN) != 0 { return .signal }
+        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .hangUp }
+        if fds[0].revents & Int16(POLLIN) != 0 {
+            // Readable with nothing to read is end of file: the terminal is gone.
+            var available: Int32 = 0
+            if ioctl(input, UInt(FIONREAD), &available) == 0, available == 0 { return .hangUp }
+            return .input
+        }
+        return .timeout
+    }
+}

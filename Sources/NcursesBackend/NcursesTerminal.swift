@@ -1,0 +1,154 @@
+import CNcurses
+import DashboardUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The ncurses implementation of `TerminalBackend`: the only Swift that calls curses.
+///
+/// Frames are drawn with `erase()` and ncurses' own diff (never `clear()`, which repaints the
+/// whole screen and costs about 18 times the bytes over SSH).
+public struct NcursesTerminal: TerminalBackend {
+    public enum Failure: Error, CustomStringConvertible {
+        case unknownTerminal(String)
+
+        public var description: String {
+            switch self {
+            case .unknownTerminal(let name):
+                return "unknown terminal type '\(name)': set TERM to one this system knows (e.g. xterm-256color), "
+                    + "or use --plain"
+            }
+        }
+    }
+
+    private let screen: OpaquePointer
+    private let colors: Bool
+    private var isRestored = false
+
+    /// Starts curses on the controlling terminal. The caller has already called `setlocale`.
+    ///
+    /// - Parameter colors: false for `NO_COLOR` or `--no-color`; ignored on monochrome terminals.
+    public init(colors: Bool) throws {
+        // A LINES or COLUMNS in the environment would pin the size and hide every resize.
+        unsetenv("LINES")
+        unsetenv("COLUMNS")
+        let term = getenv("TERM").map { String(cString: $0) } ?? "unknown"
+        // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting the process.
+        guard let screen = lendscope_newterm() else { throw Failure.unknownTerminal(term) }
+        self.screen = screen
+        set_term(screen)
+        cbreak()
+        noecho()
+        nonl()
+        keypad(lendscope_stdscr(), true)
+        intrflush(lendscope_stdscr(), false)
+        nodelay(lendscope_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        self.colors = colors && has_colors()
+        if self.colors { Self.startColors() }
+    }
+
+    /// Colour pairs by role, on the terminal's default background (`use_default_colors`).
+    private static func startColors() {
+        start_color()
+        use_default_colors()
+        for (role, foreground) in palette {
+            init_pair(Int16(pair(for: role)), foreground, -1)
+        }
+    }
+
+    private static let palette: [(StyleRole, Int16)] = [
+        (.estimate, Int16(COLOR_YELLOW)), (.warning, Int16(COLOR_RED)), (.good, Int16(COLOR_GREEN)),
+        (.bar, Int16(COLOR_CYAN)), (.accent, Int16(COLOR_YELLOW)), (.title, Int16(COLOR_BLUE)),
+        (.header, Int16(COLOR_CYAN)),
+    ]
+
+    private static func pair(for role: StyleRole) -> Int {
+        (palette.firstIndex { $0.0 == role } ?? -1) + 1
+    }
+
+    public var size: (width: Int, height: Int) { (Int(lendscope_cols()), Int(lendscope_lines())) }
+
+    public mutating func draw(_ buffer: ScreenBuffer) {
+        erase()
+        for y in 0..<min(buffer.height, Int(lendscope_lines())) {
+            var x = 0
+            while x < buffer.width {
+                // One call per run of cells that share a style.
+                let style = buffer[x, y].style
+                var text: [wchar_t] = []
+                let start = x
+                while x < buffer.width, buffer[x, y].style == style {
+                    let cell = buffer[x, y]
+                    if !cell.isContinuation {
+                        text += cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+                    }
+                    x += 1
+                }
+                let (attributes, pair) = attributes(for: style)
+                text.append(0)
+                _ = lendscope_put(Int32(y), Int32(start), text, Int32(text.count - 1), attributes, pair)
+            }
+        }
+        refresh()
+    }
+
+    private func attributes(for style: Style) -> (attr_t, Int16) {
+        var attributes = lendscope_a_normal()
+        if style.bold { attributes |= lendscope_a_bold() }
+        if style.reverse { attributes |= lendscope_a_reverse() }
+        if style.underline { attributes |= lendscope_a_underline() }
+        if style.role == .muted { attributes |= lendscope_a_dim() }
+        if style.role == .title { attributes |= lendscope_a_reverse() | lendscope_a_bold() }
+        guard colors else { return (attributes, 0) }
+        return (attributes, Int16(Self.pair(for: style.role)))
+    }
+
+    public mutating func nextEvent() -> TerminalEvent? {
+        var character: wint_t = 0
+        let result = get_wch(&character)
+        if result == lendscope_err() { return nil }
+        if result == lendscope_key_code_yes() {
+            return Self.functionKey(Int32(character))
+        }
+        return .key(Self.characterKey(UInt32(character)))
+    }
+
+    static func functionKey(_ code: Int32) -> TerminalEvent? {
+        switch code {
+        case KEY_UP: return .key(.up)
+        case KEY_DOWN: return .key(.down)
+        case KEY_LEFT: return .key(.left)
+        case KEY_RIGHT: return .key(.right)
+        case KEY_PPAGE: return .key(.pageUp)
+        case KEY_NPAGE: return .key(.pageDown)
+        case KEY_HOME: return .key(.home)
+        case KEY_END: return .key(.end)
+        case KEY_ENTER: return .key(.enter)
+        case KEY_BACKSPACE: return .key(.backspace)
+        case KEY_RESIZE: return .resized(width: Int(lendscope_cols()), height: Int(lendscope_lines()))
+        case KEY_F0 + 1...KEY_F0 + 12: return .key(.function(Int(code - KEY_F0)))
+        default: return nil
+        }
+    }
+
+    static func characterKey(_ value: UInt32) -> Key {
+        switch value {
+        case 0x1B: return .escape
+        case 0x0D, 0x0A: return .enter
+        case 0x7F, 0x08: return .backspace
+        case 0x09: return .tab
+        case 0x01...0x1A: return .control(Character(Unicode.Scalar(value + 0x60)!))
+        default:
+            return Unicode.Scalar(value).map { .character(Character($0)) } ?? .escape
+        }
+    }
+
+    public mutating func restore() {
+        guard !isRestored else { return }
+        isRestored = true
+        curs_set(1)
+        endwin()
+    }
+}
