@@ -61,7 +61,7 @@ public enum DashboardView {
             parts.append("loading…")
         }
         let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
-        parts.append("sort \(state.sort.column.title) \(arrow)")
+        parts.append("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)")
         if !state.filter.isEmpty || state.isEditingFilter { parts.append("filter \"\(state.filter)\"") }
         buffer.put(" " + parts.joined(separator: " \(glyphs.vertical) "), x: 0, y: 0, style: .title)
     }

@@ -15,6 +15,11 @@ public enum OverviewColumn: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The title in the glyph set's alphabet.
+    public func title(ascii: Bool) -> String {
+        ascii && self == .change ? "chg pp" : title
+    }
+
     /// The natural first direction: names A→Z, figures largest first.
     var defaultDescending: Bool {
         switch self {

@@ -28,6 +28,7 @@ enum OverviewTableView {
         // The sort column's title carries ▲ or ▼.
         let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
         let sortIndex = [0, 1, 2, 3, 4, 6][state.sort.column.rawValue]
+        if glyphs.isASCII { table.columns[4].title = "chg pp" }
         table.columns[sortIndex].title += arrow
         if state.units == .usd { table.columns[2].title = "US$ bn" + (sortIndex == 2 ? arrow : "") }
         else { table.columns[2].title = "CNY bn" + (sortIndex == 2 ? arrow : "") }

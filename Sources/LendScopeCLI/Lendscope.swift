@@ -5,6 +5,11 @@ struct Lendscope: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lendscope",
         abstract: "Market concentration and bank–platform dependence in short-term consumer lending.",
+        usage: """
+            lendscope [<directory>] [--ascii] [--plain] [--no-color] [--period <period>]
+            lendscope report [<directory>] [--period <period>] [--market <definition>] [--fx-date <date>] [--merge <groups>] [--format <format>]
+            lendscope check [<directory>]
+            """,
         discussion: """
             LendScope reads a data directory of CSV files (balances.csv, and optionally market.csv, fx.csv, \
             platforms.csv, banks.csv; see README.md) and computes each platform group's share of the market, \

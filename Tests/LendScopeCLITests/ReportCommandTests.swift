@@ -26,11 +26,25 @@ struct ReportCommandTests {
         #expect((json["fx"] as? [String: Any])?["date"] as? String == "2020-11-03")
     }
 
-    @Test("the default subcommand is report on sample-data, latest period")
-    func defaults() throws {
+    @Test("without a terminal the default command prints the dashboard overview as plain text")
+    func plainDashboard() throws {
         let output = try BinaryRunner.run([])
         #expect(output.status == 0)
-        #expect(output.stdout.hasPrefix("LendScope report: 2021Q4 (sample-data)"))
+        #expect(output.stdout.hasPrefix(" LendScope │ sample-data │ ◀ 2021Q4 ▶ 12/12 │ loaded "))
+        #expect(!output.stdout.unicodeScalars.contains { $0.value == 0x1B })
+        #expect(output.stdout.contains("others (unreported)"))
+    }
+
+    @Test("--plain --period opens the overview at that period; --ascii draws ASCII only")
+    func plainPeriod() throws {
+        let output = try BinaryRunner.run(["--plain", "--ascii", "--period", "2020Q2", "sample-data"])
+        #expect(output.status == 0)
+        let ant = try #require(output.stdout.split(separator: "\n").first { $0.contains("Ant Group") })
+        #expect(ant.contains("1,732.0") && ant.contains("21.00%"))
+        #expect(output.stdout.unicodeScalars.allSatisfy { $0.isASCII })
+        let missing = try BinaryRunner.run(["--plain", "--period", "2030Q1"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("no balances for period '2030Q1'"))
     }
 
     @Test("--market switches the denominator, and an unknown one lists the known ones")

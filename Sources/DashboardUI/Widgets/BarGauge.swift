@@ -4,16 +4,14 @@ public enum BarGauge {
     public static func render(value: Double, scale: Double, width: Int, glyphs: GlyphSet) -> String {
         guard width > 0 else { return "" }
         guard scale > 0, value > 0, value.isFinite else { return String(repeating: " ", count: width) }
-        let eighths = Int((min(value / scale, 1) * Double(width * 8)).rounded())
+        // A positive value always shows at least an eighth.
+        let eighths = max(1, Int((min(value / scale, 1) * Double(width * 8)).rounded()))
         var full = eighths / 8
         var remainder = eighths % 8
         if glyphs.isASCII {
             // Whole cells only; a visible stub for anything above zero.
-            full = Int((Double(eighths) / 8).rounded())
-            if full == 0 && eighths > 0 { full = 1 }
+            full = max(1, Int((Double(eighths) / 8).rounded()))
             remainder = 0
-        } else if full == 0 && remainder == 0 && eighths == 0 {
-            remainder = 1 // never let a positive value vanish entirely
         }
         var text = String(repeating: glyphs.barEighths[7], count: full)
         if remainder > 0 { text += glyphs.barEighths[remainder - 1] }

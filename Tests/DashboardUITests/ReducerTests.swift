@@ -1,0 +1,182 @@
+import MarketAnalytics
+import Testing
+@testable import DashboardUI
+
+@Suite("Reducer, action by action")
+struct ReducerTests {
+    @Test("a loaded snapshot opens the latest period, the default definition, the top row selected")
+    func snapshotLoaded() {
+        var state = DashboardState()
+        let effect = state.apply(.snapshotLoaded(Snapshot(dataset: Support.smallDataset(), directory: "data", loadedAt: Support.noon)))
+        #expect(effect == .render)
+        #expect(state.analysis?.period.description == "2020Q2")
+        #expect(state.marketDefinition == "narrow")
+        #expect(state.selectedGroup == "Ant Group")
+        #expect(state.rows.map(\.figures.group) == ["Ant Group", "JD", "WeBank 微众"])
+    }
+
+    @Test("← and → move between periods and stop at the ends")
+    func periods() {
+        var state = Support.smallState()
+        #expect(state.apply(.keyPressed(.right)) == .none)
+        #expect(state.apply(.keyPressed(.left)) == .render)
+        #expect(state.analysis?.period.description == "2020Q1")
+        #expect(state.apply(.keyPressed(.character("["))) == .none)
+        #expect(state.apply(.keyPressed(.character("l"))) == .render)
+        #expect(state.analysis?.period.description == "2020Q2")
+    }
+
+    @Test("the selection follows the group across periods and re-sorts")
+    func selectionFollowsIdentity() {
+        var state = Support.smallState()
+        _ = state.apply(.keyPressed(.down))                 // JD (2nd in 2020Q2)
+        #expect(state.selectedGroup == "JD")
+        _ = state.apply(.keyPressed(.left))                 // 2020Q1: JD is 3rd
+        #expect(state.selectedGroup == "JD")
+        #expect(state.selectedIndex == 2)
+        _ = state.apply(.keyPressed(.character("2")))       // sort by group A→Z
+        #expect(state.rows.map(\.figures.group) == ["Ant Group", "JD", "WeBank 微众"])
+        #expect(state.selectedGroup == "JD")
+        #expect(state.selectedIndex == 1)
+    }
+
+    @Test("j, k, Home/H and End/L move the selection and clamp at the edges")
+    func movement() {
+        var state = Support.smallState()
+        _ = state.apply(.keyPressed(.character("k")))
+        #expect(state.selectedGroup == "Ant Group")
+        _ = state.apply(.keyPressed(.character("L")))
+        #expect(state.selectedGroup == "WeBank 微众")
+        _ = state.apply(.keyPressed(.character("j")))
+        #expect(state.selectedGroup == "WeBank 微众")
+        _ = state.apply(.keyPressed(.home))
+        #expect(state.selectedGroup == "Ant Group")
+        _ = state.apply(.keyPressed(.pageDown))
+        #expect(state.selectedGroup == "WeBank 微众")
+    }
+
+    @Test("< and > move the sort column; a column's digit picks it and the same digit again reverses it; i inverts")
+    func sorting() {
+        var state = Support.smallState()
+        #expect(state.sort == SortOrder(column: .share, descending: true))
+        _ = state.apply(.keyPressed(.character(">")))
+        #expect(state.sort == SortOrder(column: .change, descending: true))
+        _ = state.apply(.keyPressed(.character("<")))
+        _ = state.apply(.keyPressed(.character("<")))
+        #expect(state.sort == SortOrder(column: .balance, descending: true))
+        _ = state.apply(.keyPressed(.character("2")))
+        #expect(state.sort == SortOrder(column: .group, descending: false))
+        _ = state.apply(.keyPressed(.character("2")))
+        #expect(state.sort == SortOrder(column: .group, descending: true))
+        #expect(state.rows.map(\.figures.group) == ["WeBank 微众", "JD", "Ant Group"])
+        _ = state.apply(.keyPressed(.character("i")))
+        #expect(state.sort == SortOrder(column: .group, descending: false))
+        _ = state.apply(.keyPressed(.character("<")))
+        _ = state.apply(.keyPressed(.character("<")))
+        #expect(state.sort.column == .flag) // wraps around
+    }
+
+    @Test("/ edits a filter on group and product names; Enter keeps it, Esc clears it")
+    func filtering() {
+        var state = Support.smallState()
+        _ = state.apply(.keyPressed(.character("/")))
+        #expect(state.isEditingFilter)
+        for c in "微" { _ = state.apply(.keyPressed(.character(c))) }
+        #expect(state.rows.map(\.figures.group) == ["WeBank 微众"])
+        #expect(state.selectedGroup == "WeBank 微众")
+        _ = state.apply(.keyPressed(.backspace))
+        for c in "hua" { _ = state.apply(.keyPressed(.character(c))) }
+        #expect(state.rows.map(\.figures.group) == ["Ant Group"]) // matched through the product Huabei
+        #expect(state.apply(.keyPressed(.control("a"))) == .none)
+        _ = state.apply(.keyPressed(.enter))
+        #expect(!state.isEditingFilter)
+        #expect(state.filter == "hua")
+        _ = state.apply(.keyPressed(.character("q"))) // q is a command again, not text
+        var cleared = state
+        _ = cleared.apply(.keyPressed(.escape))
+        #expect(cleared.filter.isEmpty)
+        #expect(cleared.rows.count == 3)
+    }
+
+    @Test("Esc while typing a filter abandons it")
+    func escapeWhileTyping() {
+        var state = Support.smallState()
+        _ = state.apply(.keyPressed(.character("/")))
+        _ = state.apply(.keyPressed(.character("x")))
+        _ = state.apply(.keyPressed(.escape))
+        #expect(!state.isEditingFilter && state.filter.isEmpty)
+    }
+
+    @Test("u toggles units, d cycles the market definition (and the shares), g cycles guidelines")
+    func displayToggles() {
+        var state = Support.smallState()
+        _ = state.apply(.keyPressed(.character("u")))
+        #expect(state.units == .usd)
+        #expect(state.analysis?.groups.first?.shareOfMarket == 0.3)
+        _ = state.apply(.keyPressed(.character("d")))
+        #expect(state.marketDefinition == "wide")
+        #expect(state.analysis?.groups.first?.shareOfMarket == 0.15)
+        _ = state.apply(.keyPressed(.character("d")))
+        #expect(state.marketDefinition == "narrow")
+        #expect(state.guideline == .us2010)
+        for expected in [Guideline.eu2004, .chinaAML, .us2023, .us2010] {
+            _ = state.apply(.keyPressed(.character("g")))
+            #expect(state.guideline == expected)
+        }
+    }
+
+    @Test("help is modal: ? opens it, other keys do nothing, ?, Esc or q close it; q at the top quits")
+    func helpAndQuit() {
+        var state = Support.smallState()
+        _ = state.apply(.keyPressed(.character("?")))
+        #expect(state.showingHelp)
+        #expect(state.apply(.keyPressed(.right)) == .none)
+        #expect(state.analysis?.period.description == "2020Q2")
+        #expect(state.apply(.keyPressed(.character("q"))) == .render)
+        #expect(!state.showingHelp)
+        _ = state.apply(.keyPressed(.function(1)))
+        _ = state.apply(.keyPressed(.escape))
+        #expect(!state.showingHelp)
+        #expect(state.apply(.keyPressed(.function(10))) == .quit)
+        #expect(state.apply(.keyPressed(.character("q"))) == .quit)
+    }
+
+    @Test("keys outside the keymap change nothing")
+    func unboundKeys() {
+        var state = Support.smallState()
+        #expect(state.apply(.keyPressed(.character("z"))) == .none)
+        #expect(state.apply(.keyPressed(.function(7))) == .none)
+    }
+
+    @Test("a resize relays out and keeps the selection in view")
+    func resize() {
+        var state = Support.sampleState(width: 80, height: 24)
+        _ = state.apply(.keyPressed(.end))
+        _ = state.apply(.resized(width: 60, height: 14))
+        let layout = DashboardLayout(width: 60, height: 14)
+        #expect(state.width == 60 && state.height == 14)
+        #expect(state.selectedIndex! >= state.scrollOffset)
+        #expect(state.selectedIndex! < state.scrollOffset + layout.dataRows)
+    }
+
+    @Test("a failed reload keeps the data and shows the error until a good load; the view survives reloads")
+    func reloads() {
+        var state = Support.smallState()
+        _ = state.apply(.keyPressed(.left))
+        _ = state.apply(.keyPressed(.down))
+        _ = state.apply(.reloadFailed(["data/balances.csv:3:1: boom"]))
+        #expect(state.loadErrors == ["data/balances.csv:3:1: boom"])
+        #expect(state.analysis?.period.description == "2020Q1")
+        _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.smallDataset(), directory: "data",
+                                                 loadedAt: ClockTime(hour: 13, minute: 0, second: 0))))
+        #expect(state.loadErrors.isEmpty)
+        #expect(state.analysis?.period.description == "2020Q1")
+        #expect(state.selectedGroup == "WeBank 微众")
+    }
+
+    @Test("ticks do not redraw: an idle screen sends nothing")
+    func ticks() {
+        var state = Support.smallState()
+        #expect(state.apply(.tick(ClockTime(hour: 1, minute: 2, second: 3))) == .none)
+    }
+}

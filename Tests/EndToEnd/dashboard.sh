@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# End-to-end tests of the dashboard in a real terminal (tmux): keys, resizes, signals, terminal
+# restore, colour and TERM handling, plain mode. Polls for text instead of sleeping.
+# Usage: Tests/EndToEnd/dashboard.sh [path/to/lendscope]   (run from the package root)
+set -u
+binary=${1:-.build/debug/lendscope}
+binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
+socket="lendscope-e2e-$$"
+passed=0
+failed=0
+
+tm() { tmux -L "$socket" "$@"; }
+cleanup() { tm kill-server 2>/dev/null; }
+trap cleanup EXIT
+
+check() { # name, then a command that must succeed
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   $name"
+  else failed=$((failed + 1)); echo "FAIL $name"; echo "---- screen:"; tm capture-pane -p -t e2e 2>/dev/null | sed 's/^/    /'; fi
+}
+
+screen() { tm capture-pane -p -t e2e; }
+
+# Waits up to $2 seconds (default 10) for the screen to contain the fixed string $1.
+wait_for() {
+  local text=$1 limit=${2:-10} i=0
+  while [ "$i" -lt $((limit * 20)) ]; do
+    screen 2>/dev/null | grep -qF -- "$text" && return 0
+    sleep 0.05; i=$((i + 1))
+  done
+  return 1
+}
+
+# Starts the dashboard in a fresh tmux session of the given size; the shell reports the exit status.
+start() { # width height [env assignments...]
+  local width=$1 height=$2; shift 2
+  tm kill-session -t e2e 2>/dev/null
+  tm new-session -d -s e2e -x "$width" -y "$height" \
+    "cd '$PWD' && env $* '$binary' sample-data; echo EXIT=\$?; sleep 600"
+}
+
+app_pid() { pgrep -f "^$binary sample-data" | head -1; }
+alternate_off() { [ "$(tm display -p -t e2e '#{alternate_on}')" = "0" ]; }
+
+# 1. Overview at 100x30, keys.
+start 100 30 TERM=xterm-256color
+check "overview appears at 100x30" wait_for "Ant Group"
+check "latest period is shown" wait_for "2021Q4"
+tm send-keys -t e2e Left Left Left Left Left Left
+check "six presses of Left reach 2020Q2" wait_for "◀ 2020Q2 ▶"
+check "Ant Group at 21.00% in 2020Q2" wait_for "21.00%"
+tm send-keys -t e2e u
+check "u switches to US\$ bn (245.1)" wait_for "245.1"
+tm send-keys -t e2e u g
+check "g moves to the EU 2004 guideline" wait_for "EU 2004:"
+tm send-keys -t e2e 2
+check "2 sorts by group, A to Z" wait_for "Group▲"
+tm send-keys -t e2e / l u f
+check "the filter shows what is typed" wait_for "Filter: luf"
+tm send-keys -t e2e Enter
+check "the filter keeps only Lufax" bash -c "! tmux -L '$socket' capture-pane -p -t e2e | grep -q 'Ant Group'"
+tm send-keys -t e2e Escape
+check "Esc clears the filter" wait_for "Ant Group"
+tm send-keys -t e2e '?'
+check "? opens the help" wait_for "LendScope help"
+tm send-keys -t e2e Escape
+check "Esc closes the help" wait_for "Concentration"
+
+# 2. Resizes relayout.
+tm resize-window -t e2e -x 60 -y 20
+check "relayout at 60x20" wait_for "rows 1"
+tm resize-window -t e2e -x 200 -y 50
+check "side panel at 200x50" wait_for "HHI within platforms"
+tm resize-window -t e2e -x 40 -y 10
+check "too small at 40x10 says so" wait_for "Terminal too small: 40×10"
+tm resize-window -t e2e -x 100 -y 30
+check "back at 100x30" wait_for "Ant Group"
+
+# 3. q quits and restores the terminal.
+tm send-keys -t e2e q
+check "q exits with status 0" wait_for "EXIT=0"
+check "q leaves the alternate screen" alternate_off
+
+# 4. Signals restore the terminal and exit with 128 + the signal.
+for signal in TERM HUP INT; do
+  start 100 30 TERM=xterm-256color
+  wait_for "Ant Group" >/dev/null
+  case $signal in
+    TERM) status=143; kill -TERM "$(app_pid)" ;;
+    HUP) status=129; kill -HUP "$(app_pid)" ;;
+    INT) status=130; tm send-keys -t e2e C-c ;;
+  esac
+  check "SIG$signal exits with status $status" wait_for "EXIT=$status"
+  check "SIG$signal leaves the alternate screen" alternate_off
+done
+
+# 5. The terminal going away ends the process (no spinning).
+start 100 30 TERM=xterm-256color
+wait_for "Ant Group" >/dev/null
+pid=$(app_pid)
+tm kill-session -t e2e
+gone() { local i=0; while kill -0 "$1" 2>/dev/null; do [ $i -ge 100 ] && return 1; sleep 0.05; i=$((i + 1)); done; }
+check "closing the terminal ends the process within 5 s" gone "$pid"
+
+# 6. Terminal types and colour.
+start 80 24 TERM=vt100
+check "TERM=vt100 shows the overview" wait_for "Ant Group"
+start 80 24 TERM=nosuchterminal
+check "an unknown TERM is a clear error" wait_for "unknown terminal type 'nosuchterminal'"
+check "an unknown TERM exits with status 1" wait_for "EXIT=1"
+start 80 24 TERM=xterm-256color
+wait_for "Ant Group" >/dev/null
+check "colours are used on a colour terminal" bash -c "tmux -L '$socket' capture-pane -p -e -t e2e | grep -q $'\e\\[[0-9;]*3[1-7]m'"
+start 80 24 TERM=xterm-256color NO_COLOR=1
+wait_for "Ant Group" >/dev/null
+check "NO_COLOR: no colours, emphasis kept" bash -c "out=\$(tmux -L '$socket' capture-pane -p -e -t e2e); ! grep -q $'\e\\[[0-9;]*3[1-7]m' <<<\"\$out\" && grep -q $'\e\\[[0-9;]*7m' <<<\"\$out\""
+start 80 24 TERM=xterm-256color LANG=C LC_ALL=C
+check "a non-UTF-8 locale draws ASCII" wait_for "< 2021Q4 >"
+
+# 7. Plain mode for pipes and screen readers.
+plain=$("$binary" sample-data | cat)
+check "piped output is plain text with every group" bash -c "grep -q 'Yiren Digital' <<<\"\$1\" && ! grep -q $'\e' <<<\"\$1\"" _ "$plain"
+check "--plain prints and exits" bash -c "'$binary' --plain sample-data | grep -q 'others (unreported)'"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
