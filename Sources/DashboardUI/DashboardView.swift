@@ -80,13 +80,13 @@ public enum DashboardView {
         } else {
             text += "none for \(analysis.period): shares of the platforms' sum"
         }
+        text += state.units == .cny ? " · CNY bn" : " · US$ bn"
         if let rate = analysis.exchangeRate {
-            let basis = rate.basis.isEmpty ? "" : " \(rate.basis)"
-            text += " · FX \(NumberFormat.grouped(rate.usdCNY, decimals: 4)) CNY/US$ \(rate.date)\(basis) [\(rate.provenance.rawValue)]"
+            let basis = rate.basis.isEmpty ? "" : ", \(rate.basis)"
+            text += " · FX \(NumberFormat.grouped(rate.usdCNY, decimals: 4)) on \(rate.date)\(basis) [\(rate.provenance.rawValue)]"
         } else {
             text += " · no FX rate"
         }
-        text += state.units == .cny ? " · CNY bn" : " · US$ bn"
         if state.options.glyphs.isASCII { text = text.replacingOccurrences(of: "·", with: "-") }
         buffer.put(text, x: 0, y: 1, style: .muted)
     }
