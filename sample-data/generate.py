@@ -147,11 +147,11 @@ PINNED = {
 # Which banks each group works with (besides pins): the big ones for the big platforms, fewer for small ones.
 PARTNER_TIERS = {
     "Ant Group": ["state-owned", "joint-stock", "city commercial", "rural commercial", "online-only"],
-    "WeBank (Tencent)": ["joint-stock", "city commercial", "rural commercial"],
-    "JD Technology": ["joint-stock", "city commercial", "rural commercial"],
-    "Du Xiaoman": ["joint-stock", "city commercial"],
+    "WeBank (Tencent)": ["state-owned", "joint-stock", "city commercial", "rural commercial"],
+    "JD Technology": ["state-owned", "joint-stock", "city commercial", "rural commercial"],
+    "Du Xiaoman": ["state-owned", "joint-stock", "city commercial"],
     "360 DigiTech": ["joint-stock", "city commercial", "rural commercial"],
-    "Lufax": ["joint-stock", "city commercial"],
+    "Lufax": ["state-owned", "joint-stock", "city commercial"],
     "Meituan": ["joint-stock", "online-only"],
     "Xiaomi Finance": ["city commercial", "rural commercial"],
     "Lexin": ["city commercial", "rural commercial"],

@@ -6,6 +6,16 @@ public enum Action: Sendable {
     case reloadFailed([String])
     case resized(width: Int, height: Int)
     case tick(ClockTime)
+    /// The loop wrote the export files (their paths as shown to the user).
+    case exportFinished([String])
+    case exportFailed(String)
+}
+
+/// Files the loop writes for an export: `<stem>.csv` and `<stem>.md` in the export directory.
+public struct ExportRequest: Hashable, Sendable {
+    public let stem: String
+    public let csv: String
+    public let markdown: String
 }
 
 /// Work the event loop performs for the reducer: plain data, never a closure.
@@ -14,4 +24,8 @@ public enum Effect: Hashable, Sendable {
     /// The screen changed and must be drawn.
     case render
     case quit
+    /// Write these files, then report back with `exportFinished` or `exportFailed`.
+    case export(ExportRequest)
+    /// Send this text to the terminal's clipboard (OSC 52), then draw.
+    case copy(String)
 }

@@ -17,8 +17,17 @@ extension DashboardState {
             return .render
         case .tick:
             return .none
+        case .exportFinished(let paths):
+            statusMessage = "exported " + paths.joined(separator: " and ")
+            return .render
+        case .exportFailed(let message):
+            statusMessage = "export failed: " + message
+            return .render
         case .keyPressed(let key):
-            return press(key)
+            let hadMessage = statusMessage != nil
+            statusMessage = nil
+            let effect = press(key)
+            return effect == .none && hadMessage ? .render : effect
         }
     }
 
@@ -43,23 +52,49 @@ extension DashboardState {
 
     private mutating func press(_ key: Key) -> Effect {
         if isEditingFilter { return editFilter(key) }
+        let command = Keymap.command(for: key, in: view)
         if showingHelp {
-            // Help is modal: the help keys, q and Esc close it; everything else is ignored.
-            switch Keymap.command(for: key) {
-            case .toggleHelp, .quit, .clearFilter: showingHelp = false; return .render
-            default: return .none
+            // Help is modal: help, q and Esc close it; a view key closes it and opens the view.
+            switch command {
+            case .toggleHelp, .quit, .back:
+                showingHelp = false
+                return .render
+            case .selectUp, .pageUp, .selectTop:
+                guard helpScroll > 0 else { return .none }
+                helpScroll = command == .selectUp ? helpScroll - 1 : command == .pageUp ? max(0, helpScroll - 10) : 0
+                return .render
+            case .selectDown, .pageDown:
+                // The view clamps the offset to what there is to show.
+                helpScroll = min(helpScroll + (command == .selectDown ? 1 : 10), 200)
+                return .render
+            case .show:
+                showingHelp = false
+                return perform(command!)
+            default:
+                return .none
             }
         }
-        guard let command = Keymap.command(for: key) else { return .none }
+        guard let command else { return .none }
         return perform(command)
     }
 
     private mutating func perform(_ command: Command) -> Effect {
         switch command {
         case .quit:
-            return .quit
+            guard viewStack.count > 1 else { return .quit }
+            viewStack.removeLast()
+        case .back:
+            if viewStack.count > 1 {
+                viewStack.removeLast()
+            } else if !filter.isEmpty {
+                filter = ""
+                keepSelectionValid()
+            } else {
+                return .none
+            }
         case .toggleHelp:
             showingHelp = true
+            helpScroll = 0
         case .previousPeriod:
             guard periodIndex > 0 else { return .none }
             periodIndex -= 1
@@ -73,27 +108,26 @@ extension DashboardState {
         case .pageUp: moveSelection(by: -max(1, visibleRowCount - 1))
         case .pageDown: moveSelection(by: max(1, visibleRowCount - 1))
         case .selectTop: moveSelection(to: 0)
-        case .selectBottom: moveSelection(to: rows.count - 1)
-        case .sortLeft:
-            let columns = OverviewColumn.allCases
-            let next = columns[(sort.column.rawValue + columns.count - 1) % columns.count]
-            sort = SortOrder(column: next, descending: next.defaultDescending)
-        case .sortRight:
-            let columns = OverviewColumn.allCases
-            let next = columns[(sort.column.rawValue + 1) % columns.count]
-            sort = SortOrder(column: next, descending: next.defaultDescending)
-        case .sortBy(let index):
-            guard let column = OverviewColumn(rawValue: index) else { return .none }
-            sort = column == sort.column
-                ? SortOrder(column: column, descending: !sort.descending)
-                : SortOrder(column: column, descending: column.defaultDescending)
-        case .invertSort:
-            sort.descending.toggle()
+        case .selectBottom: moveSelection(to: Int.max / 2)
+        case .cursorLeft: matrixColumn = max(0, matrixColumn - 1)
+        case .cursorRight: matrixColumn += 1
+        case .sortLeft, .sortRight, .sortBy, .invertSort:
+            return view == .overview ? sortOverview(command) : sortList(command)
         case .startFilter:
             isEditingFilter = true
-        case .clearFilter:
-            guard !filter.isEmpty else { return .none }
-            filter = ""
+        case .open:
+            return open()
+        case .toggleMark:
+            guard let group = selectedGroup, selectedIndex != nil else { return .none }
+            if markedGroups.contains(group) { markedGroups.remove(group) } else { markedGroups.insert(group) }
+        case .show(let target):
+            if target == .merger && markedGroups.count < 2 {
+                statusMessage = "mark two or more groups with Space on the overview, then press w"
+                return .render
+            }
+            guard target != view else { return .none }
+            // Views by letter are siblings under the overview; drill-downs stack on top of them.
+            viewStack = [.overview, target]
         case .toggleUnits:
             units = units == .cny ? .usd : .cny
         case .nextMarketDefinition:
@@ -103,9 +137,107 @@ extension DashboardState {
         case .nextGuideline:
             let all = Guideline.allCases
             guideline = all[(all.firstIndex(of: guideline)! + 1) % all.count]
+        case .export:
+            return export()
+        case .copyRow, .copyTable:
+            return copy(wholeTable: command == .copyTable)
         }
         keepSelectionVisible()
         return .render
+    }
+
+    // MARK: Sorting
+
+    private mutating func sortOverview(_ command: Command) -> Effect {
+        let columns = OverviewColumn.allCases
+        switch command {
+        case .sortLeft:
+            let next = columns[(sort.column.rawValue + columns.count - 1) % columns.count]
+            sort = SortOrder(column: next, descending: next.defaultDescending)
+        case .sortRight:
+            let next = columns[(sort.column.rawValue + 1) % columns.count]
+            sort = SortOrder(column: next, descending: next.defaultDescending)
+        case .sortBy(let index):
+            guard let column = OverviewColumn(rawValue: index) else { return .none }
+            sort = column == sort.column
+                ? SortOrder(column: column, descending: !sort.descending)
+                : SortOrder(column: column, descending: column.defaultDescending)
+        default:
+            sort.descending.toggle()
+        }
+        keepSelectionVisible()
+        return .render
+    }
+
+    private mutating func sortList(_ command: Command) -> Effect {
+        guard let (model, _) = listModel, !model.columns.isEmpty else { return .none }
+        let count = model.columns.count
+        let current = listSorts[view] ?? model.defaultSort.map { ListSort(column: $0.column, descending: $0.descending) }
+            ?? ListSort(column: 0, descending: false)
+        var next = current
+        switch command {
+        case .sortLeft: next = ListSort(column: (current.column + count - 1) % count, descending: false)
+        case .sortRight: next = ListSort(column: (current.column + 1) % count, descending: false)
+        case .sortBy(let index):
+            guard index < count else { return .none }
+            next = index == current.column ? ListSort(column: index, descending: !current.descending)
+                : ListSort(column: index, descending: false)
+        default: next.descending.toggle()
+        }
+        listSorts[view] = next
+        keepSelectionVisible()
+        return .render
+    }
+
+    // MARK: Views
+
+    private mutating func open() -> Effect {
+        switch view {
+        case .overview:
+            guard let group = selectedGroup, selectedIndex != nil else { return .none }
+            viewStack.append(.platform(group))
+        case .matrix:
+            guard let analysis else { return .none }
+            let banks = MatrixView.topBanks(self, analysis)
+            guard !analysis.groups.isEmpty, !banks.isEmpty else { return .none }
+            let cursor = matrixCursor(rows: analysis.groups.count, columns: banks.count)
+            let pairing = ViewKind.pairing(group: analysis.groups[cursor.row].group, bank: banks[cursor.column])
+            listSelection[pairing] = analysis.period.description // start on the period being looked at
+            viewStack.append(pairing)
+        default:
+            guard let (_, rows) = listModel, let row = rows.first(where: { $0.id == listSelection[view] }) ?? rows.first,
+                  let target = row.target else { return .none }
+            listSelection[view] = row.id
+            viewStack.append(target)
+        }
+        keepSelectionVisible()
+        return .render
+    }
+
+    private mutating func export() -> Effect {
+        guard features.export else {
+            statusMessage = "export is disabled in this session"
+            return .render
+        }
+        guard let analysis, let model = ViewModels.model(for: view, self) else { return .none }
+        let rows = view == .overview ? model.rows : (listModel?.rows ?? model.rows)
+        let context = "LendScope, \(snapshot?.directory ?? ""), \(analysis.period), market: \(marketDefinition ?? "sum of groups")"
+        let stem = "lendscope-\(view.fileStem)-\(analysis.period)"
+        return .export(ExportRequest(stem: stem, csv: model.csv(rows: rows), markdown: model.markdown(rows: rows, context: context)))
+    }
+
+    private mutating func copy(wholeTable: Bool) -> Effect {
+        guard features.clipboard else {
+            statusMessage = "copy is disabled in this session"
+            return .render
+        }
+        guard let model = ViewModels.model(for: view, self) else { return .none }
+        let rows = view == .overview ? model.rows : (listModel?.rows ?? model.rows)
+        let selectedID = view == .overview ? selectedGroup : listSelection[view] ?? rows.first?.id
+        let chosen = wholeTable ? rows : rows.filter { $0.id == selectedID }
+        guard !chosen.isEmpty else { return .none }
+        statusMessage = "copied \(chosen.count) row\(chosen.count == 1 ? "" : "s") to the clipboard (OSC 52)"
+        return .copy(model.tsv(rows: chosen))
     }
 
     private mutating func editFilter(_ key: Key) -> Effect {
@@ -133,18 +265,39 @@ extension DashboardState {
 
     // MARK: Selection
 
-    /// Rows the table can show at the current size (the view uses the same layout).
-    var visibleRowCount: Int { DashboardLayout(width: width, height: height).dataRows }
+    /// Rows the current table can show at the current size (the view uses the same layout).
+    var visibleRowCount: Int {
+        let layout = DashboardLayout(width: width, height: height)
+        return view == .overview ? layout.dataRows : ListScreen.dataRows(self, layout: layout)
+    }
 
     private mutating func moveSelection(by delta: Int) {
-        let current = selectedIndex ?? (delta > 0 ? -1 : rows.count)
-        moveSelection(to: current + delta)
+        switch view {
+        case .overview:
+            let current = selectedIndex ?? (delta > 0 ? -1 : rows.count)
+            moveSelection(to: current + delta)
+        case .matrix:
+            matrixRow = max(0, matrixRow + delta)
+            if let count = analysis?.groups.count { matrixRow = min(matrixRow, max(0, count - 1)) }
+        default:
+            guard let (_, rows) = listModel else { return }
+            let current = rows.firstIndex { $0.id == listSelection[view] } ?? 0
+            moveSelection(to: current + delta)
+        }
     }
 
     private mutating func moveSelection(to index: Int) {
-        let rows = self.rows
-        guard !rows.isEmpty else { return }
-        selectedGroup = rows[min(max(0, index), rows.count - 1)].figures.group
+        switch view {
+        case .overview:
+            let rows = self.rows
+            guard !rows.isEmpty else { return }
+            selectedGroup = rows[min(max(0, index), rows.count - 1)].figures.group
+        case .matrix:
+            matrixRow = max(0, min(index, (analysis?.groups.count ?? 1) - 1))
+        default:
+            guard let (_, rows) = listModel, !rows.isEmpty else { return }
+            listSelection[view] = rows[min(max(0, index), rows.count - 1)].id
+        }
     }
 
     /// After the rows change, keep the same group if it is still there, else the first row.
@@ -155,10 +308,23 @@ extension DashboardState {
 
     private mutating func keepSelectionVisible() {
         let visible = visibleRowCount
-        let count = rows.count
-        scrollOffset = min(scrollOffset, max(0, count - visible))
-        guard let index = selectedIndex else { return }
-        if index < scrollOffset { scrollOffset = index }
-        if index >= scrollOffset + visible { scrollOffset = index - visible + 1 }
+        if view == .overview {
+            let count = rows.count
+            scrollOffset = min(scrollOffset, max(0, count - visible))
+            guard let index = selectedIndex else { return }
+            if index < scrollOffset { scrollOffset = index }
+            if index >= scrollOffset + visible { scrollOffset = index - visible + 1 }
+            return
+        }
+        guard let (_, rows) = listModel else { return }
+        var offset = min(listScroll[view] ?? 0, max(0, rows.count - visible))
+        if let index = rows.firstIndex(where: { $0.id == listSelection[view] }) {
+            if index < offset { offset = index }
+            if index >= offset + visible { offset = index - visible + 1 }
+        } else if let first = rows.first {
+            listSelection[view] = first.id
+            offset = 0
+        }
+        listScroll[view] = offset
     }
 }

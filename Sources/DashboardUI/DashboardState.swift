@@ -5,6 +5,19 @@ public enum Units: Sendable {
     case cny, usd
 }
 
+/// What the session may do besides looking: off in read-only kiosks.
+public struct Features: Hashable, Sendable {
+    /// Export writes CSV and Markdown files.
+    public var export: Bool
+    /// Copy sends text to the viewer's clipboard through OSC 52.
+    public var clipboard: Bool
+
+    public init(export: Bool = true, clipboard: Bool = true) {
+        self.export = export
+        self.clipboard = clipboard
+    }
+}
+
 /// Everything the dashboard shows, as one value. Only `apply(_:)` changes it.
 public struct DashboardState: Sendable {
     public internal(set) var snapshot: Snapshot?
@@ -22,17 +35,37 @@ public struct DashboardState: Sendable {
     public internal(set) var selectedGroup: String?
     public internal(set) var scrollOffset = 0
     public internal(set) var showingHelp = false
+    public internal(set) var helpScroll = 0
     public internal(set) var width: Int
     public internal(set) var height: Int
     public let options: DisplayOptions
+    public let features: Features
     /// The first problems of a failed load, shown until the next good one.
     public internal(set) var loadErrors: [String] = []
 
-    public init(width: Int = 80, height: Int = 24, options: DisplayOptions = DisplayOptions()) {
+    /// The screens opened, the overview first; the last is on screen.
+    public internal(set) var viewStack: [ViewKind] = [.overview]
+    /// Each list view's selected row id and scroll offset, kept when going back.
+    public internal(set) var listSelection: [ViewKind: String] = [:]
+    public internal(set) var listScroll: [ViewKind: Int] = [:]
+    public internal(set) var listSorts: [ViewKind: ListSort] = [:]
+    /// Groups marked with Space for the merger what-if.
+    public internal(set) var markedGroups: Set<String> = []
+    /// The matrix cursor: a group row and a bank column.
+    public internal(set) var matrixRow = 0
+    public internal(set) var matrixColumn = 0
+    /// A one-line message (export written, copy sent), cleared by the next key.
+    public internal(set) var statusMessage: String?
+
+    public init(width: Int = 80, height: Int = 24, options: DisplayOptions = DisplayOptions(),
+                features: Features = Features()) {
         self.width = width
         self.height = height
         self.options = options
+        self.features = features
     }
+
+    public var view: ViewKind { viewStack.last ?? .overview }
 
     public var analysis: PeriodAnalysis? {
         analyses.indices.contains(periodIndex) ? analyses[periodIndex] : nil
@@ -44,7 +77,7 @@ public struct DashboardState: Sendable {
         marketDefinitions.indices.contains(definitionIndex) ? marketDefinitions[definitionIndex] : nil
     }
 
-    /// The rows on screen now: filtered and sorted.
+    /// The overview rows on screen now: filtered and sorted.
     public var rows: [OverviewRow] {
         analysis?.overviewRows(filter: filter, sort: sort) ?? []
     }
@@ -52,5 +85,17 @@ public struct DashboardState: Sendable {
     /// The index of the selected row in `rows`, if it is visible under the filter.
     public var selectedIndex: Int? {
         rows.firstIndex { $0.figures.group == selectedGroup }
+    }
+
+    /// The current list view's table and its rows in display order.
+    public var listModel: (model: TableModel, rows: [TableModel.Row])? {
+        guard view != .overview, let model = ViewModels.model(for: view, self) else { return nil }
+        let sort = listSorts[view] ?? model.defaultSort.map { ListSort(column: $0.column, descending: $0.descending) }
+        return (model, model.sorted(by: sort))
+    }
+
+    /// The matrix cursor clamped to the matrix's size.
+    func matrixCursor(rows: Int, columns: Int) -> (row: Int, column: Int) {
+        (min(max(0, matrixRow), max(0, rows - 1)), min(max(0, matrixColumn), max(0, columns - 1)))
     }
 }

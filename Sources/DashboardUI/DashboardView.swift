@@ -10,12 +10,21 @@ public enum DashboardView {
         if layout.isTooSmall {
             drawTooSmall(into: &buffer)
         } else if state.showingHelp {
-            HelpScreen.draw(into: &buffer, glyphs: state.options.glyphs)
+            HelpScreen.draw(into: &buffer, glyphs: state.options.glyphs, scroll: state.helpScroll)
         } else {
             drawTitle(state, into: &buffer)
             drawInfoLine(state, into: &buffer)
-            OverviewTableView.draw(state, layout: layout, into: &buffer)
-            IndexPanel.draw(state, layout: layout, into: &buffer)
+            switch state.view {
+            case .overview:
+                OverviewTableView.draw(state, layout: layout, into: &buffer)
+                IndexPanel.draw(state, layout: layout, into: &buffer)
+            case .matrix:
+                MatrixView.draw(state, top: 2, into: &buffer)
+            case .trends:
+                TrendsView.draw(state, top: 2, into: &buffer)
+            default:
+                ListScreen.draw(state, layout: layout, into: &buffer)
+            }
             drawFooter(state, layout: layout, into: &buffer)
         }
         return buffer
@@ -53,6 +62,9 @@ public enum DashboardView {
         var parts = ["LendScope"]
         if let snapshot = state.snapshot {
             parts.append(snapshot.directory)
+            if state.viewStack.count > 1 {
+                parts.append(state.viewStack.map(\.title).joined(separator: glyphs.isASCII ? " > " : " › "))
+            }
             if let period = state.analysis?.period {
                 parts.append("\(glyphs.previous) \(period) \(glyphs.next) \(state.periodIndex + 1)/\(state.periods.count)")
             }
@@ -60,9 +72,12 @@ public enum DashboardView {
         } else {
             parts.append("loading…")
         }
-        let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
-        parts.append("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)")
-        if !state.filter.isEmpty || state.isEditingFilter { parts.append("filter \"\(state.filter)\"") }
+        if state.view == .overview {
+            let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
+            parts.append("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)")
+            if !state.filter.isEmpty || state.isEditingFilter { parts.append("filter \"\(state.filter)\"") }
+            if !state.markedGroups.isEmpty { parts.append("\(state.markedGroups.count) marked") }
+        }
         buffer.put(" " + parts.joined(separator: " \(glyphs.vertical) "), x: 0, y: 0, style: .title)
     }
 
@@ -100,8 +115,19 @@ public enum DashboardView {
             buffer.put("  Enter keeps it, Esc clears", x: used + typed, y: y, style: .muted)
             return
         }
+        if let message = state.statusMessage {
+            buffer.fill(x: 0, y: y, width: buffer.width, height: 1, style: .accent)
+            buffer.put(" " + message, x: 0, y: y, style: Style(.accent, bold: true, reverse: true))
+            return
+        }
+        // Drop hints from the right (help and quit stay) until the rest fits.
+        var hints = Keymap.hints(ascii: state.options.glyphs.isASCII, in: state.view)
+        func width(_ list: [(keys: String, label: String)]) -> Int {
+            list.reduce(0) { $0 + DisplayWidth.of($1.keys) + DisplayWidth.of($1.label) + 2 }
+        }
+        while width(hints) > buffer.width, hints.count > 2 { hints.remove(at: hints.count - 3) }
         var x = 0
-        for hint in Keymap.hints(ascii: state.options.glyphs.isASCII) {
+        for hint in hints {
             guard x < buffer.width else { break }
             x += buffer.put(" " + hint.keys, x: x, y: y, style: Style(.accent, bold: true))
             x += buffer.put(" " + hint.label, x: x, y: y, style: .normal)

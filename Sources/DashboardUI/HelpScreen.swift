@@ -9,7 +9,7 @@ enum HelpScreen {
         var style: Style
     }
 
-    static func draw(into buffer: inout ScreenBuffer, glyphs: GlyphSet) {
+    static func draw(into buffer: inout ScreenBuffer, glyphs: GlyphSet, scroll: Int = 0) {
         buffer.fill(x: 0, y: 0, width: buffer.width, height: 1, style: .title)
         buffer.put(" LendScope help \(glyphs.vertical) ? or Esc closes", x: 0, y: 0, style: .title)
         let footer = " Flags: S sourced, D derived, R* recalled, E* estimated · HHI scale 0–10,000"
@@ -17,19 +17,26 @@ enum HelpScreen {
                    x: 0, y: buffer.height - 1, style: .muted)
         let available = buffer.height - 3
         let sections = sectionLines(glyphs: glyphs)
-        for columns in 1...2 {
+        let longestKeys = sections.joined().filter { !$0.isTitle }.map { DisplayWidth.of($0.keys) }.max() ?? 10
+        for columns in [2, 1] {
             let columnWidth = buffer.width / columns
-            let longestKeys = sections.joined().filter { !$0.isTitle }.map { DisplayWidth.of($0.keys) }.max() ?? 10
             let keyWidth = min(longestKeys + 2, columnWidth / 2)
-            let flowed = flow(sections, columns: columns, keyWidth: keyWidth, columnWidth: columnWidth, height: available)
-            guard let flowed, columns == 2 || flowed.allSatisfy({ $0.count <= available }) else { continue }
+            guard let flowed = flow(sections, columns: columns, keyWidth: keyWidth, columnWidth: columnWidth,
+                                    height: columns == 1 ? Int.max : available) else { continue }
+            // One column scrolls (↑/↓) when even two columns do not fit.
+            let offset = columns == 1 ? min(max(0, scroll), max(0, flowed[0].count - available)) : 0
             for (index, column) in flowed.enumerated() {
-                for (row, line) in column.prefix(available).enumerated() {
+                for (row, line) in column.dropFirst(offset).prefix(available).enumerated() {
                     let x = index * columnWidth
                     buffer.put(line.keys, x: x, y: 2 + row, style: line.style,
                                maxWidth: line.style == .header ? columnWidth - 1 : keyWidth)
                     buffer.put(line.text, x: x + keyWidth, y: 2 + row, maxWidth: columnWidth - keyWidth - 1)
                 }
+            }
+            if columns == 1 && flowed[0].count > available {
+                let more = " \(offset + 1)\(glyphs.isASCII ? "-" : "–")\(offset + available) of \(flowed[0].count), ↑↓ scroll "
+                buffer.put(glyphs.isASCII ? more.replacingOccurrences(of: "↑↓", with: "Up/Down") : more,
+                           x: max(0, buffer.width - DisplayWidth.of(more)), y: 0, style: .title)
             }
             return
         }
@@ -73,7 +80,7 @@ enum HelpScreen {
                 result[result.count - 1] += (current.isEmpty ? [] : [Line(keys: "", text: "", style: .normal)]) + lines
             }
         }
-        return result.allSatisfy { $0.count <= height } || columns == 2 ? result : nil
+        return result.allSatisfy { $0.count <= height } ? result : nil
     }
 
     /// Words into lines of at most `width` display cells.

@@ -2,13 +2,27 @@
 public enum Command: Hashable, Sendable {
     case previousPeriod, nextPeriod
     case selectUp, selectDown, pageUp, pageDown, selectTop, selectBottom
+    case cursorLeft, cursorRight
     case sortLeft, sortRight, sortBy(Int), invertSort
-    case startFilter, clearFilter
+    case startFilter
+    case open, back, quit
+    case toggleMark
+    case show(ViewKind)
     case toggleHelp
     case toggleUnits
     case nextMarketDefinition
     case nextGuideline
-    case quit
+    case export
+    case copyRow, copyTable
+}
+
+/// Where a binding applies. View-specific bindings win over `everywhere`.
+public enum KeyScope: Hashable, Sendable {
+    case everywhere
+    case overview
+    /// Screens that are tables: the overview and every list view.
+    case tables
+    case matrix
 }
 
 /// A row of the key table: the keys, what they do, and the line the help screen shows.
@@ -19,72 +33,111 @@ public struct KeyBinding: Sendable {
     /// Shown in the footer's short list of hints.
     public let hint: String?
     public let section: String
+    public let scope: KeyScope
+
+    init(_ keys: [Key], _ command: Command, _ help: String, hint: String? = nil, section: String,
+         scope: KeyScope = .everywhere) {
+        self.keys = keys
+        self.command = command
+        self.help = help
+        self.hint = hint
+        self.section = section
+        self.scope = scope
+    }
 }
 
-/// The one table of key bindings: it drives dispatch and the help screen and the footer, so
-/// the three can never disagree. Every F-key also has a letter (some terminals eat F-keys).
+/// The one table of key bindings: it drives dispatch, the help screen and the footer, so the
+/// three can never disagree. Every F-key also has a letter (some terminals eat F-keys).
 public enum Keymap {
     public static let bindings: [KeyBinding] = [
-        KeyBinding(keys: [.left, .character("["), .character("h")], command: .previousPeriod,
-                   help: "previous period", hint: "period", section: "Periods"),
-        KeyBinding(keys: [.right, .character("]"), .character("l")], command: .nextPeriod,
-                   help: "next period", hint: nil, section: "Periods"),
-        KeyBinding(keys: [.up, .character("k")], command: .selectUp, help: "select the row above", hint: "select",
-                   section: "Rows"),
-        KeyBinding(keys: [.down, .character("j")], command: .selectDown, help: "select the row below", hint: nil,
-                   section: "Rows"),
-        KeyBinding(keys: [.pageUp, .control("b")], command: .pageUp, help: "one page up", hint: nil, section: "Rows"),
-        KeyBinding(keys: [.pageDown, .control("f")], command: .pageDown, help: "one page down", hint: nil, section: "Rows"),
-        KeyBinding(keys: [.home, .character("H")], command: .selectTop, help: "first row", hint: nil, section: "Rows"),
-        KeyBinding(keys: [.end, .character("L")], command: .selectBottom, help: "last row", hint: nil, section: "Rows"),
-        KeyBinding(keys: [.character("<")], command: .sortLeft, help: "sort by the column on the left", hint: "sort",
-                   section: "Sorting and filtering"),
-        KeyBinding(keys: [.character(">")], command: .sortRight, help: "sort by the column on the right", hint: nil,
-                   section: "Sorting and filtering"),
-        KeyBinding(keys: (1...6).map { .character(Character(String($0))) }, command: .sortBy(0),
-                   help: "sort by column n; again reverses", hint: nil, section: "Sorting and filtering"),
-        KeyBinding(keys: [.character("i")], command: .invertSort, help: "reverse the sort order", hint: nil,
-                   section: "Sorting and filtering"),
-        KeyBinding(keys: [.character("/")], command: .startFilter, help: "filter groups by name",
-                   hint: "filter", section: "Sorting and filtering"),
-        KeyBinding(keys: [.escape], command: .clearFilter, help: "clear the filter", hint: nil,
-                   section: "Sorting and filtering"),
-        KeyBinding(keys: [.character("u")], command: .toggleUnits, help: "amounts in CNY or US$", hint: "units",
+        KeyBinding([.left, .character("["), .character("h")], .previousPeriod, "previous period", hint: "period",
+                   section: "Periods"),
+        KeyBinding([.right, .character("]"), .character("l")], .nextPeriod, "next period", section: "Periods"),
+        KeyBinding([.up, .character("k")], .selectUp, "select the row above", hint: "select", section: "Rows"),
+        KeyBinding([.down, .character("j")], .selectDown, "select the row below", section: "Rows"),
+        KeyBinding([.pageUp, .control("b")], .pageUp, "one page up", section: "Rows"),
+        KeyBinding([.pageDown, .control("f")], .pageDown, "one page down", section: "Rows"),
+        KeyBinding([.home, .character("H")], .selectTop, "first row", section: "Rows"),
+        KeyBinding([.end, .character("L")], .selectBottom, "last row", section: "Rows"),
+        KeyBinding([.left, .character("h")], .cursorLeft, "matrix: the bank to the left ([ ] change period)",
+                   hint: "bank", section: "Rows", scope: .matrix),
+        KeyBinding([.right, .character("l")], .cursorRight, "matrix: the bank to the right", section: "Rows",
+                   scope: .matrix),
+        KeyBinding([.enter], .open, "open the selected row: group, bank or pairing", hint: "open", section: "Views"),
+        KeyBinding([.escape], .back, "back one level (on the overview: clear the filter)", section: "Views"),
+        KeyBinding([.character("b")], .show(.banks), "banks and their dependence on platforms", hint: "banks",
+                   section: "Views"),
+        KeyBinding([.character("m")], .show(.matrix), "pairing matrix: groups × banks", hint: "matrix", section: "Views"),
+        KeyBinding([.character("t")], .show(.trends), "trends: HHI and top-five shares over time", hint: "trends",
+                   section: "Views"),
+        KeyBinding([.character("a")], .show(.alerts), "alerts: every rule triggered in the period", hint: "alerts",
+                   section: "Views"),
+        KeyBinding([.character(" ")], .toggleMark, "mark a group for the merger what-if", section: "Views",
+                   scope: .overview),
+        KeyBinding([.character("w")], .show(.merger), "merger what-if of the marked groups", hint: "what-if",
+                   section: "Views"),
+        KeyBinding([.character("<")], .sortLeft, "sort by the column on the left", hint: "sort",
+                   section: "Sorting and filtering", scope: .tables),
+        KeyBinding([.character(">")], .sortRight, "sort by the column on the right", section: "Sorting and filtering",
+                   scope: .tables),
+        KeyBinding((1...9).map { .character(Character(String($0))) }, .sortBy(0), "sort by column n; again reverses",
+                   section: "Sorting and filtering", scope: .tables),
+        KeyBinding([.character("i")], .invertSort, "reverse the sort order", section: "Sorting and filtering",
+                   scope: .tables),
+        KeyBinding([.character("/")], .startFilter, "filter groups by name", hint: "filter",
+                   section: "Sorting and filtering", scope: .overview),
+        KeyBinding([.character("u")], .toggleUnits, "amounts in CNY or US$", hint: "units", section: "Display"),
+        KeyBinding([.character("d")], .nextMarketDefinition, "next market definition", hint: "market", section: "Display"),
+        KeyBinding([.character("g")], .nextGuideline, "next guideline (US, EU, China)", hint: "guideline",
                    section: "Display"),
-        KeyBinding(keys: [.character("d")], command: .nextMarketDefinition,
-                   help: "next market definition", hint: "market", section: "Display"),
-        KeyBinding(keys: [.character("g")], command: .nextGuideline,
-                   help: "next guideline (US, EU, China)", hint: "guideline", section: "Display"),
-        KeyBinding(keys: [.character("?"), .function(1)], command: .toggleHelp, help: "this help", hint: "help",
-                   section: "General"),
-        KeyBinding(keys: [.character("q"), .function(10)], command: .quit, help: "quit; closes help first", hint: "quit",
+        KeyBinding([.character("e")], .export, "export this view as CSV and Markdown", section: "Output"),
+        KeyBinding([.character("y")], .copyRow, "copy the selected row (OSC 52 clipboard)", section: "Output"),
+        KeyBinding([.character("Y")], .copyTable, "copy the whole table", section: "Output"),
+        KeyBinding([.character("?"), .function(1)], .toggleHelp, "this help", hint: "help", section: "General"),
+        KeyBinding([.character("q"), .function(10)], .quit, "back one level; quit at the top", hint: "quit",
                    section: "General"),
     ]
 
-    /// The command a key triggers, if any; digits carry their column number.
-    public static func command(for key: Key) -> Command? {
-        if case .character(let c) = key, let digit = c.wholeNumberValue, (1...6).contains(digit) {
+    /// The command a key triggers in a view, if any; digits carry their column number.
+    public static func command(for key: Key, in view: ViewKind = .overview) -> Command? {
+        let scopes = scopes(of: view)
+        if scopes.contains(.tables), case .character(let c) = key, let digit = c.wholeNumberValue, (1...9).contains(digit) {
             return .sortBy(digit - 1)
         }
-        return bindings.first { $0.keys.contains(key) }?.command
+        let specific = bindings.first { $0.scope != .everywhere && scopes.contains($0.scope) && $0.keys.contains(key) }
+        return (specific ?? bindings.first { $0.scope == .everywhere && $0.keys.contains(key) })?.command
     }
 
-    /// The footer's hints, generated from the table: first key and short name of each hinted binding.
-    public static func hints(ascii: Bool) -> [(keys: String, label: String)] {
-        bindings.compactMap { binding in
-            guard let hint = binding.hint else { return nil }
-            let partner = bindings.first { $0.section == binding.section && $0.hint == nil && $0.command != binding.command
-                && pairs(binding.command, $0.command) }
-            let name: (Key) -> String = { ascii ? $0.asciiDescription : $0.description }
-            let keys = partner.map { name(binding.keys[0]) + name($0.keys[0]) } ?? name(binding.keys[0])
-            return (keys, hint)
+    static func scopes(of view: ViewKind) -> Set<KeyScope> {
+        switch view {
+        case .overview: return [.overview, .tables]
+        case .matrix: return [.matrix]
+        case .trends: return []
+        default: return [.tables]
+        }
+    }
+
+    /// The footer's hints for a view, generated from the table: first key and short name of each
+    /// hinted binding that applies there.
+    public static func hints(ascii: Bool, in view: ViewKind = .overview) -> [(keys: String, label: String)] {
+        let scopes = scopes(of: view).union([.everywhere])
+        let name: (Key) -> String = { ascii ? $0.asciiDescription : $0.description }
+        // The first key that still does this binding's command here (a view may take ← for itself).
+        func key(_ binding: KeyBinding) -> String? {
+            binding.keys.first { command(for: $0, in: view) == binding.command }.map(name)
+        }
+        return bindings.compactMap { binding in
+            guard let hint = binding.hint, scopes.contains(binding.scope), let first = key(binding) else { return nil }
+            let partner = bindings.first { $0.section == binding.section && $0.hint == nil && pairs(binding.command, $0.command) }
+            return (first + (partner.flatMap(key) ?? ""), hint)
         }
     }
 
     /// Bindings shown together in the footer (← with →, ↑ with ↓, < with >).
     static func pairs(_ a: Command, _ b: Command) -> Bool {
         switch (a, b) {
-        case (.previousPeriod, .nextPeriod), (.selectUp, .selectDown), (.sortLeft, .sortRight): return true
+        case (.previousPeriod, .nextPeriod), (.selectUp, .selectDown), (.sortLeft, .sortRight),
+             (.cursorLeft, .cursorRight): return true
         default: return false
         }
     }

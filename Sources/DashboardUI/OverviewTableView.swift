@@ -40,8 +40,9 @@ enum OverviewTableView {
             let g = row.figures
             let isSelected = g.group == state.selectedGroup
             let flagged = g.provenance == .estimated || g.provenance == .recalled
+            let marked = state.markedGroups.contains(g.group)
             let items: [TableWidget.Item] = [
-                .init(String(row.rank)),
+                .init((marked ? "+" : "") + String(row.rank), marked ? .accent : nil),
                 .init(g.group),
                 .init(amount(g.balanceCNY, usd: g.balanceUSD, units: state.units)),
                 .init(NumberFormat.percent(g.shareOfMarket)),

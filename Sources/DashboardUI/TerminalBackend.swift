@@ -7,6 +7,8 @@ public protocol TerminalBackend {
     mutating func draw(_ buffer: ScreenBuffer)
     /// The next input event without waiting; nil when there is none.
     mutating func nextEvent() -> TerminalEvent?
+    /// Puts text on the viewer's clipboard (OSC 52: it travels with the screen, so it works over SSH).
+    mutating func copyToClipboard(_ text: String)
     /// Gives the terminal back as it was (normal screen, echo, cursor).
     mutating func restore()
 }
@@ -24,6 +26,7 @@ public struct RecordingTerminal: TerminalBackend {
     public private(set) var frames: [ScreenBuffer] = []
     public var pendingEvents: [TerminalEvent]
     public private(set) var restored = false
+    public private(set) var clipboard: [String] = []
 
     public init(width: Int, height: Int, events: [TerminalEvent] = []) {
         size = (width, height)
@@ -35,6 +38,8 @@ public struct RecordingTerminal: TerminalBackend {
     public mutating func nextEvent() -> TerminalEvent? {
         pendingEvents.isEmpty ? nil : pendingEvents.removeFirst()
     }
+
+    public mutating func copyToClipboard(_ text: String) { clipboard.append(text) }
 
     public mutating func restore() { restored = true }
 }

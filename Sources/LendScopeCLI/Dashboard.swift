@@ -8,8 +8,9 @@ struct Dashboard: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open the interactive dashboard (the default command).",
         discussion: """
-            Keys: ←/→ period, ↑/↓ select, </> or 1–6 sort, / filter, u units, d market definition, \
-            g guideline, ? help, q quit. Without a terminal (a pipe, TERM=dumb) or with --plain it \
+            Keys: ←/→ period, ↑/↓ select, Enter open, Esc back, b banks, m matrix, t trends, \
+            a alerts, Space mark and w what-if, </> or 1–9 sort, / filter, u units, d market definition, \
+            g guideline, e export, y copy, ? help, q back or quit. Without a terminal (a pipe, TERM=dumb) or with --plain it \
             prints the overview as text and exits. NO_COLOR turns colours off.
             """
     )
@@ -28,6 +29,16 @@ struct Dashboard: ParsableCommand {
     @Option(help: "Open at this period, YYYYQn or YYYY-MM (default: the latest).")
     var period: String?
 
+    @Option(name: .customLong("export-dir"), help: "Where e writes the current view as CSV and Markdown.",
+            completion: .directory)
+    var exportDirectory: String = "."
+
+    @Flag(name: .customLong("no-export"), help: "Disable export to files.")
+    var noExport = false
+
+    @Flag(name: .customLong("no-clipboard"), help: "Disable copying to the clipboard (OSC 52).")
+    var noClipboard = false
+
     func run() throws {
         let locale = Platform.setLocaleFromEnvironment()
         let dataset = try data.load()
@@ -35,7 +46,7 @@ struct Dashboard: ParsableCommand {
         let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
         let options = DisplayOptions(glyphs: ascii || !locale.isUTF8 ? .ascii : .unicode, colors: colors)
         let snapshot = Snapshot(dataset: dataset, directory: data.directory, loadedAt: Platform.clockTime())
-        var state = DashboardState(options: options)
+        var state = DashboardState(options: options, features: Features(export: !noExport, clipboard: !noClipboard))
         _ = state.apply(.snapshotLoaded(snapshot))
         if let period {
             try selectPeriod(period, in: &state)
@@ -48,7 +59,7 @@ struct Dashboard: ParsableCommand {
             print(DashboardView.plainText(state), terminator: "")
             return
         }
-        var loop = EventLoop(state: state)
+        var loop = EventLoop(state: state, exportDirectory: exportDirectory)
         let status = try loop.run()
         if status != 0 { throw ExitCode(status) }
     }

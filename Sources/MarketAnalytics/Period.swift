@@ -61,6 +61,16 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
         return CalendarDate(year: year, month: lastMonth, day: CalendarDate.daysIn(month: lastMonth, of: year))!
     }
 
+    /// The first day of the period.
+    public var startDate: CalendarDate {
+        CalendarDate(year: year, month: granularity == .quarter ? index * 3 - 2 : index, day: 1)!
+    }
+
+    /// True when `date` falls within the period.
+    public func contains(_ date: CalendarDate) -> Bool {
+        startDate <= date && date <= endDate
+    }
+
     public static func < (lhs: Period, rhs: Period) -> Bool {
         (lhs.year, lhs.index) < (rhs.year, rhs.index)
     }

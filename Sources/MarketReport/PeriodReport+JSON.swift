@@ -19,7 +19,7 @@ struct JSONReport: Encodable {
     init(_ report: PeriodReport) { self.report = report }
 
     enum Keys: String, CodingKey {
-        case period, market, fx, platforms, others, indices, verdicts, banks, merger
+        case period, market, fx, platforms, others, indices, verdicts, banks, merger, alerts
     }
 
     func encode(to encoder: Encoder) throws {
@@ -36,6 +36,7 @@ struct JSONReport: Encodable {
         try c.encode(Verdicts(a.verdicts), forKey: .verdicts)
         try c.encode(a.banks.map(Bank.init), forKey: .banks)
         if let m = report.merger { try c.encode(Merger(m), forKey: .merger) }
+        try c.encode(a.alerts.map(AlertJSON.init), forKey: .alerts)
     }
 
     struct Market: Encodable {
@@ -182,6 +183,23 @@ struct JSONReport: Encodable {
             try c.encode(m.boundsAfter.upper, forKey: .upperAfter)
             try c.encode(m.deltaHHI, forKey: .delta)
             try c.encode(Verdicts(m.verdicts), forKey: .verdicts)
+        }
+    }
+
+    struct AlertJSON: Encodable {
+        let alert: Alert
+        init(_ alert: Alert) { self.alert = alert }
+        enum CodingKeys: String, CodingKey { case rule, status, subject, value, limit, title, source, date }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(alert.rule.rawValue, forKey: .rule)
+            try c.encode(alert.rule.status, forKey: .status)
+            try c.encode(alert.subject, forKey: .subject)
+            try c.encode(alert.value, forKey: .value)
+            try c.encode(alert.limit, forKey: .limit)
+            try c.encode(alert.rule.title, forKey: .title)
+            try c.encode(alert.rule.source, forKey: .source)
+            try c.encode(alert.rule.date, forKey: .date)
         }
     }
 

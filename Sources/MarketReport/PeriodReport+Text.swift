@@ -26,6 +26,9 @@ extension PeriodReport {
             lines += verdictTable(m.verdicts).render(indent: "  ")
         }
         lines.append("")
+        lines.append("Alerts (\(a.alerts.count) rule\(a.alerts.count == 1 ? "" : "s") triggered)")
+        if !a.alerts.isEmpty { lines += alertTable().render(indent: "  ") }
+        lines.append("")
         let breaches = a.banks.filter { $0.breachesSinglePartnerCap || $0.breachesAggregateCap }.count
         lines.append("Bank dependence (caps: one partner ≤ 25% of net tier-1 capital, all co-lending ≤ 50% of total loans; "
                      + "\(breaches) bank\(breaches == 1 ? "" : "s") over a cap, marked !)")
@@ -62,6 +65,10 @@ extension PeriodReport {
             lines.append("")
             lines += verdictTable(m.verdicts).markdown()
         }
+        lines.append("")
+        lines.append("### Alerts")
+        lines.append("")
+        lines += a.alerts.isEmpty ? ["None."] : alertTable().markdown()
         lines.append("")
         lines.append("### Bank dependence")
         lines.append("")

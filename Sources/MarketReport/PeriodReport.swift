@@ -120,6 +120,18 @@ public struct PeriodReport: Sendable {
         return table
     }
 
+    func alertTable() -> TextTable {
+        var table = TextTable([("Rule", .left), ("Subject", .left), ("Value", .right), ("Limit", .right),
+                               ("Source", .left), ("Date", .left), ("Status", .left)])
+        for alert in analysis.alerts {
+            let isHHI = alert.limit > 1
+            let format: (Double) -> String = isHHI ? { NumberFormat.grouped($0, decimals: 1) } : { NumberFormat.percent($0, decimals: 1) }
+            table.add([alert.rule.title, alert.subject, format(alert.value), format(alert.limit), alert.rule.source,
+                       alert.rule.date, alert.rule.status])
+        }
+        return table
+    }
+
     func mergerTable(_ m: MergerAnalysis) -> TextTable {
         var table = TextTable([("Merger", .left), ("Value", .right)])
         table.add(["Parties", m.parties.joined(separator: " + ")])

@@ -1,5 +1,6 @@
 import CNcurses
 import DashboardUI
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -142,6 +143,19 @@ public struct NcursesTerminal: TerminalBackend {
         case 0x01...0x1A: return .control(Character(Unicode.Scalar(value + 0x60)!))
         default:
             return Unicode.Scalar(value).map { .character(Character($0)) } ?? .escape
+        }
+    }
+
+    /// OSC 52 with the text in base64, written straight to the terminal after curses' own output.
+    public mutating func copyToClipboard(_ text: String) {
+        let sequence = "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+        fflush(nil) // every stream, so curses output goes first
+        var bytes = Array(sequence.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 { if errno == EINTR { continue } else { return } }
+            offset += written
         }
     }
 

@@ -41,7 +41,8 @@ struct PeriodReportTests {
     func jsonKeys() throws {
         let report = PeriodReport(analysis: Self.analysis(), merger: Self.analysis().merger(of: ["Ant Group", "JD"]))
         let json = try #require(JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
-        #expect(Set(json.keys) == ["period", "market", "fx", "platforms", "others", "indices", "verdicts", "banks", "merger"])
+        #expect(Set(json.keys) == ["period", "market", "fx", "platforms", "others", "indices", "verdicts", "banks", "merger",
+                                   "alerts"])
         let market = try #require(json["market"] as? [String: Any])
         #expect(Set(market.keys).isSuperset(of: ["definition", "total_cny", "flag"]))
         let platform = try #require((json["platforms"] as? [[String: Any]])?.first)
@@ -58,9 +59,31 @@ struct PeriodReportTests {
         let bank = try #require((json["banks"] as? [[String: Any]])?.first)
         #expect(Set(bank.keys).isSuperset(of: ["bank", "type", "platform_sourced_cny", "top_partner", "top_partner_share",
                                                "partner_hhi", "max_exposure_to_tier1", "colending_to_total_loans"]))
+        // Bank A funds Ant Group 300 bn against tier-1 of 1,000 bn: 30%, over the 25% cap.
+        #expect((json["alerts"] as? [[String: Any]])?.first?["rule"] as? String == "single_partner_exposure")
         let merger = try #require(json["merger"] as? [String: Any])
         #expect(Set(merger.keys).isSuperset(of: ["parties", "share", "hhi_before", "hhi_after", "delta_hhi", "verdicts"]))
         #expect(abs((merger["delta_hhi"] as? Double ?? 0) - 600) < 1e-6)
+    }
+
+    @Test("alerts carry rule, status, subject, value and limit; a bank over 25% of tier-1 triggers one")
+    func alerts() throws {
+        let q = Self.q
+        let dataset = MarketDataset(
+            balances: [BalanceRecord(period: q, platform: "P", bank: "Small Bank", balanceCNY: 3e9)],
+            banks: [BankProfile(bank: "Small Bank", type: "rural", tier1CapitalCNY: 10e9, totalLoansCNY: 5e9)])
+        let text = PeriodReport(analysis: PeriodAnalysis(dataset: dataset, period: q)).render(.json)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let alerts = try #require(json["alerts"] as? [[String: Any]])
+        #expect(alerts.map { $0["rule"] as? String } == ["single_partner_exposure", "aggregate_colending",
+                                                          "china_aml_dominance_one", "us2023_concentration",
+                                                          "us2010_concentration", "eu2004_concentration"])
+        let first = try #require(alerts.first)
+        #expect(first["subject"] as? String == "Small Bank with P")
+        #expect(abs((first["value"] as? Double ?? 0) - 0.3) < 1e-12)
+        #expect(first["limit"] as? Double == 0.25)
+        #expect((first["status"] as? String)?.hasPrefix("final") == true)
+        #expect(first["date"] as? String == "2021-02-20")
     }
 
     @Test("CSV is the platform table with an others row, names quoted when needed")

@@ -1,0 +1,56 @@
+import TerminalText
+
+/// Draws any list view: its summary lines, its table with the selection and sort marker, and
+/// the selected row's detail lines above the footer.
+enum ListScreen {
+    static let top = 2
+    static let detailRows = 2
+
+    static func dataRows(_ state: DashboardState, layout: DashboardLayout) -> Int {
+        guard let (model, _) = state.listModel else { return 1 }
+        let detail = model.rows.contains { !$0.detail.isEmpty } ? detailRows : 0
+        return max(1, layout.height - top - model.summary.count - 1 - detail - 1)
+    }
+
+    static func draw(_ state: DashboardState, layout: DashboardLayout, into buffer: inout ScreenBuffer) {
+        guard let (model, rows) = state.listModel else { return }
+        let glyphs = state.options.glyphs
+        var y = top
+        for line in model.summary {
+            buffer.put(line.text, x: 0, y: y, style: line.style)
+            y += 1
+        }
+        let widths = model.widths(total: layout.width)
+        let sort = state.listSorts[state.view] ?? model.defaultSort.map { ListSort(column: $0.column, descending: $0.descending) }
+        var table = TableWidget(columns: zip(model.columns, widths).map { .init($0.title, width: $1, $0.alignment) })
+        if let sort, sort.column < table.columns.count {
+            table.columns[sort.column].title += sort.descending ? glyphs.descending : glyphs.ascending
+        }
+        table.drawHeader(into: &buffer, x: 0, y: y, width: layout.width)
+        y += 1
+        let visible = dataRows(state, layout: layout)
+        let offset = state.listScroll[state.view] ?? 0
+        let selectedID = state.listSelection[state.view] ?? rows.first?.id
+        for (index, row) in rows.dropFirst(offset).prefix(visible).enumerated() {
+            let items = row.cells.map { TableWidget.Item($0.text, $0.style) }
+            table.drawRow(items, into: &buffer, x: 0, y: y + index, width: layout.width,
+                          style: row.id == selectedID ? .selected : .normal)
+        }
+        if rows.isEmpty, model.summary.isEmpty {
+            buffer.put("  nothing to show for \(state.analysis?.period.description ?? "this period")", x: 0, y: y, style: .muted)
+        }
+        if rows.count > visible {
+            let dash = glyphs.isASCII ? "-" : "–"
+            let marker = " rows \(offset + 1)\(dash)\(min(rows.count, offset + visible)) of \(rows.count) "
+            buffer.put(marker, x: max(0, layout.width - marker.count), y: layout.height - 2 - (model.rows.contains { !$0.detail.isEmpty } ? detailRows : 0),
+                       style: .muted)
+        }
+        // The selected row's detail, wrapped above the footer.
+        if let row = rows.first(where: { $0.id == selectedID }), !row.detail.isEmpty {
+            let lines = row.detail.flatMap { HelpScreen.wrap($0, width: max(10, layout.width - 2)) }
+            for (index, line) in lines.prefix(detailRows).enumerated() {
+                buffer.put(" " + line, x: 0, y: layout.height - 1 - detailRows + index, style: .muted)
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import MarketAnalytics
+import MarketReport
+import Testing
+@testable import DashboardUI
+
+/// The analyst views: drill-downs, banks, matrix, pairing, trends, what-if, alerts, export, copy.
+@Suite("Analyst views")
+struct ViewTests {
+    /// The sample data at 2020Q2, the founding example's period.
+    static func at2020Q2(width: Int = 80, height: Int = 24, features: Features = Features()) -> DashboardState {
+        var state = DashboardState(width: width, height: height, features: features)
+        _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.sampleDataset, directory: "sample-data", loadedAt: Support.noon)))
+        for _ in 0..<6 { _ = state.apply(.keyPressed(.left)) }
+        return state
+    }
+
+    static func press(_ state: inout DashboardState, _ keys: Key...) {
+        for key in keys { _ = state.apply(.keyPressed(key)) }
+    }
+
+    @Test("Enter drills from the overview into the selected group; Esc comes back with the selection kept")
+    func drillAndBack() {
+        var state = Self.at2020Q2()
+        Self.press(&state, .down)
+        #expect(state.selectedGroup == "Lufax")
+        Self.press(&state, .enter)
+        #expect(state.viewStack == [.overview, .platform("Lufax")])
+        #expect(DashboardView.render(state).lines[0].contains("Overview › Lufax"))
+        Self.press(&state, .down, .down)
+        let bankSelected = state.listSelection[.platform("Lufax")]
+        Self.press(&state, .enter)
+        #expect(state.viewStack.count == 3)
+        Self.press(&state, .escape)
+        #expect(state.listSelection[.platform("Lufax")] == bankSelected)
+        Self.press(&state, .character("q"))
+        #expect(state.viewStack == [.overview])
+        #expect(state.selectedGroup == "Lufax")
+        #expect(state.apply(.keyPressed(.character("q"))) == .quit)
+    }
+
+    @Test("the platform drill-down lists Ant Group's funders, own lending arms marked, caps flagged, products shown")
+    func platformView() throws {
+        var state = Self.at2020Q2(width: 120, height: 40)
+        Self.press(&state, .enter)
+        let (model, rows) = try #require(state.listModel)
+        #expect(model.summary[0].text.contains("21.00% of the market"))
+        #expect(model.summary[0].text.contains("own-funded 2.1%"))
+        #expect(model.summary[1].text.contains("Huabei 花呗") && model.summary[1].text.contains("Jiebei 借呗"))
+        #expect(rows.first?.id == "ICBC")
+        let own = try #require(rows.first { $0.id == "Chongqing Ant Xiaowei Microcredit" })
+        #expect(own.cells[1].text == "own lending arm" && own.cells[6].text == "own")
+        let lanzhou = try #require(rows.first { $0.id == "Bank of Lanzhou" })
+        #expect(lanzhou.cells[6].text == "! 32.4%")
+        #expect(lanzhou.cells[6].style == .warning)
+    }
+
+    @Test("b lists every bank, largest single-partner exposure first, caps flagged; Enter opens the bank")
+    func banksView() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character("b"))
+        let (_, rows) = try #require(state.listModel)
+        let analysis = try #require(state.analysis)
+        #expect(rows.map(\.id) == analysis.banks.map(\.bank))
+        #expect(rows.first?.id == "Bank of Lanzhou")
+        let xw = try #require(rows.first { $0.id == "XW Bank" })
+        #expect(xw.cells[8].text == "! 55.9%")
+        Self.press(&state, .enter)
+        #expect(state.view == .bank("Bank of Lanzhou"))
+        let (bankModel, bankRows) = try #require(state.listModel)
+        #expect(bankModel.summary[0].text.contains("tier-1 CNY 22.0 bn"))
+        #expect(bankRows.first?.id == "Ant Group")
+        Self.press(&state, .enter)
+        #expect(state.viewStack == [.overview, .banks, .bank("Bank of Lanzhou"), .platform("Ant Group")])
+    }
+
+    @Test("list views sort by any column; the same digit again reverses")
+    func listSorting() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character("b"), .character("1"))
+        #expect(try #require(state.listModel).rows.first?.id == "Agricultural Bank of China")
+        Self.press(&state, .character("1"))
+        #expect(try #require(state.listModel).rows.first?.id == "Zhongyuan Bank")
+        #expect(state.listSorts[.banks] == ListSort(column: 0, descending: true))
+    }
+
+    @Test("the matrix cursor moves by bank and group; Enter opens the pairing over every period at the current one")
+    func matrixAndPairing() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character("m"), .right, .down)
+        #expect(state.matrixRow == 1 && state.matrixColumn == 1)
+        let lines = DashboardView.render(state).lines
+        #expect(lines.contains { $0.hasPrefix(" Lufax × ") })
+        Self.press(&state, .enter)
+        guard case .pairing(let group, _) = state.view else {
+            Issue.record("Enter did not open a pairing")
+            return
+        }
+        #expect(group == "Lufax")
+        let (_, rows) = try #require(state.listModel)
+        #expect(rows.count == 12)
+        #expect(state.listSelection[state.view] == "2020Q2")
+        Self.press(&state, .character("["))
+        #expect(state.analysis?.period.description == "2020Q1")
+    }
+
+    @Test("Space marks groups; w shows the merger with ΔHHI and every guideline, or asks for two marks")
+    func mergerWhatIf() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character(" "), .character("w"))
+        #expect(state.view == .overview)
+        #expect(state.statusMessage == "mark two or more groups with Space on the overview, then press w")
+        Self.press(&state, .down, .character(" "), .character("w"))
+        #expect(state.view == .merger)
+        let analysis = try #require(state.analysis)
+        let merger = try #require(analysis.merger(of: ["Ant Group", "Lufax"]))
+        let (model, rows) = try #require(state.listModel)
+        #expect(model.summary[1].text.contains("ΔHHI \(NumberFormat.grouped(merger.deltaHHI, decimals: 1))"))
+        #expect(rows.map(\.id) == ["us2023", "us2010", "eu2004", "china_aml"])
+        #expect(rows[0].detail[0].contains("2023-12-18"))
+        Self.press(&state, .escape, .character(" "))
+        #expect(state.markedGroups == ["Ant Group"])
+    }
+
+    @Test("alerts list every rule the period triggers, as in the report")
+    func alertsView() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character("a"))
+        let (_, rows) = try #require(state.listModel)
+        let alerts = try #require(state.analysis?.alerts)
+        #expect(rows.count == alerts.count)
+        #expect(rows.first?.cells[1].text == alerts.first?.subject)
+        Self.press(&state, .enter)
+        #expect(state.view == .bank("Bank of Lanzhou"))
+    }
+
+    @Test("trends mark the events inside the data and list the one after it")
+    func trends() {
+        var state = Self.at2020Q2(width: 100, height: 30)
+        Self.press(&state, .character("t"))
+        let text = DashboardView.render(state).lines.joined(separator: "\n")
+        #expect(text.contains("2 2020-11-03 Ant Group IPO suspended"))
+        #expect(text.contains("4 2022-01-01 rules apply to new loans (after the data)"))
+        #expect(text.contains("21.00%"))
+        #expect(TrendsView.periodIndex(of: CalendarDate(iso: "2021-02-20")!, in: state.periods) == 8)
+    }
+
+    @Test("e asks the loop to export the view as CSV and Markdown; the result shows in the footer until the next key")
+    func export() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character("b"))
+        guard case .export(let request) = state.apply(.keyPressed(.character("e"))) else {
+            Issue.record("e did not ask for an export")
+            return
+        }
+        #expect(request.stem == "lendscope-banks-2020Q2")
+        let csv = request.csv.split(separator: "\n")
+        #expect(csv[0] == "Bank,Type,Online,CNY bn,Top partner,Top %,HHI,Exp/T1,Colend")
+        #expect(csv[1].hasPrefix("Bank of Lanzhou,city commercial,,"))
+        #expect(request.markdown.hasPrefix("## Banks\n\nLendScope, sample-data, 2020Q2"))
+        _ = state.apply(.exportFinished(["./lendscope-banks-2020Q2.csv", "./lendscope-banks-2020Q2.md"]))
+        #expect(DashboardView.render(state).lines[23].contains("exported ./lendscope-banks-2020Q2.csv and"))
+        Self.press(&state, .down)
+        #expect(state.statusMessage == nil)
+    }
+
+    @Test("y copies the selected row, Y the table; both can be disabled, and so can export")
+    func copyAndDisable() {
+        var state = Self.at2020Q2()
+        #expect(state.apply(.keyPressed(.character("y"))) == .copy("#\tGroup\tCNY bn\tShare\tΔ pp\tFlag\n1\tAnt Group\t1,732.0\t21.00%\t+2.36\tE*\n"))
+        guard case .copy(let table) = state.apply(.keyPressed(.character("Y"))) else {
+            Issue.record("Y did not copy")
+            return
+        }
+        #expect(table.split(separator: "\n").count == 13)
+        var kiosk = Self.at2020Q2(features: Features(export: false, clipboard: false))
+        #expect(kiosk.apply(.keyPressed(.character("e"))) == .render)
+        #expect(kiosk.statusMessage == "export is disabled in this session")
+        #expect(kiosk.apply(.keyPressed(.character("y"))) == .render)
+        #expect(kiosk.statusMessage == "copy is disabled in this session")
+    }
+
+    @Test("view keys work from the help screen and close it")
+    func viewsFromHelp() {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character("?"), .character("b"))
+        #expect(!state.showingHelp && state.view == .banks)
+    }
+
+    @Test("matrix column headers tell banks with the same initials apart")
+    func abbreviations() {
+        #expect(MatrixView.abbreviations(["Bank of China", "Bank of Communications", "ICBC", "China Construction Bank",
+                                          "China CITIC Bank"]) == ["China", "Commu", "ICBC", "Const", "CITIC"])
+    }
+
+    @Test("every view renders at 80×24 and 120×40", arguments: [
+        ("platform", [Key.enter]), ("banks", [.character("b")]), ("bank", [.character("b"), .enter]),
+        ("matrix", [.character("m")]), ("pairing", [.character("m"), .enter]), ("trends", [.character("t")]),
+        ("what-if", [.character(" "), .down, .character(" "), .character("w")]), ("alerts", [.character("a")]),
+    ])
+    func screens(name: String, keys: [Key]) throws {
+        for (width, height) in [(80, 24), (120, 40)] {
+            var state = Self.at2020Q2(width: width, height: height)
+            for key in keys { _ = state.apply(.keyPressed(key)) }
+            try Support.expectSnapshot(DashboardView.render(state).lines, named: "\(name)-\(width)x\(height)")
+        }
+    }
+}
