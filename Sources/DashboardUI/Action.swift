@@ -5,7 +5,10 @@ public enum Action: Sendable {
     /// The data could not be loaded; the messages are `path:line:column: message` lines.
     case reloadFailed([String])
     case resized(width: Int, height: Int)
-    case tick(ClockTime)
+    /// Time passes: seconds since the epoch, from the loop's clock.
+    case tick(epochSeconds: Double)
+    /// A reload began in the background; the current data stay on screen meanwhile.
+    case reloadStarted
     /// The loop wrote the export files (their paths as shown to the user).
     case exportFinished([String])
     case exportFailed(String)
@@ -28,4 +31,6 @@ public enum Effect: Hashable, Sendable {
     case export(ExportRequest)
     /// Send this text to the terminal's clipboard (OSC 52), then draw.
     case copy(String)
+    /// Reload the data now (`r`).
+    case reloadNow
 }

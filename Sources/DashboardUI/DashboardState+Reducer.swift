@@ -9,14 +9,23 @@ extension DashboardState {
             return .render
         case .reloadFailed(let messages):
             loadErrors = messages
+            isReloading = false
+            return .render
+        case .reloadStarted:
+            guard !isReloading else { return .none }
+            isReloading = true
             return .render
         case .resized(let width, let height):
             self.width = max(0, width)
             self.height = max(0, height)
             keepSelectionVisible()
             return .render
-        case .tick:
-            return .none
+        case .tick(let now):
+            // Redraw only when the age shown changes: an idle screen sends almost nothing.
+            let minutes = max(0, Int((now - (snapshot?.loadedEpochSeconds ?? now)) / 60))
+            guard minutes != ageMinutes else { return .none }
+            ageMinutes = minutes
+            return .render
         case .exportFinished(let paths):
             statusMessage = "exported " + paths.joined(separator: " and ")
             return .render
@@ -36,11 +45,18 @@ extension DashboardState {
         let previousDefinition = marketDefinition
         self.snapshot = snapshot
         loadErrors = []
+        isReloading = false
+        ageMinutes = 0
         periods = snapshot.dataset.periods
         // Keep the period and definition the user was looking at when they still exist.
         periodIndex = previousPeriod.flatMap { periods.firstIndex(of: $0) } ?? max(0, periods.count - 1)
         definitionIndex = previousDefinition.flatMap { marketDefinitions.firstIndex(of: $0) } ?? 0
-        recomputeAnalyses()
+        if let precomputed = snapshot.precomputed, precomputed.definition == marketDefinition,
+           precomputed.analyses.count == periods.count {
+            analyses = precomputed.analyses
+        } else {
+            recomputeAnalyses()
+        }
         if selectedGroup == nil { selectedGroup = rows.first?.figures.group }
         keepSelectionValid()
     }
@@ -139,6 +155,10 @@ extension DashboardState {
             guideline = all[(all.firstIndex(of: guideline)! + 1) % all.count]
         case .export:
             return export()
+        case .reload:
+            return .reloadNow
+        case .togglePause:
+            isPaused.toggle()
         case .copyRow, .copyTable:
             return copy(wholeTable: command == .copyTable)
         }

@@ -54,6 +54,12 @@ public struct DashboardState: Sendable {
     /// The matrix cursor: a group row and a bank column.
     public internal(set) var matrixRow = 0
     public internal(set) var matrixColumn = 0
+    /// A reload is running in the background.
+    public internal(set) var isReloading = false
+    /// Live refresh is paused (`p`): changes are noticed but not loaded.
+    public internal(set) var isPaused = false
+    /// Whole minutes since the data on screen were loaded.
+    public internal(set) var ageMinutes = 0
     /// A one-line message (export written, copy sent), cleared by the next key.
     public internal(set) var statusMessage: String?
 

@@ -68,7 +68,11 @@ public enum DashboardView {
             if let period = state.analysis?.period {
                 parts.append("\(glyphs.previous) \(period) \(glyphs.next) \(state.periodIndex + 1)/\(state.periods.count)")
             }
-            parts.append("loaded \(snapshot.loadedAt)")
+            let age = state.ageMinutes == 0 ? "" : " (\(state.ageMinutes) min ago)"
+            let prefix = state.loadErrors.isEmpty ? "loaded" : "reload failed: showing data loaded at"
+            parts.append("\(prefix) \(snapshot.loadedAt)\(age)")
+            if state.isReloading { parts.append(glyphs.isASCII ? "reloading..." : "reloading…") }
+            if state.isPaused { parts.append("refresh paused") }
         } else {
             parts.append("loading…")
         }
@@ -83,8 +87,11 @@ public enum DashboardView {
 
     static func drawInfoLine(_ state: DashboardState, into buffer: inout ScreenBuffer) {
         if let first = state.loadErrors.first {
-            let more = state.loadErrors.count > 1 ? " (+\(state.loadErrors.count - 1) more)" : ""
-            buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, style: .warning)
+            // The last good data stay on screen; the banner says what is wrong and how old they are.
+            // (The title says when the data on screen were loaded.)
+            let count = state.loadErrors.count
+            let more = count > 1 ? " (\(count) errors)" : ""
+            buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, style: Style(.warning, bold: true, reverse: true))
             buffer.put(" ! " + first + more, x: 0, y: 1, style: Style(.warning, bold: true, reverse: true))
             return
         }

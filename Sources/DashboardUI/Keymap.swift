@@ -14,6 +14,7 @@ public enum Command: Hashable, Sendable {
     case nextGuideline
     case export
     case copyRow, copyTable
+    case reload, togglePause
 }
 
 /// Where a binding applies. View-specific bindings win over `everywhere`.
@@ -90,6 +91,8 @@ public enum Keymap {
         KeyBinding([.character("d")], .nextMarketDefinition, "next market definition", hint: "market", section: "Display"),
         KeyBinding([.character("g")], .nextGuideline, "next guideline (US, EU, China)", hint: "guideline",
                    section: "Display"),
+        KeyBinding([.character("r")], .reload, "reload the data now", section: "Data"),
+        KeyBinding([.character("p")], .togglePause, "pause or resume live refresh", section: "Data"),
         KeyBinding([.character("e")], .export, "export this view as CSV and Markdown", section: "Output"),
         KeyBinding([.character("y")], .copyRow, "copy the selected row (OSC 52 clipboard)", section: "Output"),
         KeyBinding([.character("Y")], .copyTable, "copy the whole table", section: "Output"),

@@ -24,10 +24,17 @@ public struct Snapshot: Sendable {
     /// The directory as the user gave it.
     public let directory: String
     public let loadedAt: ClockTime
+    /// Seconds since the epoch at load, to tell the data's age.
+    public let loadedEpochSeconds: Double
+    /// Analyses already computed off the UI thread, for one market definition.
+    public let precomputed: (definition: String?, analyses: [PeriodAnalysis])?
 
-    public init(dataset: MarketDataset, directory: String, loadedAt: ClockTime) {
+    public init(dataset: MarketDataset, directory: String, loadedAt: ClockTime, loadedEpochSeconds: Double = 0,
+                precomputed: (definition: String?, analyses: [PeriodAnalysis])? = nil) {
         self.dataset = dataset
         self.directory = directory
         self.loadedAt = loadedAt
+        self.loadedEpochSeconds = loadedEpochSeconds
+        self.precomputed = precomputed
     }
 }

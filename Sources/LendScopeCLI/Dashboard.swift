@@ -39,13 +39,29 @@ struct Dashboard: ParsableCommand {
     @Flag(name: .customLong("no-clipboard"), help: "Disable copying to the clipboard (OSC 52).")
     var noClipboard = false
 
+    @Option(help: "Seconds between checks of the data files (inotify reports changes at once; this is the fallback).")
+    var refresh: Double = 1
+
+    @Flag(name: .customLong("no-inotify"), help: "Notice changes by polling only.")
+    var noInotify = false
+
+    @Option(help: "Write a trace of monotonic timestamps (file events, parses, swaps, frames, keys) to this file.")
+    var trace: String?
+
+    func validate() throws {
+        guard refresh >= 0.05, refresh <= 3_600 else {
+            throw ValidationError("--refresh takes seconds from 0.05 to 3600")
+        }
+    }
+
     func run() throws {
         let locale = Platform.setLocaleFromEnvironment()
         let dataset = try data.load()
         let environment = ProcessInfo.processInfo.environment
         let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
         let options = DisplayOptions(glyphs: ascii || !locale.isUTF8 ? .ascii : .unicode, colors: colors)
-        let snapshot = Snapshot(dataset: dataset, directory: data.directory, loadedAt: Platform.clockTime())
+        let snapshot = Snapshot(dataset: dataset, directory: data.directory, loadedAt: Platform.clockTime(),
+                                loadedEpochSeconds: Platform.epochSeconds())
         var state = DashboardState(options: options, features: Features(export: !noExport, clipboard: !noClipboard))
         _ = state.apply(.snapshotLoaded(snapshot))
         if let period {
@@ -59,7 +75,8 @@ struct Dashboard: ParsableCommand {
             print(DashboardView.plainText(state), terminator: "")
             return
         }
-        var loop = EventLoop(state: state, exportDirectory: exportDirectory)
+        var loop = EventLoop(state: state, directory: DataDirectory(path: data.directory), exportDirectory: exportDirectory,
+                             refreshInterval: refresh, useInotify: !noInotify, trace: Trace(path: trace))
         let status = try loop.run()
         if status != 0 { throw ExitCode(status) }
     }

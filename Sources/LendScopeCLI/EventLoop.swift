@@ -1,13 +1,23 @@
 import DashboardUI
+import DataIngest
 import Foundation
 import NcursesBackend
 
-/// The one event loop: keys, resizes and ticks become actions, the reducer returns effects,
-/// and the loop performs them (draw, quit, export, copy). Nothing else reads the terminal.
+/// The one event loop: keys, resizes, file changes, reload results and ticks become actions;
+/// the reducer returns effects; the loop performs them (draw, quit, export, copy, reload).
+/// Nothing else reads the terminal, and the data are loaded on the reload worker's thread.
 struct EventLoop {
     var state: DashboardState
+    let directory: DataDirectory
     /// Where exports go, as the user typed it.
     let exportDirectory: String
+    /// Seconds between fingerprint polls (the fallback and safety net for inotify).
+    let refreshInterval: Double
+    let useInotify: Bool
+    let trace: Trace
+
+    /// Changes within this window are one change: an editor's save is several events.
+    static let debounce: Int64 = 100_000_000
 
     /// - Returns: the exit status: 0 for `q`, 128 + the signal number after SIGINT, SIGTERM or
     ///   SIGHUP, 129 when the terminal goes away.
@@ -20,40 +30,131 @@ struct EventLoop {
             throw DataRequestError(description: failure.description)
         }
         defer { terminal.restore() }
+        let watcher = DirectoryWatcher(directory: directory, useInotify: useInotify)
+        let worker = ReloadWorker(directory: directory)
+        defer { worker.stop() }
         let size = terminal.size
         _ = state.apply(.resized(width: size.width, height: size.height))
         terminal.draw(DashboardView.render(state))
 
+        var reloadDue: Int64?          // when the debounced change should be loaded
+        var changedWhilePaused = false
+        let pollEvery = Int64(refreshInterval * 1e9)
+        var nextPoll = Clock.monotonicNanoseconds() + pollEvery
+        var nextTick = Clock.monotonicNanoseconds() + 1_000_000_000
+
+        func noticeChange(_ source: String) {
+            trace.record("file_event", source)
+            reloadDue = Clock.monotonicNanoseconds() + Self.debounce
+        }
+
         while true {
-            switch Platform.wait(input: 0, signals: signals, milliseconds: 1_000) {
-            case .signal:
-                return 128 + (Platform.readSignal(signals) ?? 15)
-            case .hangUp:
-                return 129
-            case .timeout:
-                if perform(state.apply(.tick(Platform.clockTime())), on: &terminal) { return 0 }
-            case .input:
+            let now = Clock.monotonicNanoseconds()
+            let deadline = [reloadDue, nextPoll, nextTick].compactMap { $0 }.min()!
+            let timeout = Int32(max(0, min(1_000, (deadline - now) / 1_000_000)))
+            var descriptors: [Int32] = [0, signals, worker.wakeDescriptor]
+            if let inotify = watcher.descriptor { descriptors.append(inotify) }
+            let ready = Platform.wait(descriptors, milliseconds: timeout)
+
+            if ready[1].readable { return 128 + (Platform.readSignal(signals) ?? 15) }
+            if ready[0].hangUp || (ready[0].readable && Platform.isAtEndOfFile(0)) { return 129 }
+
+            // File changes: inotify now, fingerprints every refresh interval.
+            if ready.count > 3, ready[3].readable, watcher.drainEvents() { noticeChange("inotify") }
+            if Clock.monotonicNanoseconds() >= nextPoll {
+                nextPoll = Clock.monotonicNanoseconds() + pollEvery
+                if watcher.pollForChanges() && reloadDue == nil { noticeChange("poll") }
+            }
+            if let due = reloadDue, Clock.monotonicNanoseconds() >= due {
+                reloadDue = nil
+                if state.isPaused {
+                    changedWhilePaused = true
+                } else {
+                    startReload(worker, watcher, &terminal)
+                }
+            }
+
+            // Finished reloads: only the newest request's result is swapped in.
+            if ready[2].readable {
+                for result in worker.takeResults() where result.generation == worker.latestRequest {
+                    if apply(result, &terminal) { reloadDue = Clock.monotonicNanoseconds() + 4 * Self.debounce }
+                }
+            }
+
+            // Keys and resizes.
+            if ready[0].readable {
                 var needsDraw = false
+                var keys = 0
                 while let event = terminal.nextEvent() {
                     let effect: Effect
                     switch event {
-                    case .key(let key): effect = state.apply(.keyPressed(key))
+                    case .key(let key):
+                        keys += 1
+                        trace.record("key_read", "\(key)")
+                        effect = state.apply(.keyPressed(key))
                     case .resized(let width, let height): effect = state.apply(.resized(width: width, height: height))
                     case .closed: return 129
                     }
-                    // Draws are batched: one frame for a burst of keys; ncurses sends only the difference.
-                    if effect == .render { needsDraw = true; continue }
-                    if perform(effect, on: &terminal) { return 0 }
+                    switch effect {
+                    case .render: needsDraw = true
+                    case .reloadNow: startReload(worker, watcher, &terminal)
+                    default: if perform(effect, on: &terminal) { return 0 }
+                    }
                 }
+                if !state.isPaused && changedWhilePaused {
+                    changedWhilePaused = false
+                    startReload(worker, watcher, &terminal)
+                }
+                // One frame for a burst of keys: ncurses sends only the difference.
                 if needsDraw { terminal.draw(DashboardView.render(state)) }
+                if keys > 0 { trace.record("key_frame_flushed") }
+            }
+
+            if Clock.monotonicNanoseconds() >= nextTick {
+                nextTick = Clock.monotonicNanoseconds() + 1_000_000_000
+                if perform(state.apply(.tick(epochSeconds: Platform.epochSeconds())), on: &terminal) { return 0 }
             }
         }
+    }
+
+    private mutating func startReload(_ worker: ReloadWorker, _ watcher: DirectoryWatcher,
+                                      _ terminal: inout NcursesTerminal) {
+        // The reload reads what is there now, so the poll need not report it again.
+        _ = watcher.pollForChanges()
+        let generation = worker.request(definition: state.marketDefinition)
+        trace.record("reload_requested", "generation=\(generation)")
+        if state.apply(.reloadStarted) == .render { terminal.draw(DashboardView.render(state)) }
+    }
+
+    /// Swaps in a finished reload, or shows why it failed.
+    /// - Returns: true when the files were still changing and the load should be tried again.
+    private mutating func apply(_ result: ReloadResult, _ terminal: inout NcursesTerminal) -> Bool {
+        trace.record("parse_start", at: result.parseStarted, "generation=\(result.generation)")
+        trace.record("parse_end", at: result.parseEnded, "generation=\(result.generation)")
+        switch result.outcome {
+        case .loaded(let dataset):
+            _ = state.apply(.snapshotLoaded(Snapshot(dataset: dataset, directory: directory.path,
+                                                     loadedAt: Platform.clockTime(),
+                                                     loadedEpochSeconds: Platform.epochSeconds(),
+                                                     precomputed: (result.definition, result.analyses))))
+            trace.record("swap", "generation=\(result.generation)")
+        case .failed(let failure):
+            _ = state.apply(.reloadFailed(failure.diagnostics.map(\.description)))
+            trace.record("reload_failed", "generation=\(result.generation)")
+        case .unstable:
+            return true
+        case .cancelled:
+            return false
+        }
+        terminal.draw(DashboardView.render(state))
+        trace.record("frame_flushed")
+        return false
     }
 
     /// Performs an effect and any follow-up; true when the program should quit.
     private mutating func perform(_ effect: Effect, on terminal: inout NcursesTerminal) -> Bool {
         switch effect {
-        case .none:
+        case .none, .reloadNow:
             return false
         case .quit:
             return true

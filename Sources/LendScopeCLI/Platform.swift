@@ -57,24 +57,33 @@ enum Platform {
         return read(fd, &byte, 1) == 1 ? Int32(byte) : nil
     }
 
-    enum Readiness {
-        case input, signal, timeout, hangUp
+    /// What `poll` found on one descriptor.
+    struct Readiness {
+        var readable = false
+        var hangUp = false
     }
 
-    /// Waits up to `milliseconds` for terminal input or a signal; retries EINTR (SIGWINCH lands here).
-    static func wait(input: Int32, signals: Int32, milliseconds: Int32) -> Readiness {
-        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+    /// Waits up to `milliseconds` for any descriptor; retries nothing (EINTR, e.g. SIGWINCH,
+    /// just returns early so the loop can read the resize).
+    static func wait(_ descriptors: [Int32], milliseconds: Int32) -> [Readiness] {
+        var fds = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let result = poll(&fds, nfds_t(fds.count), milliseconds)
-        if result < 0 { return errno == EINTR ? .input : .hangUp }
-        if fds[1].revents & Int16(POLLIN) != 0 { return .signal }
-        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .hangUp }
-        if fds[0].revents & Int16(POLLIN) != 0 {
-            // Readable with nothing to read is end of file: the terminal is gone.
-            var available: Int32 = 0
-            if ioctl(input, UInt(FIONREAD), &available) == 0, available == 0 { return .hangUp }
-            return .input
+        guard result > 0 else { return Array(repeating: Readiness(), count: descriptors.count) }
+        return fds.map { fd in
+            Readiness(readable: fd.revents & Int16(POLLIN) != 0,
+                      hangUp: fd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0)
         }
-        return .timeout
+    }
+
+    /// Readable with nothing to read is end of file: the terminal is gone.
+    static func isAtEndOfFile(_ fd: Int32) -> Bool {
+        var available: Int32 = 0
+        return ioctl(fd, UInt(FIONREAD), &available) == 0 && available == 0
+    }
+
+    static func epochSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

@@ -174,9 +174,54 @@ struct ReducerTests {
         #expect(state.selectedGroup == "WeBank 微众")
     }
 
-    @Test("ticks do not redraw: an idle screen sends nothing")
+    @Test("ticks redraw only when the data's age in minutes changes: an idle screen sends almost nothing")
     func ticks() {
+        var state = DashboardState()
+        _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.smallDataset(), directory: "data", loadedAt: Support.noon,
+                                                 loadedEpochSeconds: 1_000)))
+        #expect(state.apply(.tick(epochSeconds: 1_030)) == .none)
+        #expect(state.apply(.tick(epochSeconds: 1_061)) == .render)
+        #expect(state.ageMinutes == 1)
+        #expect(DashboardView.render(state).lines[0].contains("loaded 12:00:00 (1 min ago)"))
+        #expect(state.apply(.tick(epochSeconds: 1_100)) == .none)
+    }
+
+    @Test("r asks for a reload, p pauses and resumes live refresh; the header says so")
+    func reloadAndPause() {
+        var state = Support.smallState(width: 120)
+        #expect(state.apply(.keyPressed(.character("r"))) == .reloadNow)
+        #expect(state.apply(.reloadStarted) == .render)
+        #expect(DashboardView.render(state).lines[0].contains("reloading…"))
+        #expect(state.apply(.reloadStarted) == .none)
+        _ = state.apply(.keyPressed(.character("p")))
+        #expect(state.isPaused)
+        #expect(DashboardView.render(state).lines[0].contains("refresh paused"))
+        _ = state.apply(.keyPressed(.character("p")))
+        #expect(!state.isPaused)
+        _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.smallDataset(), directory: "data", loadedAt: Support.noon)))
+        #expect(!state.isReloading)
+    }
+
+    @Test("a failed reload: the banner names the first error and the count, the title the age of the data shown")
+    func banner() {
+        var state = Support.smallState(width: 100)
+        _ = state.apply(.reloadFailed(["data/balances.csv:7:3: column 'flag': '\u{1B}[2J' is not a flag", "second"]))
+        let lines = DashboardView.render(state).lines
+        #expect(lines[1].hasPrefix(" ! data/balances.csv:7:3: column 'flag': '\u{FFFD}[2J' is not a flag (2 errors)"))
+        #expect(lines[0].contains("reload failed: showing data loaded at 12:00:00"))
+        #expect(!lines.joined().unicodeScalars.contains { $0.value == 0x1B })
+        #expect(lines.contains { $0.contains("Ant Group") })
+    }
+
+    @Test("precomputed analyses are used when they match the definition on screen")
+    func precomputed() {
         var state = Support.smallState()
-        #expect(state.apply(.tick(ClockTime(hour: 1, minute: 2, second: 3))) == .none)
+        _ = state.apply(.keyPressed(.character("d"))) // wide
+        let dataset = Support.smallDataset()
+        let wide = dataset.periods.map { PeriodAnalysis(dataset: dataset, period: $0, definition: "wide") }
+        _ = state.apply(.snapshotLoaded(Snapshot(dataset: dataset, directory: "data", loadedAt: Support.noon,
+                                                 precomputed: ("wide", wide))))
+        #expect(state.marketDefinition == "wide")
+        #expect(state.analysis?.groups.first?.shareOfMarket == 0.15)
     }
 }

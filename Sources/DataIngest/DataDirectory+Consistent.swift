@@ -1,0 +1,71 @@
+import MarketAnalytics
+
+/// How a consistent load ended.
+public enum LoadOutcome: Sendable {
+    case loaded(MarketDataset)
+    case failed(IngestFailure)
+    /// The files kept changing while they were read; nothing was accepted.
+    case unstable
+    /// A newer request made this one pointless.
+    case cancelled
+}
+
+extension DataDirectory {
+    /// The data files whose versions make up one generation.
+    public static let dataFiles = [balancesFile, marketFile, fxFile, platformsFile, banksFile]
+
+    public func fingerprints() -> [String: FileFingerprint] {
+        Dictionary(uniqueKeysWithValues: Self.dataFiles.map { ($0, FileFingerprint.of(displayPath($0))) })
+    }
+
+    /// Loads one generation: every file read whole (never memory-mapped), and accepted only when
+    /// no file changed while it was read and every file has been quiet for `settle` seconds since
+    /// its last modification. A file that changes during the read is read again after a pause;
+    /// after `attempts` tries the outcome is `.unstable`, never a mix of versions.
+    ///
+    /// The quiet period guards against in-place writers: a file rewritten in place is short of
+    /// rows until the writer finishes, and it looks complete to a reader that only checks
+    /// whether it changed during the read. Writers that pause longer than `settle` mid-file can
+    /// still be caught half-way; writing to a temporary file and renaming it is the safe way.
+    public func loadConsistently(settle: Double = 0.15, attempts: Int = 40,
+                                 isCancelled: () -> Bool = { false }) -> LoadOutcome {
+        let settleNanos = Int64(settle * 1_000_000_000)
+        for _ in 0..<attempts {
+            if isCancelled() { return .cancelled }
+            let before = fingerprints()
+            // Wait until the newest file is at least `settle` old.
+            let newest = before.values.map(\.modified).max() ?? 0
+            let quietFor = Clock.wallNanoseconds() - newest
+            if quietFor < settleNanos {
+                Clock.sleep(nanoseconds: settleNanos - quietFor)
+                continue
+            }
+            var sources: [String: [UInt8]] = [:]
+            var diagnostics: [Diagnostic] = []
+            for name in Self.dataFiles {
+                if isCancelled() { return .cancelled }
+                do throws(FileBytes.Failure) {
+                    sources[name] = try FileBytes.read(displayPath(name))
+                } catch {
+                    switch error {
+                    case .missing: continue
+                    case .unreadable(let reason):
+                        diagnostics.append(Diagnostic(path: displayPath(name), line: 1, column: 1,
+                                                      message: "cannot read file: \(reason.lowercased())"))
+                    }
+                }
+            }
+            guard fingerprints() == before else {
+                Clock.sleep(nanoseconds: settleNanos / 3)
+                continue
+            }
+            if !diagnostics.isEmpty { return .failed(IngestFailure(diagnostics)) }
+            do {
+                return .loaded(try DatasetValidator(directory: self, sources: sources).validate())
+            } catch {
+                return .failed(error)
+            }
+        }
+        return .unstable
+    }
+}
