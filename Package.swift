@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "lendscope", targets: ["LendScopeCLI"]),
+        // For the fuzzing package in Tests/Fuzz (SwiftPM cannot link a fuzzer into the test build).
+        .library(name: "DataIngest", targets: ["DataIngest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
