@@ -11,10 +11,13 @@ public struct Features: Hashable, Sendable {
     public var export: Bool
     /// Copy sends text to the viewer's clipboard through OSC 52.
     public var clipboard: Bool
+    /// A kiosk for remote viewers: no export, no paths, shown in the header.
+    public var readOnly: Bool
 
-    public init(export: Bool = true, clipboard: Bool = true) {
-        self.export = export
+    public init(export: Bool = true, clipboard: Bool = true, readOnly: Bool = false) {
+        self.export = export && !readOnly
         self.clipboard = clipboard
+        self.readOnly = readOnly
     }
 }
 

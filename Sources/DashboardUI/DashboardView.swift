@@ -45,6 +45,20 @@ public enum DashboardView {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Shown to a viewer who finds every place taken (`--max-viewers`).
+    public static func refusal(width: Int, height: Int, maxViewers: Int, ascii: Bool) -> ScreenBuffer {
+        var buffer = ScreenBuffer(width: width, height: height, asciiOnly: ascii)
+        let lines = ["LendScope", "",
+                     "All \(maxViewers) viewer place\(maxViewers == 1 ? " is" : "s are") taken right now.",
+                     "Please try again in a few minutes.", "", "This session ends by itself."]
+        let top = max(0, (height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() {
+            let x = max(0, (width - DisplayWidth.of(line)) / 2)
+            buffer.put(line, x: x, y: top + offset, style: offset == 0 ? .title : offset == 2 ? .accent : .normal)
+        }
+        return buffer
+    }
+
     static func drawTooSmall(into buffer: inout ScreenBuffer) {
         let lines = ["Terminal too small: \(buffer.width)×\(buffer.height)",
                      "LendScope needs at least \(DashboardLayout.minimumWidth)×\(DashboardLayout.minimumHeight)"]
@@ -59,7 +73,7 @@ public enum DashboardView {
     static func drawTitle(_ state: DashboardState, into buffer: inout ScreenBuffer) {
         let glyphs = state.options.glyphs
         buffer.fill(x: 0, y: 0, width: buffer.width, height: 1, style: .title)
-        var parts = ["LendScope"]
+        var parts = [state.features.readOnly ? "LendScope (read-only)" : "LendScope"]
         if let snapshot = state.snapshot {
             parts.append(snapshot.directory)
             if state.viewStack.count > 1 {

@@ -3,6 +3,9 @@ import DashboardUI
 import DataIngest
 import Foundation
 import TerminalText
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Dashboard: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +42,24 @@ struct Dashboard: ParsableCommand {
     @Flag(name: .customLong("no-clipboard"), help: "Disable copying to the clipboard (OSC 52).")
     var noClipboard = false
 
+    @Flag(name: .customLong("read-only"), help: """
+        Kiosk for remote viewers: no export, no suspend (Ctrl-Z ignored), copy only with \
+        --allow-clipboard; the header says read-only.
+        """)
+    var readOnly = false
+
+    @Flag(name: .customLong("allow-clipboard"), help: "With --read-only, still allow copying through OSC 52.")
+    var allowClipboard = false
+
+    @Option(name: .customLong("max-viewers"), help: "Refuse this viewer when this many are already watching (any connection).")
+    var maxViewers: Int?
+
+    @Option(name: .customLong("viewer-dir"), help: "Where viewers' lock files live (default /tmp/lendscope-viewers-UID).")
+    var viewerDirectory: String?
+
+    @Option(name: .customLong("idle-timeout"), help: "End the session after this many seconds without a key.")
+    var idleTimeout: Double?
+
     @Option(help: "Seconds between checks of the data files (inotify reports changes at once; this is the fallback).")
     var refresh: Double = 1
 
@@ -52,6 +73,8 @@ struct Dashboard: ParsableCommand {
         guard refresh >= 0.05, refresh <= 3_600 else {
             throw ValidationError("--refresh takes seconds from 0.05 to 3600")
         }
+        if let maxViewers, maxViewers < 1 { throw ValidationError("--max-viewers takes 1 or more") }
+        if let idleTimeout, idleTimeout < 1 { throw ValidationError("--idle-timeout takes 1 second or more") }
     }
 
     func run() throws {
@@ -62,7 +85,10 @@ struct Dashboard: ParsableCommand {
         let options = DisplayOptions(glyphs: ascii || !locale.isUTF8 ? .ascii : .unicode, colors: colors)
         let snapshot = Snapshot(dataset: dataset, directory: data.directory, loadedAt: Platform.clockTime(),
                                 loadedEpochSeconds: Platform.epochSeconds())
-        var state = DashboardState(options: options, features: Features(export: !noExport, clipboard: !noClipboard))
+        let features = readOnly
+            ? Features(export: false, clipboard: allowClipboard, readOnly: true)
+            : Features(export: !noExport, clipboard: !noClipboard)
+        var state = DashboardState(options: options, features: features)
         _ = state.apply(.snapshotLoaded(snapshot))
         if let period {
             try selectPeriod(period, in: &state)
@@ -75,8 +101,20 @@ struct Dashboard: ParsableCommand {
             print(DashboardView.plainText(state), terminator: "")
             return
         }
+        // Keep the place for the life of the process; the kernel frees it however the process ends.
+        var place: Int32?
+        if let maxViewers {
+            place = ViewerSlots(directory: viewerDirectory ?? ViewerSlots.defaultDirectory(), count: maxViewers).acquire()
+            if place == nil {
+                try EventLoop.refuse(maxViewers: maxViewers, options: options)
+                throw ExitCode(75)
+            }
+        }
+        defer { if let place { close(place) } }
+        if readOnly { Platform.ignoreSuspend() }
         var loop = EventLoop(state: state, directory: DataDirectory(path: data.directory), exportDirectory: exportDirectory,
-                             refreshInterval: refresh, useInotify: !noInotify, trace: Trace(path: trace))
+                             refreshInterval: refresh, useInotify: !noInotify, trace: Trace(path: trace),
+                             idleTimeout: idleTimeout)
         let status = try loop.run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -15,6 +15,8 @@ struct EventLoop {
     let refreshInterval: Double
     let useInotify: Bool
     let trace: Trace
+    /// Seconds without a key before the session ends (kiosk mode); nil for never.
+    var idleTimeout: Double? = nil
 
     /// Changes within this window are one change: an editor's save is several events.
     static let debounce: Int64 = 100_000_000
@@ -42,6 +44,7 @@ struct EventLoop {
         let pollEvery = Int64(refreshInterval * 1e9)
         var nextPoll = Clock.monotonicNanoseconds() + pollEvery
         var nextTick = Clock.monotonicNanoseconds() + 1_000_000_000
+        var lastKey = Clock.monotonicNanoseconds()
 
         func noticeChange(_ source: String) {
             trace.record("file_event", source)
@@ -82,7 +85,7 @@ struct EventLoop {
             }
 
             // Keys and resizes.
-            if ready[0].readable {
+            if ready[0].readable || ready[0].interrupted {
                 var needsDraw = false
                 var keys = 0
                 while let event = terminal.nextEvent() {
@@ -90,6 +93,7 @@ struct EventLoop {
                     switch event {
                     case .key(let key):
                         keys += 1
+                        lastKey = Clock.monotonicNanoseconds()
                         trace.record("key_read", "\(key)")
                         effect = state.apply(.keyPressed(key))
                     case .resized(let width, let height): effect = state.apply(.resized(width: width, height: height))
@@ -112,9 +116,29 @@ struct EventLoop {
 
             if Clock.monotonicNanoseconds() >= nextTick {
                 nextTick = Clock.monotonicNanoseconds() + 1_000_000_000
+                if let idleTimeout, Double(Clock.monotonicNanoseconds() - lastKey) / 1e9 >= idleTimeout {
+                    terminal.restore()
+                    StandardError.write("lendscope: no key for \(Int(idleTimeout)) s; the session has ended\n")
+                    return 0
+                }
                 if perform(state.apply(.tick(epochSeconds: Platform.epochSeconds())), on: &terminal) { return 0 }
             }
         }
+    }
+
+    /// Shows the refusal screen for `--max-viewers` until a key, a hang-up or 10 s.
+    static func refuse(maxViewers: Int, options: DisplayOptions) throws {
+        guard Platform.isTerminal(0) && Platform.isTerminal(1) else {
+            print("LendScope: all \(maxViewers) viewer places are taken right now; please try again in a few minutes.")
+            return
+        }
+        var terminal = try NcursesTerminal(colors: options.colors)
+        defer { terminal.restore() }
+        let size = terminal.size
+        terminal.draw(DashboardView.refusal(width: size.width, height: size.height, maxViewers: maxViewers,
+                                            ascii: options.glyphs.isASCII))
+        let ready = Platform.wait([0], milliseconds: 10_000)
+        if ready[0].readable { _ = terminal.nextEvent() }
     }
 
     private mutating func startReload(_ worker: ReloadWorker, _ watcher: DirectoryWatcher,

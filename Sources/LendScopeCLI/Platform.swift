@@ -51,6 +51,12 @@ enum Platform {
         return ends[0]
     }
 
+    /// Ctrl-Z does nothing: a kiosk viewer must not get a shell back (none is there, but a stopped
+    /// dashboard would hang the session). Called before curses starts, so curses keeps it.
+    static func ignoreSuspend() {
+        signal(SIGTSTP, SIG_IGN)
+    }
+
     /// The number of the signal waiting on `fd`, if any.
     static func readSignal(_ fd: Int32) -> Int32? {
         var byte: UInt8 = 0
@@ -61,13 +67,18 @@ enum Platform {
     struct Readiness {
         var readable = false
         var hangUp = false
+        /// A signal interrupted the wait (SIGWINCH: curses has a KEY_RESIZE to hand out).
+        var interrupted = false
     }
 
-    /// Waits up to `milliseconds` for any descriptor; retries nothing (EINTR, e.g. SIGWINCH,
-    /// just returns early so the loop can read the resize).
+    /// Waits up to `milliseconds` for any descriptor. EINTR returns early, marked, so the loop
+    /// asks curses for the resize that SIGWINCH announced.
     static func wait(_ descriptors: [Int32], milliseconds: Int32) -> [Readiness] {
         var fds = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let result = poll(&fds, nfds_t(fds.count), milliseconds)
+        if result < 0 && errno == EINTR {
+            return Array(repeating: Readiness(interrupted: true), count: descriptors.count)
+        }
         guard result > 0 else { return Array(repeating: Readiness(), count: descriptors.count) }
         return fds.map { fd in
             Readiness(readable: fd.revents & Int16(POLLIN) != 0,
