@@ -94,13 +94,6 @@ struct Dashboard: ParsableCommand {
             try selectPeriod(period, in: &state)
         }
 
-        let term = environment["TERM"] ?? ""
-        if plain || term == "dumb" || term.isEmpty || !Platform.isTerminal(1) || !Platform.isTerminal(0) {
-            let width = Int(environment["COLUMNS"] ?? "") ?? 100
-            _ = state.apply(.resized(width: width, height: 24))
-            print(DashboardView.plainText(state), terminator: "")
-            return
-        }
         // Keep the place for the life of the process; the kernel frees it however the process ends.
         var place: Int32?
         if let maxViewers {
@@ -111,6 +104,13 @@ struct Dashboard: ParsableCommand {
             }
         }
         defer { if let place { close(place) } }
+        let term = environment["TERM"] ?? ""
+        if plain || term == "dumb" || term.isEmpty || !Platform.isTerminal(1) || !Platform.isTerminal(0) {
+            let width = Int(environment["COLUMNS"] ?? "") ?? 100
+            _ = state.apply(.resized(width: width, height: 24))
+            print(DashboardView.plainText(state), terminator: "")
+            return
+        }
         if readOnly { Platform.ignoreSuspend() }
         var loop = EventLoop(state: state, directory: DataDirectory(path: data.directory), exportDirectory: exportDirectory,
                              refreshInterval: refresh, useInotify: !noInotify, trace: Trace(path: trace),

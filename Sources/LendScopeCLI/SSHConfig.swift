@@ -125,7 +125,8 @@ struct SSHConfigFiles {
         # No Subsystem line: sftp and every other subsystem are refused.
         # A terminal for the dashboard, and the dashboard whatever the viewer asks to run.
         PermitTTY yes
-        ForceCommand \(outDirectory)/lendscope-viewer
+        # exec: the login shell runs the wrapper in its own place, and the wrapper execs lendscope.
+        ForceCommand exec \(outDirectory)/lendscope-viewer
         # Drop dead connections (the dashboard itself exits when its terminal goes away).
         ClientAliveInterval 15
         ClientAliveCountMax 2
@@ -167,7 +168,7 @@ struct SSHConfigFiles {
         """
         # One line per viewer: their public key after the options. restrict turns off forwarding,
         # agent, X11 and rc files; pty gives the dashboard a terminal; command= forces the dashboard.
-        restrict,pty,command="\(outDirectory)/lendscope-viewer" ssh-ed25519 AAAA...REPLACE-WITH-THE-VIEWER-KEY viewer@example
+        restrict,pty,command="exec \(outDirectory)/lendscope-viewer" ssh-ed25519 AAAA...REPLACE-WITH-THE-VIEWER-KEY viewer@example
 
         """
     }

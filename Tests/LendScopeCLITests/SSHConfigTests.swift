@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@Suite("lendscope ssh-config, run as a binary")
+struct SSHConfigTests {
+    @Test("writes a hardened sshd_config, an exec wrapper with a UTF-8 locale, and a restricted key template")
+    func writesFiles() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("lendscope-ssh-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try BinaryRunner.run(["ssh-config", "--user", "demo", "--data", "/srv/data", "--port", "2299",
+                                           "--max-viewers", "3", "--out", out.path, "--binary", "/usr/local/bin/lendscope"])
+        #expect(result.status == 0)
+        let config = try String(contentsOf: out.appendingPathComponent("sshd_config"), encoding: .utf8)
+        let lines = Set(config.split(separator: "\n").map(String.init))
+        for required in ["Port 2299", "AllowUsers demo", "DisableForwarding yes", "PermitTTY yes", "PasswordAuthentication no",
+                         "AllowAgentForwarding no", "X11Forwarding no", "PermitTunnel no", "PermitUserEnvironment no",
+                         "ClientAliveInterval 15", "ClientAliveCountMax 2", "HostKey \(out.path)/ssh_host_ed25519_key",
+                         "PidFile \(out.path)/sshd.pid", "ForceCommand exec \(out.path)/lendscope-viewer", "UsePAM no"] {
+            #expect(lines.contains(required), "sshd_config lacks '\(required)'")
+        }
+        #expect(!config.contains("\nSubsystem"), "no subsystem (sftp) may be offered")
+        let wrapper = try String(contentsOf: out.appendingPathComponent("lendscope-viewer"), encoding: .utf8)
+        #expect(wrapper.hasPrefix("#!/bin/sh\n"))
+        #expect(wrapper.contains("LANG=C.UTF-8"))
+        #expect(wrapper.contains("exec /usr/local/bin/lendscope --read-only --max-viewers 3 --idle-timeout 900 /srv/data"))
+        let mode = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("lendscope-viewer").path)[.posixPermissions] as? Int
+        #expect(mode == 0o755)
+        let template = try String(contentsOf: out.appendingPathComponent("authorized_keys.template"), encoding: .utf8)
+        #expect(template.contains("restrict,pty,command=\"exec \(out.path)/lendscope-viewer\" ssh-ed25519 "))
+    }
+
+    @Test("refuses names and paths that could break out of the files it writes", arguments: [
+        ["--user", "Root;rm", "--data", "/srv/data"], ["--user", "demo", "--data", "/srv/da ta"],
+        ["--user", "demo", "--data", "/srv/$(reboot)"], ["--user", "demo", "--data", "/srv", "--port", "0"],
+    ])
+    func refuses(arguments: [String]) throws {
+        let result = try BinaryRunner.run(["ssh-config"] + arguments + ["--out", "/nonexistent/never"])
+        #expect(result.status == 64)
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent/never"))
+    }
+
+    @Test("--read-only without a terminal still prints the overview, marked read-only")
+    func readOnlyPlain() throws {
+        let result = try BinaryRunner.run(["--read-only", "sample-data"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix(" LendScope (read-only) │ sample-data"))
+    }
+
+    @Test("--max-viewers refuses a viewer when every place is held")
+    func viewerPlaces() throws {
+        let places = FileManager.default.temporaryDirectory.appendingPathComponent("lendscope-places-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: places) }
+        try FileManager.default.createDirectory(at: places, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        // Hold the only place from this process, as a running viewer would.
+        let fd = open(places.appendingPathComponent("viewer-0.lock").path, O_RDWR | O_CREAT, 0o600)
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        defer { close(fd) }
+        let refused = try BinaryRunner.run(["--max-viewers", "1", "--viewer-dir", places.path, "sample-data"])
+        #expect(refused.status == 75)
+        #expect(refused.stdout.contains("all 1 viewer places are taken"))
+        let admitted = try BinaryRunner.run(["--max-viewers", "2", "--viewer-dir", places.path, "sample-data"])
+        #expect(admitted.status == 0)
+        #expect(admitted.stdout.contains("Ant Group"))
+    }
+}
