@@ -270,6 +270,29 @@ def write(name, header, rows):
         w.writerows(rows)
 
 
+def loans(rows=20000):
+    """Synthetic loan records (flag E in spirit: none of these loans exist). Borrowers come from a
+    pool in which some use several platform groups, so stacking has something to show."""
+    rng = random.Random("lendscope:loans")
+    products = [(p, g, s * GROUP_BALANCES[g][5]) for g, ps in PRODUCTS.items() for p, s in ps]
+    weights = [w for _, _, w in products]
+    bank_names = [b[0] for b in BANKS if b[0] not in EXCLUDED_PARTNERS]
+    statuses = ["current"] * 70 + ["repaid"] * 22 + ["overdue"] * 5 + ["default"] * 2 + ["written_off"]
+    out = []
+    for i in range(rows):
+        product, group, _ = rng.choices(products, weights)[0]
+        # Most borrowers stay with one platform; a pool of frequent borrowers spreads over several.
+        borrower = rng.randrange(4000) if rng.random() < 0.3 else 4000 + rng.randrange(12000)
+        year = rng.choice((2019, 2020, 2021))
+        month = rng.randrange(1, 13)
+        day = rng.randrange(1, 29)
+        bank = rng.choice(bank_names[:20]) if rng.random() < 0.7 else rng.choice(bank_names)
+        amount = round(rng.lognormvariate(8.5, 0.9), 2)
+        out.append((f"L{i + 1:07d}", product, bank, f"B{borrower:06d}", f"{amount:.2f}", rng.choice((30, 90, 180, 360)),
+                    f"{year}-{month:02d}-{day:02d}", f"{rng.uniform(0.07, 0.24):.4f}", rng.choice(statuses)))
+    return out
+
+
 def main():
     write("balances.csv", ["period", "platform", "bank", "balance_cny_mn", "flag", "source"], balances())
     write("market.csv", ["period", "definition", "total_cny_bn", "flag", "source"], market_rows())
@@ -283,6 +306,13 @@ def main():
                    "a platform's own lending arm; capital not modelled") for n in PLATFORM_LENDERS]
     write("banks.csv", ["bank", "type", "region", "tier1_capital_cny_bn", "total_loans_cny_bn", "online_only",
                         "owner_group", "flag", "source"], bank_rows)
+    os.makedirs(os.path.join(HERE, "loans"), exist_ok=True)
+    with open(os.path.join(HERE, "loans", "loans.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        w.writerow(["loan_id", "platform", "bank", "borrower_id", "amount_cny", "term_days", "originated", "rate_apr", "status"])
+        for row in loans():
+            # Quote some bank names, as extracts do, to exercise quoted fields.
+            w.writerow(row)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ extension DashboardState {
         // Keep the period and definition the user was looking at when they still exist.
         periodIndex = previousPeriod.flatMap { periods.firstIndex(of: $0) } ?? max(0, periods.count - 1)
         definitionIndex = previousDefinition.flatMap { marketDefinitions.firstIndex(of: $0) } ?? 0
-        if let precomputed = snapshot.precomputed, precomputed.definition == marketDefinition,
+        if snapshot.dataset.loans == nil { measure = .balances }
+        if measure == .balances, let precomputed = snapshot.precomputed, precomputed.definition == marketDefinition,
            precomputed.analyses.count == periods.count {
             analyses = precomputed.analyses
         } else {
@@ -63,7 +64,7 @@ extension DashboardState {
 
     private mutating func recomputeAnalyses() {
         guard let dataset = snapshot?.dataset else { return }
-        analyses = periods.map { PeriodAnalysis(dataset: dataset, period: $0, definition: marketDefinition) }
+        analyses = periods.map { PeriodAnalysis(dataset: dataset, period: $0, definition: marketDefinition, measure: measure) }
     }
 
     private mutating func press(_ key: Key) -> Effect {
@@ -146,6 +147,14 @@ extension DashboardState {
             viewStack = [.overview, target]
         case .toggleUnits:
             units = units == .cny ? .usd : .cny
+        case .toggleMeasure:
+            guard snapshot?.dataset.loans != nil else {
+                statusMessage = "no loan files in this data directory: new lending needs loans/*.csv"
+                return .render
+            }
+            measure = measure == .balances ? .originations : .balances
+            recomputeAnalyses()
+            keepSelectionValid()
         case .nextMarketDefinition:
             guard marketDefinitions.count > 1 else { return .none }
             definitionIndex = (definitionIndex + 1) % marketDefinitions.count

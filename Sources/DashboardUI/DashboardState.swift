@@ -30,6 +30,8 @@ public struct DashboardState: Sendable {
     public internal(set) var periodIndex = 0
     public internal(set) var definitionIndex = 0
     public internal(set) var units: Units = .cny
+    /// Outstanding balances, or new lending when the directory has loan files (`n`).
+    public internal(set) var measure: Measure = .balances
     public internal(set) var guideline: Guideline = .us2010
     public internal(set) var sort: SortOrder = .byShare
     public internal(set) var filter = ""

@@ -90,6 +90,7 @@ public enum DashboardView {
         } else {
             parts.append("loading…")
         }
+        if state.measure == .originations { parts.append("new lending") }
         if state.view == .overview {
             let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
             parts.append("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)")
@@ -111,7 +112,12 @@ public enum DashboardView {
         }
         guard let analysis = state.analysis else { return }
         var text = " Market "
-        if let total = analysis.marketTotal {
+        if analysis.measure == .originations {
+            text = " New lending: loans originated in \(analysis.period), shares of the reported groups"
+            if let group = state.selectedGroup, let bad = analysis.badShare[group] {
+                text += " · \(group) overdue/default \(NumberFormat.percent(bad, decimals: 1))"
+            }
+        } else if let total = analysis.marketTotal {
             text += "\(total.definition) [\(total.provenance.rawValue)]"
         } else {
             text += "none for \(analysis.period): shares of the platforms' sum"

@@ -58,6 +58,16 @@ enum IndexPanel {
             buffer.put("   " + verdict.threshold, x: x, y: y + 2, style: .muted, maxWidth: width)
             buffer.put("   issued " + state.guideline.date, x: x, y: y + 3, style: .muted, maxWidth: width)
             y += 5
+            if let stacking = analysis.stacking, y + 6 < layout.footerY {
+                buffer.put(" Stacking (borrowers on 2+ / 3+ groups)", x: x, y: y, style: .header, maxWidth: width)
+                let n = Double(max(1, stacking.borrowers))
+                buffer.put(" \(NumberFormat.grouped(Double(stacking.borrowers), decimals: 0)) borrowers", x: x, y: y + 1, maxWidth: width)
+                buffer.put(" 2+: \(NumberFormat.grouped(Double(stacking.multiPlatform2), decimals: 0)) "
+                           + "(\(NumberFormat.percent(Double(stacking.multiPlatform2) / n, decimals: 1)))  "
+                           + "3+: \(NumberFormat.grouped(Double(stacking.multiPlatform3), decimals: 0)) "
+                           + "(\(NumberFormat.percent(Double(stacking.multiPlatform3) / n, decimals: 1)))", x: x, y: y + 2, maxWidth: width)
+                y += 4
+            }
             guard y + 2 < layout.footerY else { return }
             buffer.put(" HHI over time " + span, x: x, y: y, style: .header, maxWidth: width)
             drawSpark(spark, current: state.periodIndex, x: x + 1, y: y + 1, into: &buffer)
@@ -79,8 +89,12 @@ enum IndexPanel {
             let label = buffer.put(" HHI ", x: x, y: y + 4)
             drawSpark(spark, current: state.periodIndex, x: x + label, y: y + 4, into: &buffer)
             let period = state.analysis.map { "\($0.period)" } ?? ""
-            buffer.put("  \(span), \(glyphs.isASCII ? "*" : "▲") \(period)", x: x + label + hhiValues.count, y: y + 4,
-                       style: .muted, maxWidth: width - label - hhiValues.count)
+            var tail = "  \(span), \(glyphs.isASCII ? "*" : "▲") \(period)"
+            if let stacking = analysis.stacking, stacking.borrowers > 0 {
+                tail += " · stacking: \(NumberFormat.percent(Double(stacking.multiPlatform2) / Double(stacking.borrowers), decimals: 1))"
+                    + " of \(NumberFormat.grouped(Double(stacking.borrowers), decimals: 0)) borrowers on 2+ groups"
+            }
+            buffer.put(tail, x: x + label + hhiValues.count, y: y + 4, style: .muted, maxWidth: width - label - hhiValues.count)
         }
     }
 

@@ -15,6 +15,7 @@ public enum Command: Hashable, Sendable {
     case export
     case copyRow, copyTable
     case reload, togglePause
+    case toggleMeasure
 }
 
 /// Where a binding applies. View-specific bindings win over `everywhere`.
@@ -88,6 +89,8 @@ public enum Keymap {
         KeyBinding([.character("/")], .startFilter, "filter groups by name", hint: "filter",
                    section: "Sorting and filtering", scope: .overview),
         KeyBinding([.character("u")], .toggleUnits, "amounts in CNY or US$", hint: "units", section: "Display"),
+        KeyBinding([.character("n")], .toggleMeasure, "new lending (loan files) or outstanding balances",
+                   section: "Display"),
         KeyBinding([.character("d")], .nextMarketDefinition, "next market definition", hint: "market", section: "Display"),
         KeyBinding([.character("g")], .nextGuideline, "next guideline (US, EU, China)", hint: "guideline",
                    section: "Display"),

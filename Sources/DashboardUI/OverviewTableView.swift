@@ -30,8 +30,8 @@ enum OverviewTableView {
         let sortIndex = [0, 1, 2, 3, 4, 6][state.sort.column.rawValue]
         if glyphs.isASCII { table.columns[4].title = "chg pp" }
         table.columns[sortIndex].title += arrow
-        if state.units == .usd { table.columns[2].title = "US$ bn" + (sortIndex == 2 ? arrow : "") }
-        else { table.columns[2].title = "CNY bn" + (sortIndex == 2 ? arrow : "") }
+        let unit = state.measure == .originations ? "mn" : "bn"
+        table.columns[2].title = (state.units == .usd ? "US$ " : "CNY ") + unit + (sortIndex == 2 ? arrow : "")
 
         let top = layout.tableTop
         table.drawHeader(into: &buffer, x: 0, y: top, width: layout.tableWidth)
@@ -44,7 +44,7 @@ enum OverviewTableView {
             let items: [TableWidget.Item] = [
                 .init((marked ? "+" : "") + String(row.rank), marked ? .accent : nil),
                 .init(g.group),
-                .init(amount(g.balanceCNY, usd: g.balanceUSD, units: state.units)),
+                .init(amount(g.balanceCNY, usd: g.balanceUSD, units: state.units, originations: state.measure == .originations)),
                 .init(NumberFormat.percent(g.shareOfMarket)),
                 .init(g.changePP.map { NumberFormat.signed($0) } ?? "n/a"),
                 .init(BarGauge.render(value: g.shareOfMarket, scale: scale, width: barWidth, glyphs: glyphs), .bar),
@@ -59,7 +59,8 @@ enum OverviewTableView {
         // The others row follows the last group, or sits at the bottom when the table scrolls.
         let othersY = top + 1 + min(max(visible.count, rows.isEmpty ? 1 : 0), layout.dataRows)
         let others: [TableWidget.Item] = analysis.marketTotal == nil
-            ? [.init(""), .init("(no market total: shares of platforms)", .muted)]
+            ? [.init(""), .init(state.measure == .originations ? "(new lending: shares of the groups)"
+                                 : "(no market total: shares of platforms)", .muted)]
             : [.init(""), .init("others (unreported)", .muted),
                .init(amount(analysis.othersCNY, usd: analysis.exchangeRate.map { analysis.othersCNY / $0.usdCNY }, units: state.units), .muted),
                .init(NumberFormat.percent(analysis.othersShare), .muted)]
@@ -72,10 +73,10 @@ enum OverviewTableView {
         }
     }
 
-    static func amount(_ cny: Double, usd: Double?, units: Units) -> String {
+    static func amount(_ cny: Double, usd: Double?, units: Units, originations: Bool = false) -> String {
         switch units {
-        case .cny: return NumberFormat.billions(cny)
-        case .usd: return usd.map { NumberFormat.billions($0) } ?? "n/a"
+        case .cny: return NumberFormat.amount(cny, originations: originations)
+        case .usd: return usd.map { NumberFormat.amount($0, originations: originations) } ?? "n/a"
         }
     }
 }

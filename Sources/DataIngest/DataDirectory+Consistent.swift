@@ -14,8 +14,11 @@ extension DataDirectory {
     /// The data files whose versions make up one generation.
     public static let dataFiles = [balancesFile, marketFile, fxFile, platformsFile, banksFile]
 
+    /// Fingerprints of the data files and of every loan file (by path).
     public func fingerprints() -> [String: FileFingerprint] {
-        Dictionary(uniqueKeysWithValues: Self.dataFiles.map { ($0, FileFingerprint.of(displayPath($0))) })
+        var prints = Dictionary(uniqueKeysWithValues: Self.dataFiles.map { ($0, FileFingerprint.of(displayPath($0))) })
+        for file in loanFiles() { prints[file] = FileFingerprint.of(file) }
+        return prints
     }
 
     /// Loads one generation: every file read whole (never memory-mapped), and accepted only when
@@ -60,11 +63,20 @@ extension DataDirectory {
                 continue
             }
             if !diagnostics.isEmpty { return .failed(IngestFailure(diagnostics)) }
+            var dataset: MarketDataset
             do {
-                return .loaded(try DatasetValidator(directory: self, sources: sources).validate())
+                dataset = try DatasetValidator(directory: self, sources: sources).validate()
             } catch {
                 return .failed(error)
             }
+            if isCancelled() { return .cancelled }
+            let problems = attachLoans(to: &dataset, platformsListed: sources[Self.platformsFile] != nil,
+                                       banksListed: sources[Self.banksFile] != nil)
+            guard fingerprints() == before else {
+                Clock.sleep(nanoseconds: settleNanos / 3)
+                continue
+            }
+            return problems.isEmpty ? .loaded(dataset) : .failed(IngestFailure(problems))
         }
         return .unstable
     }

@@ -40,6 +40,10 @@ public struct DataDirectory: Sendable {
             }
         }
         if !diagnostics.isEmpty { throw IngestFailure(diagnostics) }
-        return try DatasetValidator(directory: self, sources: sources).validate()
+        var dataset = try DatasetValidator(directory: self, sources: sources).validate()
+        let problems = attachLoans(to: &dataset, platformsListed: sources[Self.platformsFile] != nil,
+                                   banksListed: sources[Self.banksFile] != nil)
+        if !problems.isEmpty { throw IngestFailure(problems) }
+        return dataset
     }
 }

@@ -10,6 +10,7 @@ public final class DirectoryWatcher {
     /// The inotify descriptor to poll; nil when polling only.
     public private(set) var descriptor: Int32?
     private var lastSeen: [String: FileFingerprint]
+    private var loansWatch: Int32 = -1
 
     /// - Parameter useInotify: false forces polling (`--no-inotify`).
     public init(directory: DataDirectory, useInotify: Bool = true) {
@@ -23,6 +24,8 @@ public final class DirectoryWatcher {
             close(fd)
             return
         }
+        // Loan files live one level down; a loans folder made later is caught by polling.
+        loansWatch = inotify_add_watch(fd, directory.displayPath(DataDirectory.loansFolder), mask)
         descriptor = fd
     }
 
@@ -42,15 +45,16 @@ public final class DirectoryWatcher {
             var offset = 0
             let headerSize = MemoryLayout<inotify_event>.size
             while offset + headerSize <= count {
-                let (mask, length) = buffer.withUnsafeBytes { raw -> (UInt32, Int) in
+                let (mask, length, watch) = buffer.withUnsafeBytes { raw -> (UInt32, Int, Int32) in
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
-                    return (event.mask, Int(event.len))
+                    return (event.mask, Int(event.len), event.wd)
                 }
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 { relevant = true }
                 if length > 0 {
                     let nameBytes = buffer[(offset + headerSize)..<min(count, offset + headerSize + length)].prefix { $0 != 0 }
                     let name = String(decoding: nameBytes, as: UTF8.self)
-                    if DataDirectory.dataFiles.contains(name) { relevant = true }
+                    if DataDirectory.dataFiles.contains(name) || name == DataDirectory.loansFolder { relevant = true }
+                    if watch == loansWatch && name.hasSuffix(".csv") && !name.hasPrefix(".") { relevant = true }
                 }
                 offset += headerSize + length
             }

@@ -9,6 +9,7 @@ struct Lendscope: ParsableCommand {
             lendscope [<directory>] [--ascii] [--plain] [--no-color] [--period <period>]
             lendscope report [<directory>] [--period <period>] [--market <definition>] [--fx-date <date>] [--merge <groups>] [--format <format>]
             lendscope check [<directory>]
+            lendscope aggregate <file>... [--threads <n>] [--period quarter|month]
             lendscope ssh-config --user <name> --data <directory> [--port <n>] [--max-viewers <n>] [--out <directory>]
             """,
         discussion: """
@@ -17,7 +18,7 @@ struct Lendscope: ParsableCommand {
             concentration indices with honest bounds, merger what-ifs, and banks' dependence on platforms \
             against the February 2021 co-lending caps.
             """,
-        subcommands: [Dashboard.self, Report.self, Check.self, SSHConfig.self],
+        subcommands: [Dashboard.self, Report.self, Check.self, Aggregate.self, SSHConfig.self],
         defaultSubcommand: Dashboard.self
     )
 }

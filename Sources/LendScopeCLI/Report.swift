@@ -4,6 +4,7 @@ import MarketReport
 import TerminalText
 
 extension PeriodReport.Format: ExpressibleByArgument {}
+extension Measure: ExpressibleByArgument {}
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,6 +35,9 @@ struct Report: ParsableCommand {
 
     @Option(help: "Groups to merge in a what-if, joined by '+', e.g. \"JD Technology+Du Xiaoman\".")
     var merge: String?
+
+    @Option(help: "What to measure: balances (outstanding) or originations (new lending, from loans/*.csv).")
+    var measure: Measure = .balances
 
     @Option(help: "Output format: \(PeriodReport.Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: PeriodReport.Format = .table
@@ -76,8 +80,11 @@ struct Report: ParsableCommand {
             let known = dataset.marketDefinitions.map { "'\($0)'" }.joined(separator: ", ")
             throw DataRequestError(description: "unknown market definition '\(market)' (known: \(known.isEmpty ? "none" : known))")
         }
+        if measure == .originations && dataset.loans == nil {
+            throw DataRequestError(description: "--measure originations needs loan files in \(data.directory)/loans/")
+        }
         let analysis = PeriodAnalysis(dataset: dataset, period: chosen, definition: market,
-                                      fxDate: fxDate.flatMap(CalendarDate.init(iso:)))
+                                      fxDate: fxDate.flatMap(CalendarDate.init(iso:)), measure: measure)
         var merger: MergerAnalysis?
         if let merge {
             let parties = mergeParties(merge)

@@ -95,15 +95,23 @@ public struct MarketDataset: Sendable {
     /// Platform (product) → economic group. A platform missing here is its own group.
     public var groupOfPlatform: [String: String]
     public var banks: [String: BankProfile]
+    /// Loan-level figures from `loans/*.csv`, when the directory has them.
+    public var loans: LoanFigures?
 
     public init(balances: [BalanceRecord], marketTotals: [MarketTotal] = [],
                 exchangeRates: [ExchangeRate] = [], groupOfPlatform: [String: String] = [:],
-                banks: [BankProfile] = []) {
+                banks: [BankProfile] = [], loans: LoanFigures? = nil) {
         self.balances = balances
         self.marketTotals = marketTotals
         self.exchangeRates = exchangeRates.sorted { $0.date < $1.date }
         self.groupOfPlatform = groupOfPlatform
         self.banks = Dictionary(banks.map { ($0.bank, $0) }, uniquingKeysWith: { first, _ in first })
+        self.loans = loans
+    }
+
+    /// The amounts a measure counts: outstanding balances, or loans originated.
+    public func records(for measure: Measure) -> [BalanceRecord] {
+        measure == .balances ? balances : loans?.originations ?? []
     }
 
     /// Every period with balances, oldest first.

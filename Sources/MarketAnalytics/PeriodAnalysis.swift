@@ -60,6 +60,12 @@ public struct ConcentrationFigures: Hashable, Sendable {
 /// Everything LendScope shows about one period under one market definition and FX choice.
 public struct PeriodAnalysis: Sendable {
     public let period: Period
+    public let measure: Measure
+    /// Borrowers with loans from several groups; nil without loan files or past the exact limit.
+    public let stacking: StackingFigures?
+    /// Per group: the share of the amount originated in the period that is overdue, defaulted or
+    /// written off (new-lending measure only).
+    public let badShare: [String: Double]
     /// The market definition asked for; nil when the directory has no market totals.
     public let marketDefinition: String?
     /// The denominator row; nil when no total exists and shares are of the reported groups.
@@ -86,19 +92,26 @@ public struct PeriodAnalysis: Sendable {
     /// - Parameters:
     ///   - definition: a market definition; nil picks the dataset's default (the first in `market.csv`).
     ///   - fxDate: converts at the rate on or before this date instead of the period end.
-    public init(dataset: MarketDataset, period: Period, definition: String? = nil, fxDate: CalendarDate? = nil) {
-        self.init(dataset: dataset, period: period, definition: definition, fxDate: fxDate, withChange: true)
+    ///   - measure: outstanding balances, or new lending from loan files (shares of the reported
+    ///     groups: no market total exists for originations).
+    public init(dataset: MarketDataset, period: Period, definition: String? = nil, fxDate: CalendarDate? = nil,
+                measure: Measure = .balances) {
+        self.init(dataset: dataset, period: period, definition: definition, fxDate: fxDate, measure: measure,
+                  withChange: true)
     }
 
-    private init(dataset: MarketDataset, period: Period, definition: String?, fxDate: CalendarDate?, withChange: Bool) {
+    private init(dataset: MarketDataset, period: Period, definition: String?, fxDate: CalendarDate?, measure: Measure,
+                 withChange: Bool) {
         self.period = period
+        self.measure = measure
+        self.stacking = dataset.loans?.stacking[period]
         let definition = definition ?? dataset.marketDefinitions.first
         self.marketDefinition = definition
-        self.marketTotal = definition.flatMap { dataset.marketTotal(for: period, definition: $0) }
+        self.marketTotal = measure == .balances ? definition.flatMap { dataset.marketTotal(for: period, definition: $0) } : nil
         let rate = dataset.exchangeRate(onOrBefore: fxDate ?? period.endDate)
         self.exchangeRate = rate
 
-        let rows = dataset.balances.filter { $0.period == period }
+        let rows = dataset.records(for: measure).filter { $0.period == period }
         var byGroup: [String: [BalanceRecord]] = [:]
         for row in rows { byGroup[dataset.group(of: row.platform), default: []].append(row) }
         let groupTotals = byGroup.mapValues { $0.reduce(0) { $0 + $1.balanceCNY } }
@@ -108,7 +121,7 @@ public struct PeriodAnalysis: Sendable {
         let previous: [String: Double]? = withChange
             ? dataset.period(before: period).map { prior in
                 let analysis = PeriodAnalysis(dataset: dataset, period: prior, definition: definition,
-                                              fxDate: nil, withChange: false)
+                                              fxDate: nil, measure: measure, withChange: false)
                 return Dictionary(uniqueKeysWithValues: analysis.groups.map { ($0.group, $0.shareOfMarket) })
             }
             : nil
@@ -175,6 +188,20 @@ public struct PeriodAnalysis: Sendable {
         self.verdicts = Guideline.allCases.map { $0.verdict(hhi: bounds, marketShares: marketShares) }
 
         // Co-lending only: a lending arm funding its own group is not a partner exposure.
+        var bad: [String: Double] = [:]
+        if measure == .originations, let statuses = dataset.loans?.amountByStatus[period] {
+            var totals: [String: (bad: Double, all: Double)] = [:]
+            for (platform, amounts) in statuses {
+                let group = dataset.group(of: platform)
+                for (status, amount) in amounts {
+                    totals[group, default: (0, 0)].all += amount
+                    if status.isBad { totals[group, default: (0, 0)].bad += amount }
+                }
+            }
+            bad = totals.compactMapValues { $0.all > 0 ? $0.bad / $0.all : nil }
+        }
+        self.badShare = bad
+
         var exposuresByBank: [String: [String: Double]] = [:]
         for row in rows {
             let group = dataset.group(of: row.platform)

@@ -42,6 +42,16 @@ public enum NumberFormat {
         grouped(yuan / 1e9, decimals: decimals)
     }
 
+    /// Yuan in millions: 1.5e8 → `150.0`.
+    public static func millions(_ yuan: Double, decimals: Int = 1) -> String {
+        grouped(yuan / 1e6, decimals: decimals)
+    }
+
+    /// Yuan in the unit a measure is shown in: billions for balances, millions for new lending.
+    public static func amount(_ yuan: Double, originations: Bool) -> String {
+        originations ? millions(yuan) : billions(yuan)
+    }
+
     public static func optional(_ value: Double?, _ format: (Double) -> String) -> String {
         value.map(format) ?? "n/a"
     }

@@ -19,7 +19,7 @@ struct JSONReport: Encodable {
     init(_ report: PeriodReport) { self.report = report }
 
     enum Keys: String, CodingKey {
-        case period, market, fx, platforms, others, indices, verdicts, banks, merger, alerts
+        case period, measure, market, fx, platforms, others, indices, verdicts, banks, merger, alerts, stacking
     }
 
     func encode(to encoder: Encoder) throws {
@@ -37,6 +37,8 @@ struct JSONReport: Encodable {
         try c.encode(a.banks.map(Bank.init), forKey: .banks)
         if let m = report.merger { try c.encode(Merger(m), forKey: .merger) }
         try c.encode(a.alerts.map(AlertJSON.init), forKey: .alerts)
+        try c.encode(a.measure.rawValue, forKey: .measure)
+        try c.encode(a.stacking.map(Stacking.init), forKey: .stacking)
     }
 
     struct Market: Encodable {
@@ -183,6 +185,23 @@ struct JSONReport: Encodable {
             try c.encode(m.boundsAfter.upper, forKey: .upperAfter)
             try c.encode(m.deltaHHI, forKey: .delta)
             try c.encode(Verdicts(m.verdicts), forKey: .verdicts)
+        }
+    }
+
+    struct Stacking: Encodable {
+        let s: StackingFigures
+        init(_ s: StackingFigures) { self.s = s }
+        enum CodingKeys: String, CodingKey {
+            case borrowers, two = "multi_platform_2", three = "multi_platform_3"
+            case amountTwo = "amount_multi_platform_2", amountThree = "amount_multi_platform_3"
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(s.borrowers, forKey: .borrowers)
+            try c.encode(s.multiPlatform2, forKey: .two)
+            try c.encode(s.multiPlatform3, forKey: .three)
+            try c.encode(s.amountMultiPlatform2, forKey: .amountTwo)
+            try c.encode(s.amountMultiPlatform3, forKey: .amountThree)
         }
     }
 

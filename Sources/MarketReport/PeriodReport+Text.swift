@@ -11,7 +11,10 @@ extension PeriodReport {
         lines.append("FX       \(SafeText.sanitize(fxLine))")
         lines.append("Flags    S sourced, D derived, R* recalled (unconfirmed), E* estimated")
         lines.append("")
-        lines.append("Platform groups (shares of the market total; Δ pp vs the previous period)")
+        lines.append(a.measure == .balances
+            ? "Platform groups: outstanding balances (shares of the market total; Δ pp vs the previous period)"
+            : "Platform groups: new lending (shares of the groups' total; Δ pp vs the previous period; "
+                + "Bad = overdue, defaulted or written off, by amount)")
         lines += platformTable().render(indent: "  ")
         lines.append("")
         lines.append("Concentration across platform groups")
@@ -26,6 +29,11 @@ extension PeriodReport {
             lines += verdictTable(m.verdicts).render(indent: "  ")
         }
         lines.append("")
+        if let stacking = a.stacking {
+            lines.append("Borrowers with loans from several platform groups (stacking, \(a.period))")
+            lines.append("  \(stackingLine(stacking))")
+            lines.append("")
+        }
         lines.append("Alerts (\(a.alerts.count) rule\(a.alerts.count == 1 ? "" : "s") triggered)")
         if !a.alerts.isEmpty { lines += alertTable().render(indent: "  ") }
         lines.append("")
@@ -34,6 +42,15 @@ extension PeriodReport {
                      + "\(breaches) bank\(breaches == 1 ? "" : "s") over a cap, marked !)")
         lines += bankTable(limit: nil).render(indent: "  ")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    func stackingLine(_ s: StackingFigures) -> String {
+        func pct(_ n: Int) -> String { s.borrowers > 0 ? NumberFormat.percent(Double(n) / Double(s.borrowers), decimals: 1) : "n/a" }
+        return "\(NumberFormat.grouped(Double(s.borrowers), decimals: 0)) borrowers; "
+            + "\(NumberFormat.grouped(Double(s.multiPlatform2), decimals: 0)) (\(pct(s.multiPlatform2))) on 2+ groups "
+            + "with CNY \(NumberFormat.billions(s.amountMultiPlatform2, decimals: 3)) bn; "
+            + "\(NumberFormat.grouped(Double(s.multiPlatform3), decimals: 0)) (\(pct(s.multiPlatform3))) on 3+ groups "
+            + "with CNY \(NumberFormat.billions(s.amountMultiPlatform3, decimals: 3)) bn"
     }
 
     /// Paste-ready Markdown: the same sections as the table view.

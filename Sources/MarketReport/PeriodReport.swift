@@ -30,6 +30,10 @@ public struct PeriodReport: Sendable {
 
     var marketLine: String {
         let a = analysis
+        if a.measure == .originations {
+            return "new lending: loans originated in \(a.period), CNY \(NumberFormat.millions(a.denominatorCNY)) mn; "
+                + "shares are of the reported groups (no market total for new lending)"
+        }
         if let total = a.marketTotal {
             return "\(total.definition): CNY \(NumberFormat.billions(total.totalCNY)) bn [\(total.provenance.rawValue) \(total.provenance.label)]"
         }
@@ -54,14 +58,17 @@ public struct PeriodReport: Sendable {
 
     func platformTable() -> TextTable {
         let a = analysis
-        var table = TextTable([("#", .right), ("Group", .left), ("CNY bn", .right), ("US$ bn", .right),
-                               ("Share", .right), ("Δ pp", .right), ("Flag", .left)])
+        let new = a.measure == .originations
+        let unit = new ? "mn" : "bn"
+        var table = TextTable([("#", .right), ("Group", .left), ("CNY \(unit)", .right), ("US$ \(unit)", .right),
+                               ("Share", .right), ("Δ pp", .right), ("Flag", .left)] + (new ? [("Bad", .right)] : []))
         for (rank, group) in a.groups.enumerated() {
-            table.add([String(rank + 1), group.group, NumberFormat.billions(group.balanceCNY),
-                       NumberFormat.optional(group.balanceUSD) { NumberFormat.billions($0) },
+            table.add([String(rank + 1), group.group, NumberFormat.amount(group.balanceCNY, originations: new),
+                       NumberFormat.optional(group.balanceUSD) { NumberFormat.amount($0, originations: new) },
                        NumberFormat.percent(group.shareOfMarket),
                        NumberFormat.optional(group.changePP) { NumberFormat.signed($0) },
-                       Self.flagCell(group.provenance)])
+                       Self.flagCell(group.provenance)]
+                      + (new ? [NumberFormat.optional(a.badShare[group.group]) { NumberFormat.percent($0, decimals: 1) }] : []))
         }
         if a.marketTotal != nil {
             table.add(["", "others (unreported)", NumberFormat.billions(a.othersCNY),

@@ -41,8 +41,10 @@ struct PeriodReportTests {
     func jsonKeys() throws {
         let report = PeriodReport(analysis: Self.analysis(), merger: Self.analysis().merger(of: ["Ant Group", "JD"]))
         let json = try #require(JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
-        #expect(Set(json.keys) == ["period", "market", "fx", "platforms", "others", "indices", "verdicts", "banks", "merger",
-                                   "alerts"])
+        #expect(Set(json.keys) == ["period", "measure", "market", "fx", "platforms", "others", "indices", "verdicts", "banks",
+                                   "merger", "alerts", "stacking"])
+        #expect(json["stacking"] is NSNull)
+        #expect(json["measure"] as? String == "balances")
         let market = try #require(json["market"] as? [String: Any])
         #expect(Set(market.keys).isSuperset(of: ["definition", "total_cny", "flag"]))
         let platform = try #require((json["platforms"] as? [[String: Any]])?.first)

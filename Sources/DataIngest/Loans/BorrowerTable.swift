@@ -1,0 +1,83 @@
+import Synchronization
+
+/// Distinct (period, borrower) pairs with the platforms each used and the amount borrowed,
+/// shared by the parsing threads without locks (open addressing, compare-and-swap on the key).
+///
+/// Memory is fixed when the table is made: 24 bytes a slot, at most 2^20 slots (24 MiB).
+/// It is exact up to 3/4 of its slots (786,432 pairs at the largest size); past that it stops
+/// taking pairs and says so (`overflowed`), and stacking is reported as unavailable rather than
+/// estimated. Two borrower IDs whose 64-bit hashes collide would count as one (for a million
+/// borrowers the chance is about 3 in 10^8).
+final class BorrowerTable: @unchecked Sendable {
+    static let maximumCapacity = 1 << 20
+    /// A slot's platform word: one bit per platform below, the period key in the top 16 bits.
+    static let platformBits = 48
+    static let platformMask: UInt64 = (1 << 48) - 1
+
+    let capacity: Int
+    private let keys: UnsafeMutablePointer<Atomic<UInt64>>
+    private let platforms: UnsafeMutablePointer<Atomic<UInt64>>
+    private let cents: UnsafeMutablePointer<Atomic<Int64>>
+    private let used = Atomic<Int>(0)
+    private let full = Atomic<Bool>(false)
+
+    init(expectedPairs: Int) {
+        var capacity = 1024
+        while capacity < expectedPairs * 2 && capacity < Self.maximumCapacity { capacity <<= 1 }
+        self.capacity = capacity
+        keys = .allocate(capacity: capacity)
+        platforms = .allocate(capacity: capacity)
+        cents = .allocate(capacity: capacity)
+        for i in 0..<capacity {
+            (keys + i).initialize(to: Atomic(0))
+            (platforms + i).initialize(to: Atomic(0))
+            (cents + i).initialize(to: Atomic(0))
+        }
+    }
+
+    deinit {
+        keys.deinitialize(count: capacity)
+        platforms.deinitialize(count: capacity)
+        cents.deinitialize(count: capacity)
+        keys.deallocate()
+        platforms.deallocate()
+        cents.deallocate()
+    }
+
+    var overflowed: Bool { full.load(ordering: .relaxed) }
+
+    /// Records one loan: `key` (non-zero) hashes the period and borrower; `platformWord` holds the
+    /// platform's bit and the period key (`periodKey << 48 | 1 << platform`).
+    /// - Complexity: O(1) expected.
+    func add(key: UInt64, platformWord: UInt64, amountCents: Int64) {
+        let mask = capacity - 1
+        var slot = Int(truncatingIfNeeded: key &* 0x9E37_79B9_7F4A_7C15 >> 1) & mask
+        while true {
+            let current = keys[slot].load(ordering: .acquiring)
+            if current == key { break }
+            if current == 0 {
+                if used.load(ordering: .relaxed) >= capacity / 4 * 3 {
+                    full.store(true, ordering: .relaxed)
+                    return
+                }
+                let (exchanged, found) = keys[slot].compareExchange(expected: 0, desired: key, ordering: .acquiringAndReleasing)
+                if exchanged {
+                    used.add(1, ordering: .relaxed)
+                    break
+                }
+                if found == key { break }
+            }
+            slot = (slot + 1) & mask
+        }
+        platforms[slot].bitwiseOr(platformWord, ordering: .relaxed)
+        cents[slot].add(amountCents, ordering: .relaxed)
+    }
+
+    /// Every pair: its key, platform word and amount. Call after all threads have finished.
+    func forEach(_ body: (UInt64, UInt64, Int64) -> Void) {
+        for slot in 0..<capacity {
+            let key = keys[slot].load(ordering: .relaxed)
+            if key != 0 { body(key, platforms[slot].load(ordering: .relaxed), cents[slot].load(ordering: .relaxed)) }
+        }
+    }
+}

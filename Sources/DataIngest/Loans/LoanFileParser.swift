@@ -1,0 +1,156 @@
+import Foundation
+import MarketAnalytics
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The columns a loan file must have, found by header name.
+struct LoanColumns: Sendable {
+    static let names = ["loan_id", "platform", "bank", "borrower_id", "amount_cny", "term_days", "originated",
+                        "rate_apr", "status"]
+    let count: Int
+    let platform: Int
+    let bank: Int
+    let borrower: Int
+    let amount: Int
+    let originated: Int
+    let status: Int
+}
+
+/// A malformed loan row: its 1-based line and what is wrong, GNU style when printed.
+public struct LoanRowProblem: Sendable, Hashable {
+    public let line: Int
+    public let message: String
+}
+
+/// Hand-written, multi-threaded aggregation of loan files, on bytes.
+///
+/// Written by hand because it is the hot path: a regulator's extract has millions of rows, and the
+/// Swift CSV libraries available here run 100–129 s on 10M rows where this must beat DuckDB.
+/// Files are read in 1 MiB chunks with `pread` (bounded memory; never memory-mapped, which a
+/// truncating writer turns into SIGBUS) and split between threads at line breaks. Fields may be
+/// quoted (a bank name with a comma, a doubled quote), but a line break inside a field makes the
+/// row malformed: names may not contain line breaks. That rule makes every line break a row
+/// boundary, so a split never lands inside a row, even in the middle of a quoted bank name,
+/// and no second pass is needed.
+public struct LoanFileParser: Sendable {
+    public struct Result: Sendable {
+        public var aggregate: LoanAccumulator
+        public var problems: [LoanRowProblem]
+        public var problemCount: Int
+        public var rows: Int
+    }
+
+    public let granularity: Period.Granularity
+    public let threads: Int
+    /// Problems kept in full; the rest are counted.
+    public let problemLimit: Int
+
+    public init(granularity: Period.Granularity, threads: Int = 2, problemLimit: Int = 20) {
+        self.granularity = granularity
+        self.threads = max(1, threads)
+        self.problemLimit = problemLimit
+    }
+
+    public enum Failure: Error, CustomStringConvertible, Sendable {
+        case unreadable(path: String, reason: String)
+        case header(path: String, message: String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let path, let reason): return "\(path):1:1: cannot read file: \(reason)"
+            case .header(let path, let message): return "\(path):1:1: \(message)"
+            }
+        }
+    }
+
+    /// Parses one file from `offset` (a tail after an append) or from the start.
+    public func parse(path: String, into accumulator: LoanAccumulator, from offset: Int64 = 0) throws(Failure) -> Result {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased()) }
+        defer { close(fd) }
+        var info = stat()
+        fstat(fd, &info)
+        let size = Int64(info.st_size)
+        let (columns, bodyStart) = try readHeader(fd: fd, path: path)
+        let start = max(offset, bodyStart)
+        let startLine = offset > bodyStart ? countLines(fd: fd, upTo: start) + 1 : 2
+
+        // Ranges: equal byte spans; each worker begins at the first row boundary after its offset.
+        let span = max(1, (size - start) / Int64(threads))
+        var offsets = (0..<threads).map { start + Int64($0) * span }
+        offsets.append(size)
+        let workers = (0..<threads).map { index in
+            RangeWorker(fd: fd, columns: columns, granularity: granularity, accumulator: accumulator,
+                        begin: offsets[index], end: offsets[index + 1], alignToRow: index > 0,
+                        problemLimit: problemLimit)
+        }
+        runConcurrently(workers.map { worker in { worker.run() } })
+
+        var result = Result(aggregate: accumulator, problems: [], problemCount: 0, rows: 0)
+        var line = startLine
+        for worker in workers {
+            worker.commit()
+            result.rows += worker.rows
+            result.problemCount += worker.problemCount
+            for problem in worker.problems where result.problems.count < problemLimit {
+                result.problems.append(LoanRowProblem(line: line + problem.line - 1, message: problem.message))
+            }
+            line += worker.lines
+        }
+        return result
+    }
+
+    private func readHeader(fd: Int32, path: String) throws(Failure) -> (LoanColumns, Int64) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { throw .header(path: path, message: "file is empty: a header row is required") }
+        var end = buffer[0..<count].firstIndex(of: UInt8(ascii: "\n")) ?? count
+        let lineEnd = end
+        var bom = 0
+        if count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { bom = 3 }
+        if end > bom, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let names = buffer[bom..<end].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        var index: [String: Int] = [:]
+        for (i, name) in names.enumerated() { index[name] = i }
+        for name in LoanColumns.names where index[name] == nil {
+            throw .header(path: path, message: "missing required column '\(name)'")
+        }
+        let columns = LoanColumns(count: names.count, platform: index["platform"]!, bank: index["bank"]!,
+                                  borrower: index["borrower_id"]!, amount: index["amount_cny"]!,
+                                  originated: index["originated"]!, status: index["status"]!)
+        return (columns, Int64(min(count, lineEnd + 1)))
+    }
+
+    private func countLines(fd: Int32, upTo limit: Int64) -> Int {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: Int64 = 0
+        var lines = 0
+        while offset < limit {
+            let want = Int(min(Int64(buffer.count), limit - offset))
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(offset)) }
+            if count <= 0 { break }
+            for i in 0..<count where buffer[i] == UInt8(ascii: "\n") { lines += 1 }
+            offset += Int64(count)
+        }
+        return lines
+    }
+}
+
+/// Runs closures on dedicated threads and waits for all of them.
+func runConcurrently(_ jobs: [@Sendable () -> Void]) {
+    guard jobs.count > 1 else { jobs.first?(); return }
+    let group = DispatchGroup()
+    for job in jobs.dropFirst() {
+        group.enter()
+        let thread = Thread {
+            job()
+            group.leave()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+    jobs[0]()
+    group.wait()
+}

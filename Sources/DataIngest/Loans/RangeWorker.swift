@@ -1,0 +1,326 @@
+import MarketAnalytics
+import TerminalText
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Parses one byte range of a loan file on one thread: rows end at line breaks (found with
+/// `memchr`), fields are split on bytes (quote-aware for commas), amounts become integer cents,
+/// names are interned once, and results stay local until `commit()` (borrowers go straight to
+/// the shared table). A range owns the rows that start inside it.
+final class RangeWorker: @unchecked Sendable {
+    private let fd: Int32
+    private let columns: LoanColumns
+    private let granularity: Period.Granularity
+    private let accumulator: LoanAccumulator
+    private let begin: Int64
+    private let end: Int64
+    private let alignToRow: Bool
+    private let problemLimit: Int
+
+    /// File offsets of the first row parsed and just past the last one.
+    private(set) var startedAt: Int64 = 0
+    private(set) var endedAt: Int64 = 0
+    private(set) var rows = 0
+    /// Line breaks consumed between `startedAt` and `endedAt`.
+    private(set) var lines = 0
+    /// Lines relative to `startedAt` (1 = the first row).
+    private(set) var problems: [LoanRowProblem] = []
+    private(set) var problemCount = 0
+
+    private var cells: [UInt64: (loans: Int, cents: Int64)] = [:]
+    private var statusCents: [UInt64: Int64] = [:]
+    private var platformIDs: [UInt64: Int] = [:]
+    private var bankIDs: [UInt64: Int] = [:]
+    private var fieldStart = [Int](repeating: 0, count: 64)
+    private var fieldEnd = [Int](repeating: 0, count: 64)
+    private var fieldQuoted = [Bool](repeating: false, count: 64)
+
+    init(fd: Int32, columns: LoanColumns, granularity: Period.Granularity, accumulator: LoanAccumulator,
+         begin: Int64, end: Int64, alignToRow: Bool, problemLimit: Int) {
+        self.fd = fd
+        self.columns = columns
+        self.granularity = granularity
+        self.accumulator = accumulator
+        self.begin = begin
+        self.end = end
+        self.alignToRow = alignToRow
+        self.problemLimit = problemLimit
+    }
+
+    static let chunk = 1 << 20
+
+    func run() {
+        var buffer = [UInt8](repeating: 0, count: Self.chunk * 2)
+        buffer.withUnsafeMutableBufferPointer { storage in
+            let base = storage.baseAddress!
+            var filled = 0            // bytes in the buffer
+            // A range after the first starts one byte early: if that byte is a line break, the row at
+            // `begin` is this range's (the range before stops at rows starting at `begin` or later).
+            var bufferOffset = alignToRow ? begin - 1 : begin  // file offset of base[0]
+            var eof = false
+            func fill() {
+                if filled == storage.count { return }
+                let count = pread(fd, base + filled, storage.count - filled, off_t(bufferOffset + Int64(filled)))
+                if count <= 0 { eof = true } else { filled += count }
+            }
+            fill()
+            var row = 0
+            if alignToRow {
+                // Start at the first line break after `begin` (confirmed afterwards by the previous range).
+                while true {
+                    if let newline = (0..<filled).first(where: { base[$0] == UInt8(ascii: "\n") }) { row = newline + 1; break }
+                    if eof || filled == storage.count { row = filled; break }
+                    fill()
+                }
+            }
+            startedAt = bufferOffset + Int64(row)
+            while true {
+                if bufferOffset + Int64(row) >= end { break }
+                if let newline = memchr(base + row, Int32(UInt8(ascii: "\n")), filled - row) {
+                    let at = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                    process(base + row, at - row, line: lines + 1)
+                    rows += 1
+                    lines += 1
+                    row = at + 1
+                    continue
+                }
+                if eof {
+                    if row < filled { process(base + row, filled - row, line: lines + 1); rows += 1 }
+                    row = filled
+                    break
+                }
+                // Keep the unfinished row at the front and read more behind it.
+                if row > 0 {
+                    memmove(base, base + row, filled - row)
+                    filled -= row
+                    bufferOffset += Int64(row)
+                    row = 0
+                }
+                if filled == storage.count {
+                    // A row longer than the buffer: report it and skip to the next line break.
+                    problem(lines + 1, "row longer than \(storage.count) bytes")
+                    bufferOffset += Int64(filled)
+                    filled = 0
+                    while !eof {
+                        fill()
+                        if let newline = memchr(base, Int32(UInt8(ascii: "\n")), filled) {
+                            row = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+                            lines += 1
+                            break
+                        }
+                        bufferOffset += Int64(filled)
+                        filled = 0
+                    }
+                    continue
+                }
+                fill()
+            }
+            endedAt = bufferOffset + Int64(row)
+        }
+    }
+
+    /// Merges this range's results into the accumulator.
+    func commit() {
+        accumulator.merge(cells: cells, status: statusCents, rows: rows - problemCount)
+    }
+
+    private func problem(_ line: Int, _ message: String) {
+        problemCount += 1
+        if problems.count < problemLimit { problems.append(LoanRowProblem(line: line, message: message)) }
+    }
+
+    /// One row (without its line break). Blank rows are not records.
+    private func process(_ start: UnsafeMutablePointer<UInt8>, _ rawLength: Int, line: Int) {
+        var length = rawLength
+        if length > 0 && start[length - 1] == UInt8(ascii: "\r") { length -= 1 }
+        if length == 0 { rows -= 1; return }
+        // Split into fields, quote-aware.
+        var count = 0
+        var i = 0
+        while true {
+            if count == 64 { problem(line, "more than 64 fields"); return }
+            if i < length && start[i] == UInt8(ascii: "\"") {
+                let open = i
+                i += 1
+                while true {
+                    if i >= length { problem(line, "unterminated quoted field"); return }
+                    if start[i] == UInt8(ascii: "\"") {
+                        if i + 1 < length && start[i + 1] == UInt8(ascii: "\"") { i += 2; continue }
+                        break
+                    }
+                    i += 1
+                }
+                fieldStart[count] = open + 1
+                fieldEnd[count] = i
+                fieldQuoted[count] = true
+                i += 1
+                if i < length && start[i] != UInt8(ascii: ",") { problem(line, "text after a closing quote"); return }
+            } else {
+                let first = i
+                while i < length && start[i] != UInt8(ascii: ",") { i += 1 }
+                fieldStart[count] = first
+                fieldEnd[count] = i
+                fieldQuoted[count] = false
+            }
+            count += 1
+            if i >= length { break }
+            i += 1 // the comma
+            if i == length { fieldStart[count] = i; fieldEnd[count] = i; fieldQuoted[count] = false; count += 1; break }
+        }
+        guard count == columns.count else {
+            problem(line, "expected \(columns.count) fields as in the header, found \(count)")
+            return
+        }
+        // Amount in integer cents.
+        let amountAt = columns.amount
+        guard let cents = Self.cents(start + fieldStart[amountAt], fieldEnd[amountAt] - fieldStart[amountAt]) else {
+            problem(line, "column 'amount_cny': '\(text(start, amountAt))' is not an amount (digits, at most two decimals)")
+            return
+        }
+        guard let periodKey = Self.periodKey(start + fieldStart[columns.originated],
+                                             fieldEnd[columns.originated] - fieldStart[columns.originated], granularity) else {
+            problem(line, "column 'originated': '\(text(start, columns.originated))' is not a date (YYYY-MM-DD)")
+            return
+        }
+        guard let status = Self.status(start + fieldStart[columns.status], fieldEnd[columns.status] - fieldStart[columns.status]) else {
+            problem(line, "column 'status': '\(text(start, columns.status))' is not one of current, repaid, overdue, default, written_off")
+            return
+        }
+        for (index, name) in [(columns.platform, "platform"), (columns.bank, "bank"), (columns.borrower, "borrower_id")]
+            where fieldEnd[index] == fieldStart[index] {
+            problem(line, "column '\(name)': empty")
+            return
+        }
+        guard let platform = intern(start, columns.platform, "platform", line: line, in: &platformIDs,
+                                    register: accumulator.platformID),
+              let bank = intern(start, columns.bank, "bank", line: line, in: &bankIDs, register: accumulator.bankID)
+        else { return }
+        guard bank < 0x10000 else { problem(line, "more than 65,536 banks"); return }
+        let cellKey = periodKey << 32 | UInt64(platform) << 16 | UInt64(bank)
+        if let old = cells[cellKey] {
+            cells[cellKey] = (old.loans + 1, old.cents + cents)
+        } else {
+            cells[cellKey] = (1, cents)
+        }
+        statusCents[periodKey << 32 | UInt64(platform) << 8 | UInt64(status), default: 0] += cents
+        if platform < BorrowerTable.platformBits {
+            let borrower = Self.hash(start + fieldStart[columns.borrower], fieldEnd[columns.borrower] - fieldStart[columns.borrower])
+            var key = (borrower ^ (periodKey &* 0xD6E8_FEB8_6659_FD93)) &* 0x9E37_79B9_7F4A_7C15
+            if key == 0 { key = 1 }
+            accumulator.borrowers.add(key: key, platformWord: periodKey << UInt64(BorrowerTable.platformBits) | 1 << UInt64(platform),
+                                      amountCents: cents)
+        }
+    }
+
+    private func text(_ start: UnsafeMutablePointer<UInt8>, _ index: Int) -> String {
+        let bytes = UnsafeBufferPointer(start: start + fieldStart[index], count: min(40, fieldEnd[index] - fieldStart[index]))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The global id of a name field, through a per-thread cache keyed by the bytes' hash. A name
+    /// seen for the first time is checked like any name at ingest: valid UTF-8, no unsafe characters.
+    private func intern(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, _ column: String, line: Int,
+                        in cache: inout [UInt64: Int], register: (String) -> Int) -> Int? {
+        let p = start + fieldStart[index]
+        let n = fieldEnd[index] - fieldStart[index]
+        let h = Self.hash(p, n) ^ (fieldQuoted[index] ? 1 : 0)
+        if let id = cache[h] { return id }
+        var bytes = Array(UnsafeBufferPointer(start: p, count: n))
+        if fieldQuoted[index] {
+            // Undo doubled quotes.
+            var unescaped: [UInt8] = []
+            var k = 0
+            while k < bytes.count {
+                unescaped.append(bytes[k])
+                k += bytes[k] == UInt8(ascii: "\"") && k + 1 < bytes.count && bytes[k + 1] == UInt8(ascii: "\"") ? 2 : 1
+            }
+            bytes = unescaped
+        }
+        guard let name = String(validating: bytes, as: UTF8.self) else {
+            problem(line, "column '\(column)': invalid UTF-8")
+            return nil
+        }
+        if let bad = name.unicodeScalars.first(where: UnsafeScalar.isUnsafe) {
+            problem(line, "column '\(column)': \(UnsafeScalar.reason(bad)!) \(UnsafeScalar.codePoint(bad)) is not allowed in a name")
+            return nil
+        }
+        let id = register(TextNormalization.nfc(name))
+        cache[h] = id
+        return id
+    }
+
+    /// A 64-bit hash of bytes (FNV-1a over 8-byte words, then a final mix).
+    @inline(__always)
+    static func hash(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(n)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01B3
+            h ^= h >> 29
+            i += 8
+        }
+        while i < n {
+            h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01B3
+            i += 1
+        }
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        return h
+    }
+
+    /// Digits, then optionally a point and one or two digits: the amount in cents, exactly.
+    @inline(__always)
+    static func cents(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int64? {
+        guard n > 0, n <= 18 else { return nil }
+        var value: Int64 = 0
+        var i = 0
+        var digits = 0
+        while i < n && p[i] >= 0x30 && p[i] <= 0x39 { value = value * 10 + Int64(p[i] - 0x30); i += 1; digits += 1 }
+        guard digits > 0 else { return nil }
+        var decimals = 0
+        if i < n {
+            guard p[i] == UInt8(ascii: "."), i + 1 < n, n - i - 1 <= 2 else { return nil }
+            i += 1
+            while i < n {
+                guard p[i] >= 0x30 && p[i] <= 0x39 else { return nil }
+                value = value * 10 + Int64(p[i] - 0x30)
+                decimals += 1
+                i += 1
+            }
+        }
+        return decimals == 2 ? value : decimals == 1 ? value * 10 : value * 100
+    }
+
+    /// `YYYY-MM-DD` → the period key (year*12 + month − 1, or year*4 + quarter − 1); nil if not a real date.
+    @inline(__always)
+    static func periodKey(_ p: UnsafeMutablePointer<UInt8>, _ n: Int, _ granularity: Period.Granularity) -> UInt64? {
+        guard n == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
+        var fields = [0, 0, 0]
+        for (slot, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+            for k in range {
+                let d = p[k]
+                guard d >= 0x30 && d <= 0x39 else { return nil }
+                fields[slot] = fields[slot] * 10 + Int(d - 0x30)
+            }
+        }
+        guard CalendarDate(year: fields[0], month: fields[1], day: fields[2]) != nil else { return nil }
+        return granularity == .quarter
+            ? UInt64(fields[0] * 4 + (fields[1] - 1) / 3) : UInt64(fields[0] * 12 + fields[1] - 1)
+    }
+
+    @inline(__always)
+    static func status(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int? {
+        func equals(_ word: StaticString) -> Bool {
+            n == word.utf8CodeUnitCount && memcmp(p, word.utf8Start, n) == 0
+        }
+        switch n {
+        case 7: return equals("current") ? 0 : equals("overdue") ? 2 : equals("default") ? 3 : nil
+        case 6: return equals("repaid") ? 1 : nil
+        case 11: return equals("written_off") ? 4 : nil
+        default: return nil
+        }
+    }
+}

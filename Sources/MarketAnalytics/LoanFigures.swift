@@ -1,0 +1,62 @@
+/// A loan's repayment status, as loan files write it.
+public enum LoanStatus: String, CaseIterable, Sendable {
+    case current, repaid, overdue, `default`, writtenOff = "written_off"
+
+    /// Overdue, defaulted and written-off loans count as bad in the delinquency share.
+    public var isBad: Bool { self == .overdue || self == .default || self == .writtenOff }
+}
+
+/// Borrowers taking loans from several platform groups in one period (stacking).
+public struct StackingFigures: Hashable, Sendable {
+    /// Distinct borrowers with a loan originated in the period.
+    public let borrowers: Int
+    /// Borrowers with loans from 2 or more / 3 or more platform groups.
+    public let multiPlatform2: Int
+    public let multiPlatform3: Int
+    /// Those borrowers' amounts originated in the period, in yuan.
+    public let amountMultiPlatform2: Double
+    public let amountMultiPlatform3: Double
+
+    public init(borrowers: Int, multiPlatform2: Int, multiPlatform3: Int, amountMultiPlatform2: Double,
+                amountMultiPlatform3: Double) {
+        self.borrowers = borrowers
+        self.multiPlatform2 = multiPlatform2
+        self.multiPlatform3 = multiPlatform3
+        self.amountMultiPlatform2 = amountMultiPlatform2
+        self.amountMultiPlatform3 = amountMultiPlatform3
+    }
+}
+
+/// What loan-level files add to a data directory: new lending per period × platform × bank,
+/// amounts by status, and stacking per period.
+public struct LoanFigures: Sendable {
+    /// Loans originated: one record per period × platform × bank, amount in yuan (exact cents).
+    public var originations: [BalanceRecord]
+    public var loanCounts: [String: Int]
+    /// Amount originated per period, platform and status, in yuan.
+    public var amountByStatus: [Period: [String: [LoanStatus: Double]]]
+    /// Nil for a period whose stacking could not be computed exactly (see the README's limit).
+    public var stacking: [Period: StackingFigures]
+    public var rows: Int
+
+    public init(originations: [BalanceRecord] = [], loanCounts: [String: Int] = [:],
+                amountByStatus: [Period: [String: [LoanStatus: Double]]] = [:],
+                stacking: [Period: StackingFigures] = [:], rows: Int = 0) {
+        self.originations = originations
+        self.loanCounts = loanCounts
+        self.amountByStatus = amountByStatus
+        self.stacking = stacking
+        self.rows = rows
+    }
+
+    /// The key of `loanCounts` for one cell.
+    public static func countKey(_ period: Period, _ platform: String, _ bank: String) -> String {
+        "\(period)\u{0}\(platform)\u{0}\(bank)"
+    }
+}
+
+/// Which amounts the analysis measures: outstanding balances or new lending.
+public enum Measure: String, CaseIterable, Sendable {
+    case balances
+    case originations
+}

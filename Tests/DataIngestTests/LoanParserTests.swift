@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+@testable import DataIngest
+import MarketAnalytics
+
+/// The loan parser against hand-worked files and against Python's csv module.
+@Suite("Loan-level files")
+struct LoanParserTests {
+    static let header = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status\n"
+    /// Worked by hand: see the expectations below.
+    static let fixture = header + #"""
+        L1,Huabei,"Bank, A",b1,100.5,30,2020-04-01,0.18,current
+        L2,Jiebei,Bank B,b1,20,90,2020-05-01,0.2,repaid
+        L3,Huabei,"Bank, A",b2,1.05,30,2020-06-30,0.18,overdue
+        L4,JD,Bank B,b1,3,30,2020-07-01,0.1,default
+        L5,JD,"Bank ""B""",b3,7.25,30,2020-04-02,0.1,current
+        L6,JD,Bank B,b2,10,30,2020-06-01,0.1,current
+
+        """#
+
+    static func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("loans-\(UUID().uuidString).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func parse(_ text: String, threads: Int = 2, limit: Int = 20) throws -> (LoanAccumulator, LoanFileParser.Result) {
+        let path = try write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let accumulator = LoanAccumulator(granularity: .quarter, expectedRows: 100)
+        let result = try LoanFileParser(granularity: .quarter, threads: threads, problemLimit: limit).parse(path: path, into: accumulator)
+        return (accumulator, result)
+    }
+
+    static func cells(_ accumulator: LoanAccumulator) -> [String] {
+        accumulator.originations.map { "\($0.period) \($0.platform) \($0.bank) \($0.loans) \($0.cents)" }
+    }
+
+    static let expected = ["2020Q2 Huabei Bank, A 2 10155", "2020Q2 JD Bank \"B\" 1 725", "2020Q2 JD Bank B 1 1000",
+                           "2020Q2 Jiebei Bank B 1 2000", "2020Q3 JD Bank B 1 300"]
+
+    @Test("a hand-worked file: loans and exact cents per period × platform × bank, with any number of threads",
+          arguments: [1, 2, 3, 7, 16])
+    func handWorked(threads: Int) throws {
+        let (accumulator, result) = try Self.parse(Self.fixture, threads: threads)
+        #expect(result.problemCount == 0)
+        #expect(result.rows == 6)
+        #expect(Self.cells(accumulator) == Self.expected)
+    }
+
+    @Test("stacking and bad shares: b2 borrows from Ant Group (Huabei) and JD in 2020Q2")
+    func stacking() throws {
+        let (accumulator, _) = try Self.parse(Self.fixture)
+        let groups = ["Huabei": "Ant Group", "Jiebei": "Ant Group", "JD": "JD"]
+        let figures = accumulator.figures { groups[$0] ?? $0 }
+        let q2 = try #require(figures.stacking[Period("2020Q2")!])
+        #expect(q2 == StackingFigures(borrowers: 3, multiPlatform2: 1, multiPlatform3: 0, amountMultiPlatform2: 11.05,
+                                      amountMultiPlatform3: 0))
+        #expect(figures.stacking[Period("2020Q3")!]?.borrowers == 1)
+        #expect(figures.amountByStatus[Period("2020Q2")!]?["Huabei"]?[.overdue] == 1.05)
+        let dataset = MarketDataset(balances: [], groupOfPlatform: groups, loans: figures)
+        let analysis = PeriodAnalysis(dataset: dataset, period: Period("2020Q2")!, measure: .originations)
+        #expect(abs(try #require(analysis.badShare["Ant Group"]) - 1.05 / 121.55) < 1e-12)
+        #expect(analysis.badShare["JD"] == 0)
+        #expect(analysis.groups.map(\.group) == ["Ant Group", "JD"])
+        #expect(abs(analysis.groups[0].shareOfPlatforms - 121.55 / 138.8) < 1e-12)
+    }
+
+    @Test("CRLF line endings and a byte order mark give the same totals")
+    func crlfAndBOM() throws {
+        let text = "\u{FEFF}" + Self.fixture.replacingOccurrences(of: "\n", with: "\r\n")
+        let (accumulator, result) = try Self.parse(text, threads: 3)
+        #expect(result.problemCount == 0)
+        #expect(Self.cells(accumulator) == Self.expected)
+    }
+
+    @Test("malformed rows are reported with their lines, the first N in full, then counted; none is summed")
+    func malformed() throws {
+        var text = Self.fixture
+        text += "L7,JD,Bank B,b9,12.345,30,2020-07-01,0.1,current\n"      // line 8: three decimals
+        text += "L8,JD,Bank B,b9,1,30,2020-02-30,0.1,current\n"           // line 9: no such day
+        text += "L9,JD,Bank B,b9,1,30,2020-07-01,0.1,late\n"              // line 10: unknown status
+        text += "L10,JD,\"Bank B,b9,1,30,2020-07-01,0.1,current\n"        // line 11: unterminated quote
+        text += "L11,JD,Bank B,b9,1\n"                                    // line 12: too few fields
+        text += "L12,,Bank B,b9,1,30,2020-07-01,0.1,current\n"            // line 13: empty platform
+        let (accumulator, result) = try Self.parse(text, threads: 2, limit: 4)
+        #expect(Self.cells(accumulator) == Self.expected)
+        #expect(result.problemCount == 6)
+        #expect(result.problems.map(\.line) == [8, 9, 10, 11])
+        #expect(result.problems.map(\.message) == [
+            "column 'amount_cny': '12.345' is not an amount (digits, at most two decimals)",
+            "column 'originated': '2020-02-30' is not a date (YYYY-MM-DD)",
+            "column 'status': 'late' is not one of current, repaid, overdue, default, written_off",
+            "unterminated quoted field",
+        ])
+    }
+
+    @Test("a missing column is named")
+    func missingColumn() throws {
+        let path = try Self.write("loan_id,platform,bank\nL1,A,B\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: LoanFileParser.Failure.self) {
+            try LoanFileParser(granularity: .quarter).parse(path: path, into: LoanAccumulator(granularity: .quarter, expectedRows: 1))
+        }
+    }
+
+    @Test("an appended tail is parsed on its own and adds to the same totals")
+    func appends() throws {
+        let first = Self.header + "L1,Huabei,\"Bank, A\",b1,100.5,30,2020-04-01,0.18,current\n"
+        let tail = "L2,Huabei,\"Bank, A\",b2,0.5,30,2020-04-02,0.18,current\nL3,JD,Bank B,b1,3,30,2020-07-01,0.1,bogus\n"
+        let path = try Self.write(first + tail)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let accumulator = LoanAccumulator(granularity: .quarter, expectedRows: 10)
+        let parser = LoanFileParser(granularity: .quarter, threads: 2)
+        _ = try parser.parse(path: path, into: accumulator, from: Int64(first.utf8.count) - Int64(first.utf8.count))
+        #expect(Self.cells(accumulator).first == "2020Q2 Huabei Bank, A 2 10100")
+        let fresh = LoanAccumulator(granularity: .quarter, expectedRows: 10)
+        let whole = try Self.write(first)
+        defer { try? FileManager.default.removeItem(atPath: whole) }
+        _ = try parser.parse(path: whole, into: fresh)
+        try Data((first + tail).utf8).write(to: URL(fileURLWithPath: whole))
+        let result = try parser.parse(path: whole, into: fresh, from: Int64(first.utf8.count))
+        #expect(Self.cells(fresh).first == "2020Q2 Huabei Bank, A 2 10100")
+        #expect(result.rows == 2)
+        #expect(result.problems.map(\.line) == [4])  // lines keep counting from the start of the file
+    }
+
+    @Test("a generated file agrees with Python's csv module, row by row summed independently",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 not found: skipped"))
+    func againstPython() throws {
+        var rng = SystemRandomNumberGenerator()
+        var text = Self.header
+        let banks = ["Plain Bank", "\"Comma, Bank\"", "\"Quote \"\"Q\"\" Bank\"", "银行 Bank"]
+        for i in 0..<3_000 {
+            let bank = banks.randomElement(using: &rng)!
+            let cents = Int.random(in: 1...9_999_999, using: &rng)
+            let month = Int.random(in: 1...12, using: &rng)
+            text += "L\(i),P\(i % 7),\(bank),b\(i % 500),\(cents / 100).\(String(format: "%02d", cents % 100)),30,"
+                + "2021-\(String(format: "%02d", month))-15,0.1,current\n"
+        }
+        let path = try Self.write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let accumulator = LoanAccumulator(granularity: .quarter, expectedRows: 3_000)
+        _ = try LoanFileParser(granularity: .quarter, threads: 3).parse(path: path, into: accumulator)
+        let ours = accumulator.originations.map { "\($0.period),\($0.platform),\($0.bank),\($0.loans),\($0.cents)" }.joined(separator: "\n")
+        let script = """
+            import csv, sys, collections
+            from decimal import Decimal
+            totals = collections.defaultdict(lambda: [0, 0])
+            with open(sys.argv[1], newline="", encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    y, m = int(row["originated"][:4]), int(row["originated"][5:7])
+                    key = (f"{y}Q{(m - 1) // 3 + 1}", row["platform"], row["bank"])
+                    totals[key][0] += 1
+                    totals[key][1] += int(Decimal(row["amount_cny"]) * 100)
+            print("\\n".join(f"{k[0]},{k[1]},{k[2]},{v[0]},{v[1]}" for k, v in sorted(totals.items())), end="")
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script, path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(ours == output)
+    }
+}
