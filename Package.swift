@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "lendscope", targets: ["LendScopeCLI"]),
+        .executable(name: "lendscope-bench", targets: ["LendScopeBench"]),
         // For the fuzzing package in Tests/Fuzz (SwiftPM cannot link a fuzzer into the test build).
         .library(name: "DataIngest", targets: ["DataIngest"]),
     ],
@@ -35,6 +36,11 @@ let package = Package(
                 "MarketAnalytics", "DataIngest", "MarketReport", "TerminalText", "DashboardUI", "NcursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The loan-ingest benchmark: generates data, times lendscope aggregate against cat and DuckDB.
+        .executableTarget(
+            name: "LendScopeBench",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "MarketAnalyticsTests", dependencies: ["MarketAnalytics"]),
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),

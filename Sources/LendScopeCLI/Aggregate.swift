@@ -34,7 +34,7 @@ struct Aggregate: ParsableCommand {
     func run() throws {
         let parser = LoanFileParser(granularity: period, threads: threads)
         let expected = files.reduce(0) { $0 + Int(FileFingerprint.of($1).size / 60) }
-        let accumulator = LoanAccumulator(granularity: period, expectedRows: expected)
+        let accumulator = LoanAccumulator(granularity: period, expectedRows: expected, trackBorrowers: false)
         var problems = 0
         for file in files {
             do {
@@ -51,11 +51,29 @@ struct Aggregate: ParsableCommand {
                 throw ExitCode.failure
             }
         }
-        var out = "period,platform,bank,loans,amount_cny\n"
-        for cell in accumulator.originations {
-            out += "\(cell.period),\(csv(cell.platform)),\(csv(cell.bank)),\(cell.loans),\(Self.yuan(cell.cents))\n"
+        // Bytes appended directly: tens of thousands of rows, kept off the hot path's budget.
+        var out: [UInt8] = Array("period,platform,bank,loans,amount_cny\n".utf8)
+        out.reserveCapacity(1 << 20)
+        var quoted: [String: [UInt8]] = [:]
+        func name(_ text: String) -> [UInt8] {
+            if let bytes = quoted[text] { return bytes }
+            let bytes = Array(csv(text).utf8)
+            quoted[text] = bytes
+            return bytes
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        for cell in accumulator.originations {
+            out += Array(cell.period.description.utf8)
+            out.append(UInt8(ascii: ","))
+            out += name(cell.platform)
+            out.append(UInt8(ascii: ","))
+            out += name(cell.bank)
+            out.append(UInt8(ascii: ","))
+            out += Array(String(cell.loans).utf8)
+            out.append(UInt8(ascii: ","))
+            out += Array(Self.yuan(cell.cents).utf8)
+            out.append(UInt8(ascii: "\n"))
+        }
+        FileHandle.standardOutput.write(Data(out))
         if problems > 0 { throw ExitCode.failure }
     }
 

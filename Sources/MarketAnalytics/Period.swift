@@ -118,6 +118,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
+    /// Days in a month of the proleptic Gregorian calendar.
+    public static func days(inMonth month: Int, of year: Int) -> Int { daysIn(month: month, of: year) }
+
     static func daysIn(month: Int, of year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -21,9 +21,9 @@ final class BorrowerTable: @unchecked Sendable {
     private let used = Atomic<Int>(0)
     private let full = Atomic<Bool>(false)
 
-    init(expectedPairs: Int) {
-        var capacity = 1024
-        while capacity < expectedPairs * 2 && capacity < Self.maximumCapacity { capacity <<= 1 }
+    init(expectedPairs: Int, enabled: Bool = true) {
+        var capacity = enabled ? 1024 : 0
+        while enabled && capacity < expectedPairs * 2 && capacity < Self.maximumCapacity { capacity <<= 1 }
         self.capacity = capacity
         keys = .allocate(capacity: capacity)
         platforms = .allocate(capacity: capacity)

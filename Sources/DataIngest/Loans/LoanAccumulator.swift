@@ -20,9 +20,11 @@ public final class LoanAccumulator: @unchecked Sendable {
     /// More than 48 platforms cannot be told apart in the stacking bit sets.
     private(set) var tooManyPlatforms = false
 
-    public init(granularity: Period.Granularity, expectedRows: Int) {
+    /// - Parameter trackBorrowers: false when only the aggregate is wanted (no stacking): the
+    ///   borrower table is then not allocated at all.
+    public init(granularity: Period.Granularity, expectedRows: Int, trackBorrowers: Bool = true) {
         self.granularity = granularity
-        borrowers = BorrowerTable(expectedPairs: expectedRows)
+        borrowers = BorrowerTable(expectedPairs: trackBorrowers ? expectedRows : 0, enabled: trackBorrowers)
     }
 
     func platformID(_ name: String) -> Int {
@@ -44,14 +46,14 @@ public final class LoanAccumulator: @unchecked Sendable {
         return bankNames.count - 1
     }
 
-    func merge(cells local: [UInt64: (loans: Int, cents: Int64)], status: [UInt64: Int64], rows count: Int) {
+    func merge(cells local: CellTable, status: CellTable, rows count: Int) {
         lock.lock()
         defer { lock.unlock() }
-        for (key, value) in local {
+        local.forEach { key, loans, cents in
             let old = cells[key] ?? (0, 0)
-            cells[key] = (old.loans + value.loans, old.cents + value.cents)
+            cells[key] = (old.loans + loans, old.cents + cents)
         }
-        for (key, value) in status { statusCents[key, default: 0] += value }
+        status.forEach { key, _, cents in statusCents[key, default: 0] += cents }
         rows += count
     }
 
@@ -61,13 +63,28 @@ public final class LoanAccumulator: @unchecked Sendable {
         return granularity == .quarter ? Period(quarter: k % 4 + 1, of: k / 4)! : Period(month: k % 12 + 1, of: k / 12)!
     }
 
-    /// The aggregate, cents summed exactly, one row per period × platform × bank, sorted.
+    /// The aggregate, cents summed exactly, one row per period × platform × bank, sorted by
+    /// period, then platform and bank name (byte order).
     public var originations: [(period: Period, platform: String, bank: String, loans: Int, cents: Int64)] {
         lock.lock()
         defer { lock.unlock() }
-        return cells.map { key, value in
-            (period(key >> 32), platformNames[Int(key >> 16 & 0xFFFF)], bankNames[Int(key & 0xFFFF)], value.loans, value.cents)
-        }.sorted { ($0.period, $0.platform, $0.bank) < ($1.period, $1.platform, $1.bank) }
+        // Sort on integers: names ranked once, not compared per pair.
+        func ranks(_ names: [String]) -> [Int] {
+            var rank = [Int](repeating: 0, count: names.count)
+            for (position, index) in names.indices.sorted(by: { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }).enumerated() {
+                rank[index] = position
+            }
+            return rank
+        }
+        let platformRank = ranks(platformNames)
+        let bankRank = ranks(bankNames)
+        let keyed = cells.map { key, value -> (sort: UInt64, key: UInt64, loans: Int, cents: Int64) in
+            let platform = Int(key >> 16 & 0xFFFF), bank = Int(key & 0xFFFF)
+            return ((key >> 32) << 40 | UInt64(platformRank[platform]) << 20 | UInt64(bankRank[bank]), key, value.loans, value.cents)
+        }.sorted { $0.sort < $1.sort }
+        return keyed.map { cell in
+            (period(cell.key >> 32), platformNames[Int(cell.key >> 16 & 0xFFFF)], bankNames[Int(cell.key & 0xFFFF)], cell.loans, cell.cents)
+        }
     }
 
     /// Everything as analysis values, with platform → group applied for stacking.

@@ -21,20 +21,14 @@ final class RangeWorker: @unchecked Sendable {
     /// File offsets of the first row parsed and just past the last one.
     private(set) var startedAt: Int64 = 0
     private(set) var endedAt: Int64 = 0
-    private(set) var rows = 0
+    /// The rows' results, filled in by `run()`.
+    private var parsed: RowParser?
+    var rows: Int { parsed?.rows ?? 0 }
     /// Line breaks consumed between `startedAt` and `endedAt`.
-    private(set) var lines = 0
+    var lines: Int { parsed?.lines ?? 0 }
     /// Lines relative to `startedAt` (1 = the first row).
-    private(set) var problems: [LoanRowProblem] = []
-    private(set) var problemCount = 0
-
-    private var cells: [UInt64: (loans: Int, cents: Int64)] = [:]
-    private var statusCents: [UInt64: Int64] = [:]
-    private var platformIDs: [UInt64: Int] = [:]
-    private var bankIDs: [UInt64: Int] = [:]
-    private var fieldStart = [Int](repeating: 0, count: 64)
-    private var fieldEnd = [Int](repeating: 0, count: 64)
-    private var fieldQuoted = [Bool](repeating: false, count: 64)
+    var problems: [LoanRowProblem] { parsed?.problems ?? [] }
+    var problemCount: Int { parsed?.problemCount ?? 0 }
 
     init(fd: Int32, columns: LoanColumns, granularity: Period.Granularity, accumulator: LoanAccumulator,
          begin: Int64, end: Int64, alignToRow: Bool, problemLimit: Int) {
@@ -51,6 +45,10 @@ final class RangeWorker: @unchecked Sendable {
     static let chunk = 1 << 20
 
     func run() {
+        // The hot state is a struct in a local variable: mutating a class's stored properties
+        // costs a dynamic exclusivity check on every access.
+        var parser = RowParser(columns: columns, granularity: granularity, accumulator: accumulator, problemLimit: problemLimit)
+        defer { parser.release() }
         var buffer = [UInt8](repeating: 0, count: Self.chunk * 2)
         buffer.withUnsafeMutableBufferPointer { storage in
             let base = storage.baseAddress!
@@ -79,14 +77,14 @@ final class RangeWorker: @unchecked Sendable {
                 if bufferOffset + Int64(row) >= end { break }
                 if let newline = memchr(base + row, Int32(UInt8(ascii: "\n")), filled - row) {
                     let at = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                    process(base + row, at - row, line: lines + 1)
-                    rows += 1
-                    lines += 1
+                    parser.process(base + row, at - row, line: parser.lines + 1)
+                    parser.rows += 1
+                    parser.lines += 1
                     row = at + 1
                     continue
                 }
                 if eof {
-                    if row < filled { process(base + row, filled - row, line: lines + 1); rows += 1 }
+                    if row < filled { parser.process(base + row, filled - row, line: parser.lines + 1); parser.rows += 1 }
                     row = filled
                     break
                 }
@@ -99,14 +97,14 @@ final class RangeWorker: @unchecked Sendable {
                 }
                 if filled == storage.count {
                     // A row longer than the buffer: report it and skip to the next line break.
-                    problem(lines + 1, "row longer than \(storage.count) bytes")
+                    parser.problem(parser.lines + 1, "row longer than \(storage.count) bytes")
                     bufferOffset += Int64(filled)
                     filled = 0
                     while !eof {
                         fill()
                         if let newline = memchr(base, Int32(UInt8(ascii: "\n")), filled) {
                             row = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
-                            lines += 1
+                            parser.lines += 1
                             break
                         }
                         bufferOffset += Int64(filled)
@@ -118,26 +116,71 @@ final class RangeWorker: @unchecked Sendable {
             }
             endedAt = bufferOffset + Int64(row)
         }
+        parsed = parser
     }
 
     /// Merges this range's results into the accumulator.
     func commit() {
-        accumulator.merge(cells: cells, status: statusCents, rows: rows - problemCount)
+        guard let parsed else { return }
+        accumulator.merge(cells: parsed.cells, status: parsed.statusCents, rows: parsed.rows - parsed.problemCount)
     }
 
-    private func problem(_ line: Int, _ message: String) {
+}
+
+/// One thread's parsing state and the per-row work: a value type, so the hot path pays no
+/// exclusivity checks and allocates nothing.
+struct RowParser {
+    let columns: LoanColumns
+    let granularity: Period.Granularity
+    let accumulator: LoanAccumulator
+    let problemLimit: Int
+    var rows = 0
+    var lines = 0
+    var problems: [LoanRowProblem] = []
+    var problemCount = 0
+    var cells = CellTable()
+    var statusCents = CellTable(capacity: 256)
+    private var platformIDs = IDTable()
+    private var bankIDs = IDTable()
+    /// The last names seen, by hash: most rows repeat a recent platform and bank.
+    private var lastPlatform: (hash: UInt64, id: Int) = (0, -1)
+    private var lastBank: (hash: UInt64, id: Int) = (0, -1)
+    // Field boundaries of the current row; fixed storage, so the hot loop allocates nothing.
+    private let fieldStart = UnsafeMutablePointer<Int>.allocate(capacity: 65)
+    private let fieldEnd = UnsafeMutablePointer<Int>.allocate(capacity: 65)
+    private let fieldQuoted = UnsafeMutablePointer<Bool>.allocate(capacity: 65)
+    /// False for `lendscope aggregate`, which needs no borrowers: it skips the hashing and the table.
+    private let trackBorrowers: Bool
+
+    init(columns: LoanColumns, granularity: Period.Granularity, accumulator: LoanAccumulator, problemLimit: Int) {
+        self.columns = columns
+        self.granularity = granularity
+        self.accumulator = accumulator
+        self.problemLimit = problemLimit
+        trackBorrowers = accumulator.borrowers.capacity > 0
+    }
+
+    func release() {
+        fieldStart.deallocate()
+        fieldEnd.deallocate()
+        fieldQuoted.deallocate()
+    }
+
+    mutating func problem(_ line: Int, _ message: String) {
         problemCount += 1
         if problems.count < problemLimit { problems.append(LoanRowProblem(line: line, message: message)) }
     }
 
     /// One row (without its line break). Blank rows are not records.
-    private func process(_ start: UnsafeMutablePointer<UInt8>, _ rawLength: Int, line: Int) {
+    mutating func process(_ start: UnsafeMutablePointer<UInt8>, _ rawLength: Int, line: Int) {
         var length = rawLength
         if length > 0 && start[length - 1] == UInt8(ascii: "\r") { length -= 1 }
         if length == 0 { rows -= 1; return }
-        // Split into fields, quote-aware.
+        // Split into fields, quote-aware; unquoted fields (nearly all) end at the next comma,
+        // found with memchr.
         var count = 0
         var i = 0
+        let comma = Int32(UInt8(ascii: ","))
         while true {
             if count == 64 { problem(line, "more than 64 fields"); return }
             if i < length && start[i] == UInt8(ascii: "\"") {
@@ -158,7 +201,11 @@ final class RangeWorker: @unchecked Sendable {
                 if i < length && start[i] != UInt8(ascii: ",") { problem(line, "text after a closing quote"); return }
             } else {
                 let first = i
-                while i < length && start[i] != UInt8(ascii: ",") { i += 1 }
+                if let found = memchr(start + i, comma, length - i) {
+                    i = start.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                } else {
+                    i = length
+                }
                 fieldStart[count] = first
                 fieldEnd[count] = i
                 fieldQuoted[count] = false
@@ -178,33 +225,23 @@ final class RangeWorker: @unchecked Sendable {
             problem(line, "column 'amount_cny': '\(text(start, amountAt))' is not an amount (digits, at most two decimals)")
             return
         }
-        guard let periodKey = Self.periodKey(start + fieldStart[columns.originated],
-                                             fieldEnd[columns.originated] - fieldStart[columns.originated], granularity) else {
-            problem(line, "column 'originated': '\(text(start, columns.originated))' is not a date (YYYY-MM-DD)")
+        let dateAt = columns.originated
+        guard let periodKey = Self.periodKey(start + fieldStart[dateAt], fieldEnd[dateAt] - fieldStart[dateAt], granularity) else {
+            problem(line, "column 'originated': '\(text(start, dateAt))' is not a date (YYYY-MM-DD)")
             return
         }
         guard let status = Self.status(start + fieldStart[columns.status], fieldEnd[columns.status] - fieldStart[columns.status]) else {
             problem(line, "column 'status': '\(text(start, columns.status))' is not one of current, repaid, overdue, default, written_off")
             return
         }
-        for (index, name) in [(columns.platform, "platform"), (columns.bank, "bank"), (columns.borrower, "borrower_id")]
-            where fieldEnd[index] == fieldStart[index] {
-            problem(line, "column '\(name)': empty")
-            return
-        }
-        guard let platform = intern(start, columns.platform, "platform", line: line, in: &platformIDs,
-                                    register: accumulator.platformID),
-              let bank = intern(start, columns.bank, "bank", line: line, in: &bankIDs, register: accumulator.bankID)
-        else { return }
+        if fieldEnd[columns.platform] == fieldStart[columns.platform] { problem(line, "column 'platform': empty"); return }
+        if fieldEnd[columns.bank] == fieldStart[columns.bank] { problem(line, "column 'bank': empty"); return }
+        if fieldEnd[columns.borrower] == fieldStart[columns.borrower] { problem(line, "column 'borrower_id': empty"); return }
+        guard let platform = platformID(start, line: line), let bank = bankID(start, line: line) else { return }
         guard bank < 0x10000 else { problem(line, "more than 65,536 banks"); return }
-        let cellKey = periodKey << 32 | UInt64(platform) << 16 | UInt64(bank)
-        if let old = cells[cellKey] {
-            cells[cellKey] = (old.loans + 1, old.cents + cents)
-        } else {
-            cells[cellKey] = (1, cents)
-        }
-        statusCents[periodKey << 32 | UInt64(platform) << 8 | UInt64(status), default: 0] += cents
-        if platform < BorrowerTable.platformBits {
+        cells.add(periodKey << 32 | UInt64(platform) << 16 | UInt64(bank), cents: cents)
+        statusCents.add(periodKey << 32 | UInt64(platform) << 8 | UInt64(status), cents: cents)
+        if trackBorrowers && platform < BorrowerTable.platformBits {
             let borrower = Self.hash(start + fieldStart[columns.borrower], fieldEnd[columns.borrower] - fieldStart[columns.borrower])
             var key = (borrower ^ (periodKey &* 0xD6E8_FEB8_6659_FD93)) &* 0x9E37_79B9_7F4A_7C15
             if key == 0 { key = 1 }
@@ -218,17 +255,42 @@ final class RangeWorker: @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The global id of a name field, through a per-thread cache keyed by the bytes' hash. A name
-    /// seen for the first time is checked like any name at ingest: valid UTF-8, no unsafe characters.
-    private func intern(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, _ column: String, line: Int,
-                        in cache: inout [UInt64: Int], register: (String) -> Int) -> Int? {
-        let p = start + fieldStart[index]
-        let n = fieldEnd[index] - fieldStart[index]
-        let h = Self.hash(p, n) ^ (fieldQuoted[index] ? 1 : 0)
-        if let id = cache[h] { return id }
-        var bytes = Array(UnsafeBufferPointer(start: p, count: n))
+    /// The global id of the row's platform, through a per-thread cache keyed by the bytes' hash
+    /// (and the last one seen, which most rows repeat).
+    @inline(__always)
+    private mutating func platformID(_ start: UnsafeMutablePointer<UInt8>, line: Int) -> Int? {
+        let h = nameHash(start, columns.platform)
+        if h == lastPlatform.hash && lastPlatform.id >= 0 { return lastPlatform.id }
+        if let id = platformIDs.find(h) { lastPlatform = (h, id); return id }
+        guard let name = checkedName(start, columns.platform, "platform", line: line) else { return nil }
+        let id = accumulator.platformID(name)
+        platformIDs.insert(h, id)
+        lastPlatform = (h, id)
+        return id
+    }
+
+    @inline(__always)
+    private mutating func bankID(_ start: UnsafeMutablePointer<UInt8>, line: Int) -> Int? {
+        let h = nameHash(start, columns.bank)
+        if h == lastBank.hash && lastBank.id >= 0 { return lastBank.id }
+        if let id = bankIDs.find(h) { lastBank = (h, id); return id }
+        guard let name = checkedName(start, columns.bank, "bank", line: line) else { return nil }
+        let id = accumulator.bankID(name)
+        bankIDs.insert(h, id)
+        lastBank = (h, id)
+        return id
+    }
+
+    @inline(__always)
+    private func nameHash(_ start: UnsafeMutablePointer<UInt8>, _ index: Int) -> UInt64 {
+        Self.hash(start + fieldStart[index], fieldEnd[index] - fieldStart[index]) ^ (fieldQuoted[index] ? 1 : 0)
+    }
+
+    /// A name seen for the first time, checked like any name at ingest: valid UTF-8, no unsafe
+    /// characters; doubled quotes undone; NFC.
+    private mutating func checkedName(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, _ column: String, line: Int) -> String? {
+        var bytes = Array(UnsafeBufferPointer(start: start + fieldStart[index], count: fieldEnd[index] - fieldStart[index]))
         if fieldQuoted[index] {
-            // Undo doubled quotes.
             var unescaped: [UInt8] = []
             var k = 0
             while k < bytes.count {
@@ -245,9 +307,7 @@ final class RangeWorker: @unchecked Sendable {
             problem(line, "column '\(column)': \(UnsafeScalar.reason(bad)!) \(UnsafeScalar.codePoint(bad)) is not allowed in a name")
             return nil
         }
-        let id = register(TextNormalization.nfc(name))
-        cache[h] = id
-        return id
+        return TextNormalization.nfc(name)
     }
 
     /// A 64-bit hash of bytes (FNV-1a over 8-byte words, then a final mix).
@@ -298,17 +358,16 @@ final class RangeWorker: @unchecked Sendable {
     @inline(__always)
     static func periodKey(_ p: UnsafeMutablePointer<UInt8>, _ n: Int, _ granularity: Period.Granularity) -> UInt64? {
         guard n == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
-        var fields = [0, 0, 0]
-        for (slot, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
-            for k in range {
-                let d = p[k]
-                guard d >= 0x30 && d <= 0x39 else { return nil }
-                fields[slot] = fields[slot] * 10 + Int(d - 0x30)
-            }
-        }
-        guard CalendarDate(year: fields[0], month: fields[1], day: fields[2]) != nil else { return nil }
-        return granularity == .quarter
-            ? UInt64(fields[0] * 4 + (fields[1] - 1) / 3) : UInt64(fields[0] * 12 + fields[1] - 1)
+        @inline(__always) func digit(_ k: Int) -> Int { Int(p[k]) &- 0x30 }
+        let d = (digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9))
+        guard UInt(d.0) < 10, UInt(d.1) < 10, UInt(d.2) < 10, UInt(d.3) < 10, UInt(d.4) < 10, UInt(d.5) < 10,
+              UInt(d.6) < 10, UInt(d.7) < 10 else { return nil }
+        let year = d.0 * 1000 + d.1 * 100 + d.2 * 10 + d.3
+        let month = d.4 * 10 + d.5
+        let day = d.6 * 10 + d.7
+        guard year >= 1, month >= 1, month <= 12, day >= 1, day <= 28 || day <= CalendarDate.days(inMonth: month, of: year)
+        else { return nil }
+        return granularity == .quarter ? UInt64(year * 4 + (month - 1) / 3) : UInt64(year * 12 + month - 1)
     }
 
     @inline(__always)
