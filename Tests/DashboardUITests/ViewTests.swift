@@ -179,6 +179,25 @@ struct ViewTests {
         #expect(kiosk.statusMessage == "copy is disabled in this session")
     }
 
+    @Test("n switches to new lending when the directory has loan files, and says why not otherwise")
+    func measureSwitch() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character("n"))
+        #expect(state.measure == .originations)
+        let lines = DashboardView.render(state).lines
+        #expect(lines[0].contains("new lending"))
+        #expect(lines[1].hasPrefix(" New lending: loans originated in 2020Q2"))
+        #expect(lines[2].contains("CNY mn"))
+        let shares = try #require(state.analysis?.groups.map(\.shareOfMarket))
+        #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
+        Self.press(&state, .character("n"))
+        #expect(state.measure == .balances)
+        var small = Support.smallState()
+        Self.press(&small, .character("n"))
+        #expect(small.measure == .balances)
+        #expect(small.statusMessage == "no loan files in this data directory: new lending needs loans/*.csv")
+    }
+
     @Test("view keys work from the help screen and close it")
     func viewsFromHelp() {
         var state = Self.at2020Q2()

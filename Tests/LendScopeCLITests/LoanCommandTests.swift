@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+@Suite("Loan-level commands, run as a binary")
+struct LoanCommandTests {
+    static let header = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status\n"
+
+    @Test("aggregate writes period,platform,bank,loans,amount_cny with exactly two decimals, sorted")
+    func aggregate() throws {
+        let directory = try BinaryRunner.temporaryDirectory([
+            "a.csv": Self.header + "L1,Huabei,\"Bank, A\",b1,100.5,30,2020-04-01,0.18,current\nL2,JD,Bank B,b2,3,30,2020-07-01,0.1,repaid\n",
+            "b.csv": Self.header + "L3,Huabei,\"Bank, A\",b3,0.05,30,2020-05-01,0.18,current\r\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try BinaryRunner.run(["aggregate", directory.appendingPathComponent("a.csv").path,
+                                           directory.appendingPathComponent("b.csv").path, "--threads", "2"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "period,platform,bank,loans,amount_cny\n2020Q2,Huabei,\"Bank, A\",2,100.55\n2020Q3,JD,Bank B,1,3.00\n")
+        let months = try BinaryRunner.run(["aggregate", directory.appendingPathComponent("a.csv").path, "--period", "month"])
+        #expect(months.stdout.split(separator: "\n")[1] == "2020-04,Huabei,\"Bank, A\",1,100.50")
+    }
+
+    @Test("malformed rows go to stderr with their lines, exit 1, and are not summed")
+    func malformed() throws {
+        let directory = try BinaryRunner.temporaryDirectory([
+            "a.csv": Self.header + "L1,JD,Bank B,b1,1.999,30,2020-07-01,0.1,current\nL2,JD,Bank B,b2,3,30,2020-07-01,0.1,repaid\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("a.csv").path
+        let result = try BinaryRunner.run(["aggregate", path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "\(path):2:1: column 'amount_cny': '1.999' is not an amount (digits, at most two decimals)\n")
+        #expect(result.stdout.hasSuffix("2020Q3,JD,Bank B,1,3.00\n"))
+    }
+
+    @Test("report --measure originations uses the sample loans: shares of new lending, bad shares, stacking in JSON")
+    func originations() throws {
+        let result = try BinaryRunner.run(["report", "--period", "2020Q2", "--measure", "originations", "--format", "json"])
+        #expect(result.status == 0)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["measure"] as? String == "originations")
+        let stacking = try #require(json["stacking"] as? [String: Any])
+        #expect(Set(stacking.keys) == ["borrowers", "multi_platform_2", "multi_platform_3", "amount_multi_platform_2",
+                                       "amount_multi_platform_3"])
+        let borrowers = try #require(stacking["borrowers"] as? Int)
+        let two = try #require(stacking["multi_platform_2"] as? Int)
+        let three = try #require(stacking["multi_platform_3"] as? Int)
+        #expect(borrowers > 0 && two <= borrowers && three <= two)
+        let platforms = try #require(json["platforms"] as? [[String: Any]])
+        let total = platforms.compactMap { $0["share_of_market"] as? Double }.reduce(0, +)
+        #expect(abs(total - 1) < 1e-9) // shares of the reported groups
+        #expect((json["market"] as? [String: Any])?["total_cny"] is NSNull)
+    }
+
+    @Test("--measure originations without loan files is a clear error")
+    func noLoans() throws {
+        let directory = try BinaryRunner.temporaryDirectory(["balances.csv": "period,platform,bank,balance_cny\n2020Q1,A,B,1\n"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try BinaryRunner.run(["report", directory.path, "--measure", "originations"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: --measure originations needs loan files in \(directory.path)/loans/\n")
+    }
+}
