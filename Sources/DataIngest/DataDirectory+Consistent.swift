@@ -30,7 +30,9 @@ extension DataDirectory {
     /// rows until the writer finishes, and it looks complete to a reader that only checks
     /// whether it changed during the read. Writers that pause longer than `settle` mid-file can
     /// still be caught half-way; writing to a temporary file and renaming it is the safe way.
-    public func loadConsistently(settle: Double = 0.15, attempts: Int = 40,
+    /// - Parameter loanCache: remembers what was parsed of the loan files, so that a file that
+    ///   only grew is parsed from where it left off.
+    public func loadConsistently(settle: Double = 0.15, attempts: Int = 40, loanCache: LoanCache? = nil,
                                  isCancelled: () -> Bool = { false }) -> LoadOutcome {
         let settleNanos = Int64(settle * 1_000_000_000)
         for _ in 0..<attempts {
@@ -71,7 +73,7 @@ extension DataDirectory {
             }
             if isCancelled() { return .cancelled }
             let problems = attachLoans(to: &dataset, platformsListed: sources[Self.platformsFile] != nil,
-                                       banksListed: sources[Self.banksFile] != nil)
+                                       banksListed: sources[Self.banksFile] != nil, cache: loanCache)
             guard fingerprints() == before else {
                 Clock.sleep(nanoseconds: settleNanos / 3)
                 continue

@@ -134,6 +134,42 @@ struct LiveReloadTests {
         }
     }
 
+    @Test("a loan file that only grew is parsed from where the last reload left off; a rewrite is parsed whole")
+    func loanAppends() throws {
+        let header = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status\n"
+        let dir = try Self.directory()
+        defer { Self.remove(dir) }
+        let folder = dir.displayPath("loans")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/a.csv"
+        let first = header + "L1,A,B,b1,10,30,2020-02-01,0.1,current\n"
+        try Data(first.utf8).write(to: URL(fileURLWithPath: file))
+        let cache = LoanCache()
+        func originated() throws -> [Double] {
+            guard case .loaded(let dataset) = dir.loadConsistently(settle: 0.01, loanCache: cache) else {
+                Issue.record("the directory did not load")
+                return []
+            }
+            return try #require(dataset.loans).originations.map(\.balanceCNY)
+        }
+        #expect(try originated() == [10])
+        #expect(cache.lastParse == .full)
+        // Append two rows, the second still being written (no line break yet).
+        let handle = try #require(FileHandle(forWritingAtPath: file))
+        handle.seekToEndOfFile()
+        handle.write(Data("L2,A,B,b2,5.5,30,2020-03-01,0.1,current\nL3,A,B,b3,1".utf8))
+        #expect(try originated() == [15.5])
+        #expect(cache.lastParse == .tail(bytes: 40))
+        handle.write(Data("00,30,2020-03-02,0.1,current\n".utf8))
+        handle.closeFile()
+        #expect(try originated() == [115.5])
+        #expect(cache.lastParse == .tail(bytes: 40))
+        // A rewrite in place (same inode, different earlier bytes): a full parse.
+        try Data((header + "L1,A,B,b1,20,30,2020-02-01,0.1,current\n").utf8).write(to: URL(fileURLWithPath: file), options: [])
+        #expect(try originated() == [20])
+        #expect(cache.lastParse == .full)
+    }
+
     @Test("the worker loads on its own thread, and only the newest request's result counts")
     func worker() throws {
         let dir = try Self.directory()

@@ -15,31 +15,92 @@ extension DataDirectory {
     /// Parses every loan file into `dataset.loans`, or returns the problems found (malformed rows with
     /// their lines, the first 20 of each file in full; names missing from platforms.csv or banks.csv).
     func attachLoans(to dataset: inout MarketDataset, platformsListed: Bool, banksListed: Bool,
-                     threads: Int = 2) -> [Diagnostic] {
+                     threads: Int = 2, cache: LoanCache? = nil) -> [Diagnostic] {
         let files = loanFiles()
-        guard !files.isEmpty else { return [] }
+        guard !files.isEmpty else {
+            cache?.invalidate()
+            return []
+        }
         let granularity = dataset.periods.first?.granularity ?? .quarter
-        let expected = files.reduce(0) { $0 + Int(FileFingerprint.of($1).size / 60) }
-        let accumulator = LoanAccumulator(granularity: granularity, expectedRows: expected)
         let parser = LoanFileParser(granularity: granularity, threads: threads)
         var diagnostics: [Diagnostic] = []
-        for file in files {
-            do {
-                let result = try parser.parse(path: file, into: accumulator)
-                diagnostics += result.problems.map { Diagnostic(path: file, line: $0.line, column: 1, message: $0.message) }
-                if result.problemCount > result.problems.count {
-                    diagnostics.append(Diagnostic(path: file, line: 1, column: 1,
-                                                  message: "\(result.problemCount - result.problems.count) more malformed rows"))
-                }
-            } catch {
-                switch error {
-                case .unreadable(let path, let reason):
-                    diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: "cannot read file: \(reason)"))
-                case .header(let path, let message):
-                    diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: message))
-                }
+        func report(_ file: String, _ result: LoanFileParser.Result) {
+            diagnostics += result.problems.map { Diagnostic(path: file, line: $0.line, column: 1, message: $0.message) }
+            if result.problemCount > result.problems.count {
+                diagnostics.append(Diagnostic(path: file, line: 1, column: 1,
+                                              message: "\(result.problemCount - result.problems.count) more malformed rows"))
             }
         }
+        func failure(_ error: LoanFileParser.Failure) {
+            switch error {
+            case .unreadable(let path, let reason):
+                diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: "cannot read file: \(reason)"))
+            case .header(let path, let message):
+                diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: message))
+            }
+        }
+
+        // Appends only: parse each file's new whole lines into the cached totals.
+        let prints = Dictionary(uniqueKeysWithValues: files.map { ($0, FileFingerprint.of($0)) })
+        var accumulator: LoanAccumulator
+        if let cache, let cached = cache.accumulator, cache.granularity == granularity,
+           Set(cache.files.keys) == Set(files),
+           files.allSatisfy({ file in
+               let state = cache.files[file]!, now = prints[file]!
+               return now.inode == state.inode && now.size >= state.parsedUpTo
+                   && LoanCache.checksum(path: file, before: state.parsedUpTo) == state.checksum
+           }) {
+            accumulator = cached
+            var bytes: Int64 = 0
+            for file in files {
+                var state = cache.files[file]!
+                let limit = LoanCache.lastLineEnd(path: file, size: prints[file]!.size)
+                guard limit > state.parsedUpTo else { continue }
+                do {
+                    let result = try parser.parse(path: file, into: accumulator, from: state.parsedUpTo, upTo: limit,
+                                                  startLine: state.nextLine)
+                    report(file, result)
+                    state.nextLine += result.lines
+                } catch {
+                    failure(error)
+                }
+                bytes += limit - state.parsedUpTo
+                state.parsedUpTo = limit
+                state.checksum = LoanCache.checksum(path: file, before: limit)
+                cache.files[file] = state
+            }
+            cache.record(.tail(bytes: bytes))
+        } else {
+            let expected = files.reduce(0) { $0 + Int(prints[$1]!.size / 60) }
+            accumulator = LoanAccumulator(granularity: granularity, expectedRows: expected)
+            cache?.invalidate()
+            for file in files {
+                do {
+                    let size = prints[file]!.size
+                    let limit = LoanCache.lastLineEnd(path: file, size: size)
+                    let result = try parser.parse(path: file, into: accumulator, upTo: size)
+                    report(file, result)
+                    // A file whose last row has no line break yet cannot be continued safely.
+                    if let cache, limit == size {
+                        cache.files[file] = LoanCache.FileState(inode: prints[file]!.inode, parsedUpTo: limit,
+                                                                checksum: LoanCache.checksum(path: file, before: limit),
+                                                                nextLine: 1 + result.lines + 1)
+                    }
+                } catch {
+                    failure(error)
+                }
+            }
+            if let cache {
+                if cache.files.count == files.count {
+                    cache.accumulator = accumulator
+                    cache.granularity = granularity
+                } else {
+                    cache.invalidate()
+                }
+                cache.record(.full)
+            }
+        }
+        if !diagnostics.isEmpty { cache?.invalidate() }
         let figures = accumulator.figures(groupOf: dataset.group(of:))
         let folder = displayPath(Self.loansFolder)
         if platformsListed {

@@ -39,6 +39,8 @@ public struct LoanFileParser: Sendable {
         public var problems: [LoanRowProblem]
         public var problemCount: Int
         public var rows: Int
+        /// Line breaks consumed.
+        public var lines: Int
     }
 
     public let granularity: Period.Granularity
@@ -64,17 +66,20 @@ public struct LoanFileParser: Sendable {
         }
     }
 
-    /// Parses one file from `offset` (a tail after an append) or from the start.
-    public func parse(path: String, into accumulator: LoanAccumulator, from offset: Int64 = 0) throws(Failure) -> Result {
+    /// Parses one file from `offset` (a tail after an append) or from the start, up to `limit`
+    /// bytes (default: the whole file). `startLine` is the line at `offset` when the caller knows it
+    /// (otherwise the lines before `offset` are counted).
+    public func parse(path: String, into accumulator: LoanAccumulator, from offset: Int64 = 0, upTo limit: Int64? = nil,
+                      startLine knownLine: Int? = nil) throws(Failure) -> Result {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased()) }
         defer { close(fd) }
         var info = stat()
         fstat(fd, &info)
-        let size = Int64(info.st_size)
+        let size = min(Int64(info.st_size), limit ?? Int64.max)
         let (columns, bodyStart) = try readHeader(fd: fd, path: path)
         let start = max(offset, bodyStart)
-        let startLine = offset > bodyStart ? countLines(fd: fd, upTo: start) + 1 : 2
+        let startLine = knownLine ?? (offset > bodyStart ? countLines(fd: fd, upTo: start) + 1 : 2)
 
         // Ranges: equal byte spans; each worker begins at the first row boundary after its offset.
         let span = max(1, (size - start) / Int64(threads))
@@ -87,7 +92,7 @@ public struct LoanFileParser: Sendable {
         }
         runConcurrently(workers.map { worker in { worker.run() } })
 
-        var result = Result(aggregate: accumulator, problems: [], problemCount: 0, rows: 0)
+        var result = Result(aggregate: accumulator, problems: [], problemCount: 0, rows: 0, lines: 0)
         var line = startLine
         for worker in workers {
             worker.commit()
@@ -98,6 +103,7 @@ public struct LoanFileParser: Sendable {
             }
             line += worker.lines
         }
+        result.lines = line - startLine
         return result
     }
 

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import MarketAnalytics
+
+/// What the last reload parsed of the loan files, so that a file that only grew is parsed from
+/// where it left off. Used by one thread (the reload worker).
+///
+/// A file counts as appended to when its inode is the same, it is no shorter, and the 4 KiB
+/// before the old end still hash the same; anything else (a rename, a truncation, a rewrite)
+/// means a full parse. Only whole lines are taken: a row being appended is left for the next
+/// reload. A rewrite that keeps those last 4 KiB identical while changing earlier bytes would
+/// go unnoticed; producers that rewrite should write a new file and rename it.
+public final class LoanCache: @unchecked Sendable {
+    struct FileState {
+        var inode: UInt64
+        /// Bytes parsed: always just after a line break.
+        var parsedUpTo: Int64
+        var checksum: UInt64
+        /// The line number of the next row.
+        var nextLine: Int
+    }
+
+    public enum LastParse: Equatable, Sendable {
+        case none, full, tail(bytes: Int64)
+    }
+
+    var files: [String: FileState] = [:]
+    var accumulator: LoanAccumulator?
+    var granularity: Period.Granularity?
+    /// What the last `attachLoans` did, for tests and traces.
+    public private(set) var lastParse: LastParse = .none
+
+    public init() {}
+
+    func invalidate() {
+        files = [:]
+        accumulator = nil
+    }
+
+    func record(_ parse: LastParse) { lastParse = parse }
+
+    /// The offset just after the last line break in the first `size` bytes (0 when there is none).
+    static func lastLineEnd(path: String, size: Int64) -> Int64 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var end = size
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while end > 0 {
+            let start = max(0, end - Int64(buffer.count))
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(end - start), off_t(start)) }
+            guard count > 0 else { return 0 }
+            if let index = buffer[0..<count].lastIndex(of: UInt8(ascii: "\n")) { return start + Int64(index) + 1 }
+            end = start
+        }
+        return 0
+    }
+
+    /// A hash of the 4 KiB before `offset`.
+    static func checksum(path: String, before offset: Int64) -> UInt64 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        let start = max(0, offset - 4096)
+        var buffer = [UInt8](repeating: 0, count: Int(offset - start))
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(start)) }
+        guard count >= 0 else { return 0 }
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in buffer[0..<count] { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+}
