@@ -61,8 +61,10 @@ struct Aggregate: ParsableCommand {
             quoted[text] = bytes
             return bytes
         }
+        var periods: [Period: [UInt8]] = [:]
         for cell in accumulator.originations {
-            out += Array(cell.period.description.utf8)
+            if periods[cell.period] == nil { periods[cell.period] = Array(cell.period.description.utf8) }
+            out += periods[cell.period]!
             out.append(UInt8(ascii: ","))
             out += name(cell.platform)
             out.append(UInt8(ascii: ","))
