@@ -389,9 +389,24 @@ struct RowParser {
             h ^= h >> 29
             i += 8
         }
-        while i < n {
-            h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01B3
-            i += 1
+        // The last 1–7 bytes as one word (4-, 2- and 1-byte loads), not a byte loop.
+        let rest = n - i
+        if rest > 0 {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            if rest & 4 != 0 {
+                tail = UInt64(raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                shift = 32
+                i += 4
+            }
+            if rest & 2 != 0 {
+                tail |= UInt64(raw.loadUnaligned(fromByteOffset: i, as: UInt16.self)) << shift
+                shift += 16
+                i += 2
+            }
+            if rest & 1 != 0 { tail |= UInt64(p[i]) << shift }
+            h = (h ^ tail) &* 0x0000_0100_0000_01B3
+            h ^= h >> 29
         }
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
@@ -423,16 +438,20 @@ struct RowParser {
     }
 
     /// `YYYY-MM-DD` → the period key (year*12 + month − 1, or year*4 + quarter − 1); nil if not a real date.
+    /// The first eight bytes are checked and split as one word.
     @inline(__always)
     static func periodKey(_ p: UnsafeMutablePointer<UInt8>, _ n: Int, _ granularity: Period.Granularity) -> UInt64? {
-        guard n == 10, p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
-        @inline(__always) func digit(_ k: Int) -> Int { Int(p[k]) &- 0x30 }
-        let d = (digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9))
-        guard UInt(d.0) < 10, UInt(d.1) < 10, UInt(d.2) < 10, UInt(d.3) < 10, UInt(d.4) < 10, UInt(d.5) < 10,
-              UInt(d.6) < 10, UInt(d.7) < 10 else { return nil }
-        let year = d.0 * 1000 + d.1 * 100 + d.2 * 10 + d.3
-        let month = d.4 * 10 + d.5
-        let day = d.6 * 10 + d.7
+        guard n == 10 else { return nil }
+        let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        // Bytes 4 and 7 are dashes; bytes 0–3, 5, 6 are digits (x < 10 after removing '0').
+        guard (word >> 32) & 0xFF == 0x2D, word >> 56 == 0x2D else { return nil }
+        let x = word ^ 0x3030_3030_3030_3030
+        let notDigit = (((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | x) & 0x0080_8000_8080_8080
+        let d8 = Int(p[8]) &- 0x30, d9 = Int(p[9]) &- 0x30
+        guard notDigit == 0, UInt(d8) < 10, UInt(d9) < 10 else { return nil }
+        let year = Int(x & 0xFF) * 1000 + Int(x >> 8 & 0xFF) * 100 + Int(x >> 16 & 0xFF) * 10 + Int(x >> 24 & 0xFF)
+        let month = Int(x >> 40 & 0xFF) * 10 + Int(x >> 48 & 0xFF)
+        let day = d8 * 10 + d9
         guard year >= 1, month >= 1, month <= 12, day >= 1, day <= 28 || day <= CalendarDate.days(inMonth: month, of: year)
         else { return nil }
         return granularity == .quarter ? UInt64(year * 4 + (month - 1) / 3) : UInt64(year * 12 + month - 1)
