@@ -143,6 +143,11 @@ delta=$(json_value "$merge_json" "'{:,.1f}'.format(d['merger']['delta_hhi'])")
 tm send-keys -t e2e q Space Down Space w
 check "the report gives a ΔHHI to compare with" test -n "$delta"
 check "Space, Space, w shows the merger's ΔHHI as the report does ($delta)" wait_for "ΔHHI $delta"
+tm set-option -g set-clipboard on >/dev/null 2>&1
+tm send-keys -t e2e y
+check "y reports the copy" wait_for "copied 1 row to the clipboard (OSC 52)"
+clip() { local i=0; while [ $i -lt 60 ]; do tm show-buffer 2>/dev/null | grep -q "$1" && return 0; sleep 0.05; i=$((i + 1)); done; return 1; }
+check "the copied row reaches the terminal's clipboard through OSC 52" clip $'^US 2023\t'
 tm send-keys -t e2e a
 check "a lists the alerts" wait_for "rules triggered in 2020Q2"
 tm send-keys -t e2e m Enter
