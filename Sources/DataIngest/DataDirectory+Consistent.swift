@@ -45,40 +45,31 @@ extension DataDirectory {
                 Clock.sleep(nanoseconds: settleNanos - quietFor)
                 continue
             }
-            var sources: [String: [UInt8]] = [:]
-            var diagnostics: [Diagnostic] = []
-            for name in Self.dataFiles {
-                if isCancelled() { return .cancelled }
-                do throws(FileBytes.Failure) {
-                    sources[name] = try FileBytes.read(displayPath(name))
-                } catch {
-                    switch error {
-                    case .missing: continue
-                    case .unreadable(let reason):
-                        diagnostics.append(Diagnostic(path: displayPath(name), line: 1, column: 1,
-                                                      message: "cannot read file: \(reason.lowercased())"))
-                    }
-                }
-            }
+            if isCancelled() { return .cancelled }
+            let (sources, unreadable) = readSources()
             guard fingerprints() == before else {
                 Clock.sleep(nanoseconds: settleNanos / 3)
                 continue
             }
-            if !diagnostics.isEmpty { return .failed(IngestFailure(diagnostics)) }
-            var dataset: MarketDataset
+            if !unreadable.isEmpty { return .failed(IngestFailure(unreadable)) }
+            if isCancelled() { return .cancelled }
+            let dataset: MarketDataset
             do {
-                dataset = try DatasetValidator(directory: self, sources: sources).validate()
+                dataset = try validate(sources, loanCache: loanCache)
             } catch {
+                // A loan file that changed while it was parsed is read again, not reported.
+                if fingerprints() != before {
+                    Clock.sleep(nanoseconds: settleNanos / 3)
+                    continue
+                }
                 return .failed(error)
             }
-            if isCancelled() { return .cancelled }
-            let problems = attachLoans(to: &dataset, platformsListed: sources[Self.platformsFile] != nil,
-                                       banksListed: sources[Self.banksFile] != nil, cache: loanCache)
+            // The loan files are read during validation: they too must not have changed meanwhile.
             guard fingerprints() == before else {
                 Clock.sleep(nanoseconds: settleNanos / 3)
                 continue
             }
-            return problems.isEmpty ? .loaded(dataset) : .failed(IngestFailure(problems))
+            return .loaded(dataset)
         }
         return .unstable
     }

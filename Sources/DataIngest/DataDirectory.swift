@@ -24,9 +24,17 @@ public struct DataDirectory: Sendable {
     ///
     /// - Throws: `IngestFailure` with every problem found, sorted by file, line and column.
     public func load() throws(IngestFailure) -> MarketDataset {
+        let (sources, unreadable) = readSources()
+        if !unreadable.isEmpty { throw IngestFailure(unreadable) }
+        return try validate(sources)
+    }
+
+    /// Every data file's bytes (an absent file is simply not there), and a diagnostic for each
+    /// file that exists but cannot be read.
+    func readSources() -> (sources: [String: [UInt8]], unreadable: [Diagnostic]) {
         var sources: [String: [UInt8]] = [:]
         var diagnostics: [Diagnostic] = []
-        for name in [Self.balancesFile, Self.marketFile, Self.fxFile, Self.platformsFile, Self.banksFile] {
+        for name in Self.dataFiles {
             do throws(FileBytes.Failure) {
                 sources[name] = try FileBytes.read(displayPath(name))
             } catch {
@@ -39,10 +47,14 @@ public struct DataDirectory: Sendable {
                 }
             }
         }
-        if !diagnostics.isEmpty { throw IngestFailure(diagnostics) }
+        return (sources, diagnostics)
+    }
+
+    /// The files validated into a dataset, with the loan files (if any) attached.
+    func validate(_ sources: [String: [UInt8]], loanCache: LoanCache? = nil) throws(IngestFailure) -> MarketDataset {
         var dataset = try DatasetValidator(directory: self, sources: sources).validate()
         let problems = attachLoans(to: &dataset, platformsListed: sources[Self.platformsFile] != nil,
-                                   banksListed: sources[Self.banksFile] != nil)
+                                   banksListed: sources[Self.banksFile] != nil, cache: loanCache)
         if !problems.isEmpty { throw IngestFailure(problems) }
         return dataset
     }

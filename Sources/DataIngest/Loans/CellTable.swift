@@ -92,3 +92,23 @@ struct IDTable {
         ids[slot] = id
     }
 }
+
+/// A thread's names (platforms or banks) by hash, with the last one seen checked first: most
+/// rows repeat a recent name.
+struct NameCache {
+    private var table = IDTable()
+    private var last: (hash: UInt64, id: Int) = (0, -1)
+
+    @inline(__always)
+    mutating func lookup(_ hash: UInt64) -> Int? {
+        if hash == last.hash && last.id >= 0 { return last.id }
+        guard let id = table.find(hash) else { return nil }
+        last = (hash, id)
+        return id
+    }
+
+    mutating func remember(_ hash: UInt64, _ id: Int) {
+        table.insert(hash, id)
+        last = (hash, id)
+    }
+}

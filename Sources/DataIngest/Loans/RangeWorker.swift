@@ -140,11 +140,8 @@ struct RowParser {
     var problemCount = 0
     var cells = CellTable()
     var statusCents = CellTable(capacity: 256)
-    private var platformIDs = IDTable()
-    private var bankIDs = IDTable()
-    /// The last names seen, by hash: most rows repeat a recent platform and bank.
-    private var lastPlatform: (hash: UInt64, id: Int) = (0, -1)
-    private var lastBank: (hash: UInt64, id: Int) = (0, -1)
+    private var platforms = NameCache()
+    private var banks = NameCache()
     // Field boundaries of the current row; fixed storage, so the hot loop allocates nothing.
     private let fieldStart = UnsafeMutablePointer<Int>.allocate(capacity: 65)
     private let fieldEnd = UnsafeMutablePointer<Int>.allocate(capacity: 65)
@@ -207,7 +204,11 @@ struct RowParser {
         if fieldEnd[columns.platform] == fieldStart[columns.platform] { problem(line, "column 'platform': empty"); return }
         if fieldEnd[columns.bank] == fieldStart[columns.bank] { problem(line, "column 'bank': empty"); return }
         if fieldEnd[columns.borrower] == fieldStart[columns.borrower] { problem(line, "column 'borrower_id': empty"); return }
-        guard let platform = platformID(start, line: line), let bank = bankID(start, line: line) else { return }
+        guard let platform = platforms.lookup(nameHash(start, columns.platform))
+                ?? newName(start, columns.platform, "platform", line: line, into: \.platforms, register: accumulator.platformID),
+              let bank = banks.lookup(nameHash(start, columns.bank))
+                ?? newName(start, columns.bank, "bank", line: line, into: \.banks, register: accumulator.bankID)
+        else { return }
         guard bank < 0x10000 else { problem(line, "more than 65,536 banks"); return }
         cells.add(periodKey << 32 | UInt64(platform) << 16 | UInt64(bank), cents: cents)
         statusCents.add(periodKey << 32 | UInt64(platform) << 8 | UInt64(status), cents: cents)
@@ -323,29 +324,13 @@ struct RowParser {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The global id of the row's platform, through a per-thread cache keyed by the bytes' hash
-    /// (and the last one seen, which most rows repeat).
-    @inline(__always)
-    private mutating func platformID(_ start: UnsafeMutablePointer<UInt8>, line: Int) -> Int? {
-        let h = nameHash(start, columns.platform)
-        if h == lastPlatform.hash && lastPlatform.id >= 0 { return lastPlatform.id }
-        if let id = platformIDs.find(h) { lastPlatform = (h, id); return id }
-        guard let name = checkedName(start, columns.platform, "platform", line: line) else { return nil }
-        let id = accumulator.platformID(name)
-        platformIDs.insert(h, id)
-        lastPlatform = (h, id)
-        return id
-    }
-
-    @inline(__always)
-    private mutating func bankID(_ start: UnsafeMutablePointer<UInt8>, line: Int) -> Int? {
-        let h = nameHash(start, columns.bank)
-        if h == lastBank.hash && lastBank.id >= 0 { return lastBank.id }
-        if let id = bankIDs.find(h) { lastBank = (h, id); return id }
-        guard let name = checkedName(start, columns.bank, "bank", line: line) else { return nil }
-        let id = accumulator.bankID(name)
-        bankIDs.insert(h, id)
-        lastBank = (h, id)
+    /// A name not in this thread's cache yet: checked, registered globally, then cached.
+    private mutating func newName(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, _ column: String, line: Int,
+                                  into cache: WritableKeyPath<RowParser, NameCache>,
+                                  register: (String) -> Int) -> Int? {
+        guard let name = checkedName(start, index, column, line: line) else { return nil }
+        let id = register(name)
+        self[keyPath: cache].remember(nameHash(start, index), id)
         return id
     }
 
