@@ -297,7 +297,8 @@ extension DashboardState {
     /// Rows the current table can show at the current size (the view uses the same layout).
     var visibleRowCount: Int {
         let layout = DashboardLayout(width: width, height: height)
-        return view == .overview ? layout.dataRows : ListScreen.dataRows(self, layout: layout)
+        if view == .overview { return layout.dataRows }
+        return listModel.map { ListScreen.dataRows($0.model, layout: layout) } ?? 1
     }
 
     private mutating func moveSelection(by delta: Int) {
@@ -336,8 +337,8 @@ extension DashboardState {
     }
 
     private mutating func keepSelectionVisible() {
-        let visible = visibleRowCount
         if view == .overview {
+            let visible = DashboardLayout(width: width, height: height).dataRows
             let count = rows.count
             scrollOffset = min(scrollOffset, max(0, count - visible))
             guard let index = selectedIndex else { return }
@@ -345,7 +346,8 @@ extension DashboardState {
             if index >= scrollOffset + visible { scrollOffset = index - visible + 1 }
             return
         }
-        guard let (_, rows) = listModel else { return }
+        guard let (model, rows) = listModel else { return }
+        let visible = ListScreen.dataRows(model, layout: DashboardLayout(width: width, height: height))
         var offset = min(listScroll[view] ?? 0, max(0, rows.count - visible))
         if let index = rows.firstIndex(where: { $0.id == listSelection[view] }) {
             if index < offset { offset = index }

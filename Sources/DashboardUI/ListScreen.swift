@@ -6,8 +6,9 @@ enum ListScreen {
     static let top = 2
     static let detailRows = 2
 
-    static func dataRows(_ state: DashboardState, layout: DashboardLayout) -> Int {
-        guard let (model, _) = state.listModel else { return 1 }
+    /// Table rows that fit, given the view's model (built once by the caller: building it can
+    /// scan every balance).
+    static func dataRows(_ model: TableModel, layout: DashboardLayout) -> Int {
         let detail = model.rows.contains { !$0.detail.isEmpty } ? detailRows : 0
         return max(1, layout.height - top - model.summary.count - 1 - detail - 1)
     }
@@ -28,7 +29,7 @@ enum ListScreen {
         }
         table.drawHeader(into: &buffer, x: 0, y: y, width: layout.width)
         y += 1
-        let visible = dataRows(state, layout: layout)
+        let visible = dataRows(model, layout: layout)
         let offset = state.listScroll[state.view] ?? 0
         let selectedID = state.listSelection[state.view] ?? rows.first?.id
         for (index, row) in rows.dropFirst(offset).prefix(visible).enumerated() {

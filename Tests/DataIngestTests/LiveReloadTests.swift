@@ -170,6 +170,30 @@ struct LiveReloadTests {
         #expect(cache.lastParse == .full)
     }
 
+    @Test("a platform or bank in a loan file but not in platforms.csv or banks.csv is named at its first line and column")
+    func unlistedLoanNames() throws {
+        let dir = try Self.directory([
+            "balances.csv": Self.balances,
+            "platforms.csv": "platform,group\nA,GA\nC,GC\n",
+            "banks.csv": "bank,type,region,tier1_capital_cny,total_loans_cny,online_only\nB,city,x,10,100,false\n",
+        ])
+        defer { Self.remove(dir) }
+        try FileManager.default.createDirectory(atPath: dir.displayPath("loans"), withIntermediateDirectories: true)
+        let header = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status\n"
+        try Data((header + "L1,A,B,b1,1,30,2020-02-01,0.1,current\nL2,Zed 花,B,b1,1,30,2020-02-01,0.1,current\n"
+                  + "L3,A,\"Nowhere, Bank\",b1,1,30,2020-02-01,0.1,current\nL4,Zed 花,B,b2,1,30,2020-03-01,0.1,current\n").utf8)
+            .write(to: URL(fileURLWithPath: dir.displayPath("loans/a.csv")))
+        do {
+            _ = try dir.load()
+            Issue.record("unlisted names were accepted")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "\(dir.path)/loans/a.csv:3:4: column 'platform': 'Zed 花' is not listed in platforms.csv",
+                "\(dir.path)/loans/a.csv:4:6: column 'bank': 'Nowhere, Bank' is not listed in banks.csv",
+            ])
+        }
+    }
+
     @Test("the worker loads on its own thread, and only the newest request's result counts")
     func worker() throws {
         let dir = try Self.directory()

@@ -24,7 +24,14 @@ extension DataDirectory {
         let granularity = dataset.periods.first?.granularity ?? .quarter
         let parser = LoanFileParser(granularity: granularity, threads: threads)
         var diagnostics: [Diagnostic] = []
+        // The first place each name appears, to point at it if it is not listed.
+        var sightings: [String: (file: String, line: Int, column: Int)] = [:]
         func report(_ file: String, _ result: LoanFileParser.Result) {
+            for seen in result.firstSeen {
+                let key = seen.column + "\u{0}" + seen.name
+                if let known = sightings[key], known.file != file || known.line <= seen.line { continue }
+                sightings[key] = (file, seen.line, seen.characterColumn)
+            }
             diagnostics += result.problems.map { Diagnostic(path: file, line: $0.line, column: 1, message: $0.message) }
             if result.problemCount > result.problems.count {
                 diagnostics.append(Diagnostic(path: file, line: 1, column: 1,
@@ -103,22 +110,26 @@ extension DataDirectory {
         if !diagnostics.isEmpty { cache?.invalidate() }
         let figures = accumulator.figures(groupOf: dataset.group(of:))
         let folder = displayPath(Self.loansFolder)
+        func unlisted(_ column: String, _ name: String, in file: String) -> Diagnostic {
+            // Where the name was first met; a name met only in an earlier reload has no position.
+            let at = sightings[column + "\u{0}" + name] ?? (folder, 1, 1)
+            return Diagnostic(path: at.file, line: at.line, column: at.column,
+                              message: "column '\(column)': '\(name)' is not listed in \(file)")
+        }
         if platformsListed {
             for platform in Set(figures.originations.map(\.platform)).sorted() where dataset.groupOfPlatform[platform] == nil {
-                diagnostics.append(Diagnostic(path: folder, line: 1, column: 1,
-                                              message: "platform '\(platform)' in the loan files is not listed in \(Self.platformsFile)"))
+                diagnostics.append(unlisted("platform", platform, in: Self.platformsFile))
             }
         }
         if banksListed {
             for bank in Set(figures.originations.map(\.bank)).sorted() where dataset.banks[bank] == nil {
-                diagnostics.append(Diagnostic(path: folder, line: 1, column: 1,
-                                              message: "bank '\(bank)' in the loan files is not listed in \(Self.banksFile)"))
+                diagnostics.append(unlisted("bank", bank, in: Self.banksFile))
             }
         }
         for period in Set(figures.originations.map(\.period)) where period.granularity != granularity {
             diagnostics.append(Diagnostic(path: folder, line: 1, column: 1, message: "loans in \(period) do not match the directory's periods"))
         }
         if diagnostics.isEmpty { dataset.loans = figures }
-        return diagnostics
+        return diagnostics.sorted()
     }
 }

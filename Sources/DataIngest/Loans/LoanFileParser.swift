@@ -4,6 +4,15 @@ import MarketAnalytics
 import Glibc
 #endif
 
+/// Where a platform or bank name was first met in a loan file.
+public struct LoanNameSighting: Sendable, Hashable {
+    /// `platform` or `bank`.
+    public let column: String
+    public let name: String
+    public let line: Int
+    public let characterColumn: Int
+}
+
 /// The columns a loan file must have, found by header name.
 struct LoanColumns: Sendable {
     static let names = ["loan_id", "platform", "bank", "borrower_id", "amount_cny", "term_days", "originated",
@@ -37,6 +46,8 @@ public struct LoanFileParser: Sendable {
     public struct Result: Sendable {
         public var aggregate: LoanAccumulator
         public var problems: [LoanRowProblem]
+        /// The first position of each name this parse met (absolute lines).
+        public var firstSeen: [LoanNameSighting] = []
         public var problemCount: Int
         public var rows: Int
         /// Line breaks consumed.
@@ -100,6 +111,9 @@ public struct LoanFileParser: Sendable {
             result.problemCount += worker.problemCount
             for problem in worker.problems where result.problems.count < problemLimit {
                 result.problems.append(LoanRowProblem(line: line + problem.line - 1, message: problem.message))
+            }
+            result.firstSeen += worker.firstSeen.map {
+                LoanNameSighting(column: $0.column, name: $0.name, line: line + $0.line - 1, characterColumn: $0.characterColumn)
             }
             line += worker.lines
         }

@@ -28,6 +28,7 @@ final class RangeWorker: @unchecked Sendable {
     var lines: Int { parsed?.lines ?? 0 }
     /// Lines relative to `startedAt` (1 = the first row).
     var problems: [LoanRowProblem] { parsed?.problems ?? [] }
+    var firstSeen: [LoanNameSighting] { parsed?.firstSeen ?? [] }
     var problemCount: Int { parsed?.problemCount ?? 0 }
 
     init(fd: Int32, columns: LoanColumns, granularity: Period.Granularity, accumulator: LoanAccumulator,
@@ -137,6 +138,9 @@ struct RowParser {
     var rows = 0
     var lines = 0
     var problems: [LoanRowProblem] = []
+    /// Where each name was first met in this range (line relative to the range), so that a
+    /// name missing from platforms.csv or banks.csv can be reported at its position.
+    var firstSeen: [LoanNameSighting] = []
     var problemCount = 0
     var cells = CellTable()
     var statusCents = CellTable(capacity: 256)
@@ -329,6 +333,10 @@ struct RowParser {
                                   into cache: WritableKeyPath<RowParser, NameCache>,
                                   register: (String) -> Int) -> Int? {
         guard let name = checkedName(start, index, column, line: line) else { return nil }
+        // Columns count characters, from the opening quote of a quoted field.
+        let at = fieldStart[index] - (fieldQuoted[index] ? 1 : 0)
+        let characters = UnsafeBufferPointer(start: start, count: at).reduce(1) { $1 & 0xC0 != 0x80 ? $0 + 1 : $0 }
+        firstSeen.append(LoanNameSighting(column: column, name: name, line: line, characterColumn: characters))
         let id = register(name)
         self[keyPath: cache].remember(nameHash(start, index), id)
         return id
