@@ -1,0 +1,313 @@
+import MarketAnalytics
+import TerminalText
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One thread's parsing state and the per-row work: a value type, so the hot path pays no
+/// exclusivity checks and allocates nothing.
+///
+/// Rows take one of two paths. `parseRows` walks the separator bits of a buffer of whole rows
+/// (see `SeparatorScan`) and decodes the common spellings with the fast field decoders; any row
+/// it cannot take whole (a quote, a wrong field count, a new name, a date or amount in another
+/// form, an error) goes to `process`, which handles every case and reports problems. Both paths
+/// end in `record`, so they cannot disagree on what a row adds.
+struct RowParser {
+    let columns: LoanColumns
+    let granularity: Period.Granularity
+    let accumulator: LoanAccumulator
+    let problemLimit: Int
+    var rows = 0
+    var lines = 0
+    var problems: [LoanRowProblem] = []
+    /// Where each name was first met in this range (line relative to the range), so that a
+    /// name missing from platforms.csv or banks.csv can be reported at its position.
+    var firstSeen: [LoanNameSighting] = []
+    var problemCount = 0
+    private var cells = DenseCells()
+    private var dates = DateCache()
+    private var platforms = NameCache()
+    private var banks = NameCache()
+    // Field boundaries of the current row; fixed storage, so the hot loop allocates nothing.
+    private let fieldStart = UnsafeMutablePointer<Int>.allocate(capacity: 65)
+    private let fieldEnd = UnsafeMutablePointer<Int>.allocate(capacity: 65)
+    private let fieldQuoted = UnsafeMutablePointer<Bool>.allocate(capacity: 65)
+    /// False for `lendscope aggregate`, which needs no borrowers: it skips the hashing and the table.
+    private let trackBorrowers: Bool
+
+    init(columns: LoanColumns, granularity: Period.Granularity, accumulator: LoanAccumulator, problemLimit: Int) {
+        self.columns = columns
+        self.granularity = granularity
+        self.accumulator = accumulator
+        self.problemLimit = problemLimit
+        trackBorrowers = accumulator.borrowers.capacity > 0
+    }
+
+    func release() {
+        fieldStart.deallocate()
+        fieldEnd.deallocate()
+        fieldQuoted.deallocate()
+        cells.release()
+        dates.release()
+    }
+
+    /// The cells and status amounts as keyed tables, for `LoanAccumulator.merge`.
+    func tables() -> (cells: CellTable, statuses: CellTable) { cells.tables() }
+
+    mutating func problem(_ line: Int, _ message: String) {
+        problemCount += 1
+        if problems.count < problemLimit { problems.append(LoanRowProblem(line: line, message: message)) }
+    }
+
+    // MARK: - The fast path
+
+    /// Parses the rows of `base[from..<to]` that start before `stop`; `to` is just after a line
+    /// feed, and 64 bytes past `to` must be readable. Returns where it stopped (`to`, or the
+    /// first row at or after `stop`). Counts rows and lines like `process`.
+    mutating func parseRows(_ base: UnsafeMutablePointer<UInt8>, from: Int, to: Int, stop: Int) -> Int {
+        let lastField = columns.count - 1
+        var row = from
+        var block = from
+        var bits = SeparatorScan.mask(base + from)
+        rows: while row < to && row < stop {
+            var field = 0
+            var fieldBegin = row
+            var lineFeed = -1
+            // Fields end at commas until the line feed; a quote or a wrong count sends the row to `process`.
+            while true {
+                while bits == 0 {
+                    block += 64
+                    bits = SeparatorScan.mask(base + block)
+                }
+                let at = block + bits.trailingZeroBitCount
+                bits &= bits &- 1
+                let byte = base[at]
+                if byte == UInt8(ascii: ",") && field < lastField {
+                    fieldStart[field] = fieldBegin
+                    fieldEnd[field] = at
+                    field += 1
+                    fieldBegin = at + 1
+                    continue
+                }
+                if byte == UInt8(ascii: "\n") && field == lastField {
+                    fieldStart[field] = fieldBegin
+                    fieldEnd[field] = at > fieldBegin && base[at - 1] == UInt8(ascii: "\r") ? at - 1 : at
+                    lineFeed = at
+                }
+                break
+            }
+            if lineFeed < 0 || !decodeFast(base) {
+                // The whole row again, the general way; then the bits from its line feed on.
+                let end = base.distance(to: memchr(base + row, Int32(UInt8(ascii: "\n")), to - row)!
+                    .assumingMemoryBound(to: UInt8.self))
+                process(base + row, end - row, line: lines + 1)
+                rows += 1
+                lines += 1
+                row = end + 1
+                block = row
+                bits = SeparatorScan.mask(base + row)
+                continue rows
+            }
+            rows += 1
+            lines += 1
+            row = lineFeed + 1
+        }
+        return row
+    }
+
+    /// Decodes a split row whose fields all take their common form and whose names are known;
+    /// false (having changed nothing) otherwise.
+    @inline(__always)
+    private mutating func decodeFast(_ base: UnsafeMutablePointer<UInt8>) -> Bool {
+        @inline(__always) func at(_ index: Int) -> UnsafeMutablePointer<UInt8> { base + fieldStart[index] }
+        @inline(__always) func length(_ index: Int) -> Int { fieldEnd[index] - fieldStart[index] }
+        guard let cents = LoanFields.centsFast(at(columns.amount), length(columns.amount)),
+              length(columns.originated) == 10, let slot = dates.slot(at(columns.originated)),
+              let status = LoanFields.status(at(columns.status), length(columns.status)),
+              length(columns.platform) > 0, length(columns.bank) > 0, length(columns.borrower) > 0,
+              let platform = platforms.lookup(LoanFields.hash(at(columns.platform), length(columns.platform))),
+              let bank = banks.lookup(LoanFields.hash(at(columns.bank), length(columns.bank)))
+        else { return false }
+        record(slot: slot, platform: platform, bank: bank, status: status, cents: cents,
+               borrower: at(columns.borrower), length(columns.borrower))
+        return true
+    }
+
+    /// What every good row adds, whichever path decoded it.
+    @inline(__always)
+    private mutating func record(slot: Int, platform: Int, bank: Int, status: Int, cents: Int64,
+                                 borrower: UnsafeMutablePointer<UInt8>, _ borrowerLength: Int) {
+        cells.add(slot: slot, platform: platform, bank: bank, status: status, cents: cents)
+        if trackBorrowers && platform < BorrowerTable.platformBits {
+            let periodKey = cells.periodKeys[slot]
+            var key = (LoanFields.hash(borrower, borrowerLength) ^ (periodKey &* 0xD6E8_FEB8_6659_FD93)) &* 0x9E37_79B9_7F4A_7C15
+            if key == 0 { key = 1 }
+            accumulator.borrowers.add(key: key, platformWord: periodKey << UInt64(BorrowerTable.platformBits) | 1 << UInt64(platform),
+                                      amountCents: cents)
+        }
+    }
+
+    // MARK: - The general path
+
+    /// One row (without its line break), any form. Blank rows are not records.
+    mutating func process(_ start: UnsafeMutablePointer<UInt8>, _ rawLength: Int, line: Int) {
+        var length = rawLength
+        if length > 0 && start[length - 1] == UInt8(ascii: "\r") { length -= 1 }
+        if length == 0 { rows -= 1; return }
+        // A row with a quote anywhere takes the quote-aware split.
+        var count = 0
+        if let fast = splitUnquoted(start, length) {
+            count = fast
+        } else {
+            guard let slow = splitQuoted(start, length, line: line) else { return }
+            count = slow
+        }
+        guard count == columns.count else {
+            problem(line, "expected \(columns.count) fields as in the header, found \(count)")
+            return
+        }
+        let amountAt = columns.amount
+        guard let cents = LoanFields.cents(start + fieldStart[amountAt], fieldEnd[amountAt] - fieldStart[amountAt]) else {
+            problem(line, "column 'amount_cny': '\(text(start, amountAt))' is not an amount (digits, at most two decimals)")
+            return
+        }
+        let dateAt = columns.originated
+        guard let date = LoanFields.date(start + fieldStart[dateAt], fieldEnd[dateAt] - fieldStart[dateAt], granularity) else {
+            problem(line, "column 'originated': '\(text(start, dateAt))' is not a date (YYYY-MM-DD)")
+            return
+        }
+        guard let status = LoanFields.status(start + fieldStart[columns.status], fieldEnd[columns.status] - fieldStart[columns.status]) else {
+            problem(line, "column 'status': '\(text(start, columns.status))' is not one of current, repaid, overdue, default, written_off")
+            return
+        }
+        if fieldEnd[columns.platform] == fieldStart[columns.platform] { problem(line, "column 'platform': empty"); return }
+        if fieldEnd[columns.bank] == fieldStart[columns.bank] { problem(line, "column 'bank': empty"); return }
+        if fieldEnd[columns.borrower] == fieldStart[columns.borrower] { problem(line, "column 'borrower_id': empty"); return }
+        guard let platform = platforms.lookup(nameHash(start, columns.platform))
+                ?? newName(start, columns.platform, "platform", line: line, into: \.platforms, register: accumulator.platformID),
+              let bank = banks.lookup(nameHash(start, columns.bank))
+                ?? newName(start, columns.bank, "bank", line: line, into: \.banks, register: accumulator.bankID)
+        else { return }
+        guard bank < 0x10000 else { problem(line, "more than 65,536 banks"); return }
+        let slot = cells.slot(forPeriod: date.key)
+        dates.remember(start + fieldStart[dateAt], slot: slot, lastDay: date.lastDay)
+        record(slot: slot, platform: platform, bank: bank, status: status, cents: cents,
+               borrower: start + fieldStart[columns.borrower], fieldEnd[columns.borrower] - fieldStart[columns.borrower])
+    }
+
+    /// Field boundaries of a row without quotes; nil when the row has a quote (or too many fields).
+    private mutating func splitUnquoted(_ start: UnsafeMutablePointer<UInt8>, _ length: Int) -> Int? {
+        guard memchr(start, Int32(UInt8(ascii: "\"")), length) == nil else { return nil }
+        var count = 0
+        var begin = 0
+        while let found = memchr(start + begin, Int32(UInt8(ascii: ",")), length - begin) {
+            if count == 63 { return nil }
+            let at = start.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            fieldStart[count] = begin
+            fieldEnd[count] = at
+            fieldQuoted[count] = false
+            count += 1
+            begin = at + 1
+        }
+        fieldStart[count] = begin
+        fieldEnd[count] = length
+        fieldQuoted[count] = false
+        return count + 1
+    }
+
+    /// Field boundaries of a row with quotes: quoted fields may hold commas and doubled quotes.
+    private mutating func splitQuoted(_ start: UnsafeMutablePointer<UInt8>, _ length: Int, line: Int) -> Int? {
+        var count = 0
+        var i = 0
+        let comma = Int32(UInt8(ascii: ","))
+        while true {
+            if count == 64 { problem(line, "more than 64 fields"); return nil }
+            if i < length && start[i] == UInt8(ascii: "\"") {
+                let open = i
+                i += 1
+                while true {
+                    if i >= length { problem(line, "unterminated quoted field"); return nil }
+                    if start[i] == UInt8(ascii: "\"") {
+                        if i + 1 < length && start[i + 1] == UInt8(ascii: "\"") { i += 2; continue }
+                        break
+                    }
+                    i += 1
+                }
+                fieldStart[count] = open + 1
+                fieldEnd[count] = i
+                fieldQuoted[count] = true
+                i += 1
+                if i < length && start[i] != UInt8(ascii: ",") { problem(line, "text after a closing quote"); return nil }
+            } else {
+                let first = i
+                if let found = memchr(start + i, comma, length - i) {
+                    i = start.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                } else {
+                    i = length
+                }
+                if memchr(start + first, Int32(UInt8(ascii: "\"")), i - first) != nil {
+                    problem(line, "quote inside an unquoted field")
+                    return nil
+                }
+                fieldStart[count] = first
+                fieldEnd[count] = i
+                fieldQuoted[count] = false
+            }
+            count += 1
+            if i >= length { break }
+            i += 1 // the comma
+            if i == length { fieldStart[count] = i; fieldEnd[count] = i; fieldQuoted[count] = false; count += 1; break }
+        }
+        return count
+    }
+
+    private func text(_ start: UnsafeMutablePointer<UInt8>, _ index: Int) -> String {
+        let bytes = UnsafeBufferPointer(start: start + fieldStart[index], count: min(40, fieldEnd[index] - fieldStart[index]))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A name not in this thread's cache yet: checked, registered globally, then cached.
+    private mutating func newName(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, _ column: String, line: Int,
+                                  into cache: WritableKeyPath<RowParser, NameCache>,
+                                  register: (String) -> Int) -> Int? {
+        guard let name = checkedName(start, index, column, line: line) else { return nil }
+        // Columns count characters, from the opening quote of a quoted field.
+        let at = fieldStart[index] - (fieldQuoted[index] ? 1 : 0)
+        let characters = UnsafeBufferPointer(start: start, count: at).reduce(1) { $1 & 0xC0 != 0x80 ? $0 + 1 : $0 }
+        firstSeen.append(LoanNameSighting(column: column, name: name, line: line, characterColumn: characters))
+        let id = register(name)
+        self[keyPath: cache].remember(nameHash(start, index), id)
+        return id
+    }
+
+    /// Quoted and unquoted spellings hash apart (the quoted one keeps its doubled quotes); both
+    /// map to the same id through the name.
+    @inline(__always)
+    private func nameHash(_ start: UnsafeMutablePointer<UInt8>, _ index: Int) -> UInt64 {
+        LoanFields.hash(start + fieldStart[index], fieldEnd[index] - fieldStart[index]) ^ (fieldQuoted[index] ? 1 : 0)
+    }
+
+    /// A name seen for the first time, checked like any name at ingest: valid UTF-8, no unsafe
+    /// characters; doubled quotes undone; NFC.
+    private mutating func checkedName(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, _ column: String, line: Int) -> String? {
+        var bytes = Array(UnsafeBufferPointer(start: start + fieldStart[index], count: fieldEnd[index] - fieldStart[index]))
+        if fieldQuoted[index] {
+            var unescaped: [UInt8] = []
+            var k = 0
+            while k < bytes.count {
+                unescaped.append(bytes[k])
+                k += bytes[k] == UInt8(ascii: "\"") && k + 1 < bytes.count && bytes[k + 1] == UInt8(ascii: "\"") ? 2 : 1
+            }
+            bytes = unescaped
+        }
+        guard let name = String(validating: bytes, as: UTF8.self) else {
+            problem(line, "column '\(column)': invalid UTF-8")
+            return nil
+        }
+        if let bad = name.unicodeScalars.first(where: UnsafeScalar.isUnsafe) {
+            problem(line, "column '\(column)': \(UnsafeScalar.reason(bad)!) \(UnsafeScalar.codePoint(bad)) is not allowed in a name")
+            return nil
+        }
+        return TextNormalization.nfc(name)
+    }
+}
