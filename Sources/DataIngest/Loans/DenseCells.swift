@@ -14,6 +14,9 @@ struct DenseCells {
     private var periodCapacity = 16
     private var platformShift = 4
     private var bankShift = 8
+    // The same capacities as limits, so the hot check is three compares.
+    private var platformLimit = 16
+    private var bankLimit = 256
     /// Loans and cents, interleaved: [2i] loans, [2i + 1] cents.
     private var cells: UnsafeMutablePointer<Int64>
     /// Cents by status, 8 statuses a (period, platform).
@@ -49,7 +52,7 @@ struct DenseCells {
     /// One loan of `cents`.
     @inline(__always)
     mutating func add(slot: Int, platform: Int, bank: Int, status: Int, cents: Int64) {
-        if slot >= periodCapacity || platform >> platformShift != 0 || bank >> bankShift != 0 {
+        if slot >= periodCapacity || platform >= platformLimit || bank >= bankLimit {
             guard grow(slot: slot, platform: platform, bank: bank) else {
                 let period = periodKeys[slot]
                 overflowCells.add(period << 32 | UInt64(platform) << 16 | UInt64(bank), cents: cents)
@@ -57,8 +60,8 @@ struct DenseCells {
                 return
             }
         }
-        let row = slot << platformShift | platform
-        let cell = (row << bankShift | bank) &* 2
+        let row = slot &<< platformShift | platform
+        let cell = (row &<< bankShift | bank) &* 2
         cells[cell] &+= 1
         cells[cell + 1] &+= cents
         statuses[row &* 8 &+ status] &+= cents
@@ -85,6 +88,7 @@ struct DenseCells {
         cells = newCells
         statuses = newStatuses
         (periodCapacity, platformShift, bankShift) = (periods, platformBits, bankBits)
+        (platformLimit, bankLimit) = (1 << platformBits, 1 << bankBits)
         return true
     }
 
@@ -109,16 +113,15 @@ struct DenseCells {
         }
     }
 
-    /// Everything as keyed tables: (period key, platform, bank) → loans and cents, and
-    /// (period key, platform, status) → cents, for the accumulator to merge.
-    func tables() -> (cells: CellTable, statuses: CellTable) {
-        var (cellTable, statusTable) = (overflowCells, overflowStatuses)
-        forEachDense { slot, platform, bank, loans, cents in
-            cellTable.add(periodKeys[slot] << 32 | UInt64(platform) << 16 | UInt64(bank), cents: cents, items: Int(loans))
-        }
-        forEachDenseStatus { slot, platform, status, cents in
-            statusTable.add(periodKeys[slot] << 32 | UInt64(platform) << 8 | UInt64(status), cents: cents)
-        }
-        return (cellTable, statusTable)
+    /// Every cell with loans: (period key, platform, bank, loans, cents).
+    func forEachCell(_ body: (UInt64, Int, Int, Int, Int64) -> Void) {
+        forEachDense { slot, platform, bank, loans, cents in body(periodKeys[slot], platform, bank, Int(loans), cents) }
+        overflowCells.forEach { key, loans, cents in body(key >> 32, Int(key >> 16 & 0xFFFF), Int(key & 0xFFFF), loans, cents) }
+    }
+
+    /// Every status amount: (period key, platform, status, cents).
+    func forEachStatus(_ body: (UInt64, Int, Int, Int64) -> Void) {
+        forEachDenseStatus { slot, platform, status, cents in body(periodKeys[slot], platform, status, cents) }
+        overflowStatuses.forEach { key, _, cents in body(key >> 32, Int(key >> 8 & 0xFFFF), Int(key & 0xFF), cents) }
     }
 }

@@ -12,9 +12,9 @@ public final class LoanAccumulator: @unchecked Sendable {
     private(set) var bankNames: [String] = []
     private var bankIndex: [String: Int] = [:]
     /// (period key, platform, bank) → loans and cents.
-    private var cells: [UInt64: (loans: Int, cents: Int64)] = [:]
+    private var cells = CellTable(capacity: 4096)
     /// (period key, platform, status) → cents.
-    private var statusCents: [UInt64: Int64] = [:]
+    private var statusCents = CellTable(capacity: 256)
     private(set) var rows = 0
     let borrowers: BorrowerTable
     /// More than 48 platforms cannot be told apart in the stacking bit sets.
@@ -46,14 +46,19 @@ public final class LoanAccumulator: @unchecked Sendable {
         return bankNames.count - 1
     }
 
-    func merge(cells local: CellTable, status: CellTable, rows count: Int) {
+    /// Adds one range's results: `cells` calls back with (period key, platform, bank, loans,
+    /// cents), `statuses` with (period key, platform, status, cents).
+    func merge(rows count: Int,
+               cells local: ((UInt64, Int, Int, Int, Int64) -> Void) -> Void,
+               statuses: ((UInt64, Int, Int, Int64) -> Void) -> Void) {
         lock.lock()
         defer { lock.unlock() }
-        local.forEach { key, loans, cents in
-            let old = cells[key] ?? (0, 0)
-            cells[key] = (old.loans + loans, old.cents + cents)
+        local { period, platform, bank, loans, cents in
+            cells.add(period << 32 | UInt64(platform) << 16 | UInt64(bank), cents: cents, items: loans)
         }
-        status.forEach { key, _, cents in statusCents[key, default: 0] += cents }
+        statuses { period, platform, status, cents in
+            statusCents.add(period << 32 | UInt64(platform) << 8 | UInt64(status), cents: cents)
+        }
         rows += count
     }
 
@@ -65,26 +70,41 @@ public final class LoanAccumulator: @unchecked Sendable {
 
     /// The aggregate, cents summed exactly, one row per period × platform × bank, sorted by
     /// period, then platform and bank name (byte order).
-    public var originations: [(period: Period, platform: String, bank: String, loans: Int, cents: Int64)] {
+    public var originationTable: OriginationTable {
         lock.lock()
         defer { lock.unlock() }
         // Sort on integers: names ranked once, not compared per pair.
-        func ranks(_ names: [String]) -> [Int] {
-            var rank = [Int](repeating: 0, count: names.count)
+        func ranks(_ names: [String]) -> [UInt64] {
+            var rank = [UInt64](repeating: 0, count: names.count)
             for (position, index) in names.indices.sorted(by: { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }).enumerated() {
-                rank[index] = position
+                rank[index] = UInt64(position)
             }
             return rank
         }
         let platformRank = ranks(platformNames)
         let bankRank = ranks(bankNames)
-        let keyed = cells.map { key, value -> (sort: UInt64, key: UInt64, loans: Int, cents: Int64) in
-            let platform = Int(key >> 16 & 0xFFFF), bank = Int(key & 0xFFFF)
-            return ((key >> 32) << 40 | UInt64(platformRank[platform]) << 20 | UInt64(bankRank[bank]), key, value.loans, value.cents)
-        }.sorted { $0.sort < $1.sort }
-        return keyed.map { cell in
-            (period(cell.key >> 32), platformNames[Int(cell.key >> 16 & 0xFFFF)], bankNames[Int(cell.key & 0xFFFF)], cell.loans, cell.cents)
+        var periodKeys = Set<UInt64>()
+        var keyed: [(sort: UInt64, key: UInt64, loans: Int, cents: Int64)] = []
+        keyed.reserveCapacity(cells.count)
+        cells.forEach { key, loans, cents in
+            periodKeys.insert(key >> 32)
+            keyed.append(((key >> 32) << 40 | platformRank[Int(key >> 16 & 0xFFFF)] << 20 | bankRank[Int(key & 0xFFFF)], key, loans, cents))
         }
+        keyed.sort { $0.sort < $1.sort }
+        let sortedKeys = periodKeys.sorted()
+        let periodIndex = Dictionary(uniqueKeysWithValues: sortedKeys.enumerated().map { ($1, $0) })
+        return OriginationTable(
+            periods: sortedKeys.map(period), platforms: platformNames, banks: bankNames,
+            cells: keyed.map { cell in
+                OriginationTable.Cell(period: periodIndex[cell.key >> 32]!, platform: Int(cell.key >> 16 & 0xFFFF),
+                                      bank: Int(cell.key & 0xFFFF), loans: cell.loans, cents: cell.cents)
+            })
+    }
+
+    /// The same with names and periods spelled out.
+    public var originations: [(period: Period, platform: String, bank: String, loans: Int, cents: Int64)] {
+        let table = originationTable
+        return table.cells.map { (table.periods[$0.period], table.platforms[$0.platform], table.banks[$0.bank], $0.loans, $0.cents) }
     }
 
     /// Everything as analysis values, with platform → group applied for stacking.
@@ -101,7 +121,7 @@ public final class LoanAccumulator: @unchecked Sendable {
         let names = platformNames
         figures.rows = rows
         lock.unlock()
-        for (key, value) in statuses {
+        statuses.forEach { key, _, value in
             let status = LoanStatus.allCases[Int(key & 0xFF)]
             let platform = names[Int(key >> 8 & 0xFFFF)]
             figures.amountByStatus[period(key >> 32), default: [:]][platform, default: [:]][status, default: 0] += Double(value) / 100
@@ -137,4 +157,23 @@ public final class LoanAccumulator: @unchecked Sendable {
         }
         return figures
     }
+}
+
+/// The aggregate as indices into name and period lists, for writers that render each name once.
+public struct OriginationTable: Sendable {
+    public struct Cell: Sendable {
+        /// Indices into `periods`, `platforms` and `banks`.
+        public let period: Int
+        public let platform: Int
+        public let bank: Int
+        public let loans: Int
+        public let cents: Int64
+    }
+
+    /// Ascending.
+    public let periods: [Period]
+    public let platforms: [String]
+    public let banks: [String]
+    /// Sorted by period, then platform and bank name (byte order).
+    public let cells: [Cell]
 }

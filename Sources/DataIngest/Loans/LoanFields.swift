@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import MarketAnalytics
 
 /// Decoding of the loan file's fields from bytes: amounts to integer cents, dates to period keys,
@@ -125,32 +128,34 @@ enum LoanFields {
 }
 
 /// The months a thread has met, by the word `YYYY-MM-`: a hit leaves only the day to check.
-/// Direct-mapped, 256 entries; filled only with words whose year and month were fully checked.
+///
+/// Indexed by the low bits of the year's last two digits and the month's digits (13 bits), so
+/// the months of any century never evict each other; filled only with words whose year and
+/// month were fully checked, and a hit compares the whole word.
 struct DateCache {
-    private let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
-    /// The period slot in the high half, the month's last day in the low half.
-    private let values = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
+    private static let size = 1 << 13
+    /// (word, value) pairs; the value holds the period slot in the high half and the month's
+    /// last day in the low half. Zeroed by `calloc`, so untouched pages cost no memory.
+    private let entries = UnsafeMutablePointer<UInt64>(OpaquePointer(calloc(DateCache.size * 2, 8)!))
 
-    init() {
-        words.initialize(repeating: 0, count: 256)  // never a valid word: it has dashes
-        values.initialize(repeating: 0, count: 256)
-    }
+    func release() { free(entries) }
 
-    func release() {
-        words.deallocate()
-        values.deallocate()
+    @inline(__always)
+    private static func index(_ word: UInt64) -> Int {
+        // Low nibbles of bytes 2, 3 (year tens, units), 5 (month tens: 0 or 1) and 6 (month units).
+        Int(truncatingIfNeeded: (word >> 16 & 0xF) | (word >> 20 & 0xF0) | (word >> 32 & 0x100) | (word >> 39 & 0x1E00))
     }
 
     /// The period slot of a `YYYY-MM-DD` field (10 bytes) whose month is cached and day valid.
     @inline(__always)
     func slot(_ p: UnsafePointer<UInt8>) -> Int? {
         let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-        let index = Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 56)
-        guard words[index] == word else { return nil }
+        let entry = entries + Self.index(word) &* 2
+        guard entry[0] == word else { return nil }  // never 0 for a cached word: it has dashes
         let tens = Int(p[8]) &- 0x30, units = Int(p[9]) &- 0x30
         guard UInt(bitPattern: tens) < 10, UInt(bitPattern: units) < 10 else { return nil }
         let day = tens &* 10 &+ units
-        let value = values[index]
+        let value = entry[1]
         guard day >= 1, day <= Int(truncatingIfNeeded: value & 0xFFFF_FFFF) else { return nil }
         return Int(truncatingIfNeeded: value >> 32)
     }
@@ -158,8 +163,8 @@ struct DateCache {
     /// Remembers the month of a date that passed `LoanFields.date`.
     func remember(_ p: UnsafePointer<UInt8>, slot: Int, lastDay: Int) {
         let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-        let index = Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 56)
-        words[index] = word
-        values[index] = UInt64(slot) << 32 | UInt64(lastDay)
+        let entry = entries + Self.index(word) &* 2
+        entry[0] = word
+        entry[1] = UInt64(slot) << 32 | UInt64(lastDay)
     }
 }

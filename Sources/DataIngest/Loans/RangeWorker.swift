@@ -22,9 +22,8 @@ final class RangeWorker: @unchecked Sendable {
     private(set) var startedAt: Int64 = 0
     private(set) var endedAt: Int64 = 0
     /// The rows' results, filled in by `run()`.
+    /// Kept until `commit()` (or deinit) releases its storage.
     private var parsed: RowParser?
-    /// The cells and status amounts, taken out before the parser's storage is released.
-    private var tables: (cells: CellTable, statuses: CellTable)?
     var rows: Int { parsed?.rows ?? 0 }
     /// Line breaks consumed between `startedAt` and `endedAt`.
     var lines: Int { parsed?.lines ?? 0 }
@@ -52,7 +51,6 @@ final class RangeWorker: @unchecked Sendable {
         // The hot state is a struct in a local variable: mutating a class's stored properties
         // costs a dynamic exclusivity check on every access.
         var parser = RowParser(columns: columns, granularity: granularity, accumulator: accumulator, problemLimit: problemLimit)
-        defer { parser.release() }
         // 64 bytes of slack after the buffer: the separator scan and the field decoders read whole
         // words and blocks past the last row.
         let capacity = Self.chunk * 2
@@ -123,14 +121,14 @@ final class RangeWorker: @unchecked Sendable {
             }
             endedAt = bufferOffset + Int64(row)
         }
-        tables = parser.tables()
         parsed = parser
     }
 
+    deinit { parsed?.release() }
+
     /// Merges this range's results into the accumulator.
     func commit() {
-        guard let parsed, let tables else { return }
-        accumulator.merge(cells: tables.cells, status: tables.statuses, rows: parsed.rows - parsed.problemCount)
+        parsed?.merge()
     }
 
 }

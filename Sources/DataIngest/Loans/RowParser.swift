@@ -32,6 +32,8 @@ struct RowParser {
     private let fieldStart = UnsafeMutablePointer<Int>.allocate(capacity: 65)
     private let fieldEnd = UnsafeMutablePointer<Int>.allocate(capacity: 65)
     private let fieldQuoted = UnsafeMutablePointer<Bool>.allocate(capacity: 65)
+    /// The fields the fast path takes quoted: the names and the borrower.
+    private let quotableFields: UInt64
     /// False for `lendscope aggregate`, which needs no borrowers: it skips the hashing and the table.
     private let trackBorrowers: Bool
 
@@ -41,6 +43,7 @@ struct RowParser {
         self.accumulator = accumulator
         self.problemLimit = problemLimit
         trackBorrowers = accumulator.borrowers.capacity > 0
+        quotableFields = [columns.platform, columns.bank, columns.borrower].reduce(0) { $0 | ($1 < 64 ? 1 << UInt64($1) : 0) }
     }
 
     func release() {
@@ -51,8 +54,10 @@ struct RowParser {
         dates.release()
     }
 
-    /// The cells and status amounts as keyed tables, for `LoanAccumulator.merge`.
-    func tables() -> (cells: CellTable, statuses: CellTable) { cells.tables() }
+    /// Adds this range's cells, status amounts and good rows to the accumulator.
+    func merge() {
+        accumulator.merge(rows: rows - problemCount, cells: cells.forEachCell, statuses: cells.forEachStatus)
+    }
 
     mutating func problem(_ line: Int, _ message: String) {
         problemCount += 1
@@ -65,68 +70,126 @@ struct RowParser {
     /// feed, and 64 bytes past `to` must be readable. Returns where it stopped (`to`, or the
     /// first row at or after `stop`). Counts rows and lines like `process`.
     mutating func parseRows(_ base: UnsafeMutablePointer<UInt8>, from: Int, to: Int, stop: Int) -> Int {
+        let comma = UInt8(ascii: ","), lineFeed = UInt8(ascii: "\n"), quote = UInt8(ascii: "\"")
         let lastField = columns.count - 1
+        let splittable = columns.count <= 64  // wider headers: every row the general way, which reports them
         var row = from
         var block = from
         var bits = SeparatorScan.mask(base + from)
+        /// The next separator's position; stops at the row's line feed, so it never runs past `to`.
+        @inline(__always) func next() -> Int {
+            while bits == 0 {
+                block &+= 64
+                bits = SeparatorScan.mask(base + block)
+            }
+            let at = block &+ bits.trailingZeroBitCount
+            bits &= bits &- 1
+            return at
+        }
+        /// The same, but returns `to` (a position no real separator has) instead of looking past it.
+        @inline(__always) func nextOrEnd() -> Int {
+            while bits == 0 {
+                if block &+ 64 >= to { block = to; bits = 1; break }
+                block &+= 64
+                bits = SeparatorScan.mask(base + block)
+            }
+            let at = block &+ bits.trailingZeroBitCount
+            bits &= bits &- 1
+            return at
+        }
         rows: while row < to && row < stop {
+            var end = -1
+            var quoted: UInt64 = 0
+            if splittable {
+                // The plain row first: as many separators as fields, all commas but the last, which is
+                // the line feed. Checked after the fact, without a branch per field.
+                var previous = row &- 1
+                var mismatch: UInt8 = 0
+                for field in 0..<lastField {
+                    let at = nextOrEnd()
+                    fieldStart[field] = previous &+ 1
+                    fieldEnd[field] = at
+                    mismatch |= base[at] ^ comma
+                    previous = at
+                }
+                let at = nextOrEnd()
+                fieldStart[lastField] = previous &+ 1
+                fieldEnd[lastField] = at > previous &+ 1 && base[at &- 1] == UInt8(ascii: "\r") ? at &- 1 : at
+                if mismatch | (base[at] ^ lineFeed) == 0 && at < to {
+                    end = at
+                } else {
+                    block = row
+                    bits = SeparatorScan.mask(base + row)
+                }
+            }
+            // Fields end at commas until the line feed. A field may be quoted (commas inside are
+            // data, doubled quotes stay as written, as `process` hashes them); anything else odd
+            // (a stray quote, a wrong count, a carriage return after a quote) goes to `process`.
             var field = 0
             var fieldBegin = row
-            var lineFeed = -1
-            // Fields end at commas until the line feed; a quote or a wrong count sends the row to `process`.
-            while true {
-                while bits == 0 {
-                    block += 64
-                    bits = SeparatorScan.mask(base + block)
+            split: while splittable && end < 0 {
+                var at = next()
+                var byte = base[at]
+                var first = fieldBegin, last = at
+                if byte == quote {
+                    guard at == fieldBegin else { break split }
+                    while true {
+                        at = next()
+                        byte = base[at]
+                        if byte == lineFeed { break split }
+                        if byte == quote {
+                            if base[at &+ 1] == quote { _ = next(); continue }
+                            break
+                        }
+                    }
+                    (first, last) = (fieldBegin &+ 1, at)
+                    at = next()
+                    guard at == last &+ 1 else { break split }
+                    byte = base[at]
+                    quoted |= 1 &<< UInt64(field)
                 }
-                let at = block + bits.trailingZeroBitCount
-                bits &= bits &- 1
-                let byte = base[at]
-                if byte == UInt8(ascii: ",") && field < lastField {
-                    fieldStart[field] = fieldBegin
-                    fieldEnd[field] = at
-                    field += 1
-                    fieldBegin = at + 1
+                if byte == comma && field < lastField {
+                    fieldStart[field] = first
+                    fieldEnd[field] = last
+                    field &+= 1
+                    fieldBegin = at &+ 1
                     continue
                 }
-                if byte == UInt8(ascii: "\n") && field == lastField {
-                    fieldStart[field] = fieldBegin
-                    fieldEnd[field] = at > fieldBegin && base[at - 1] == UInt8(ascii: "\r") ? at - 1 : at
-                    lineFeed = at
+                if byte == lineFeed && field == lastField {
+                    fieldStart[field] = first
+                    fieldEnd[field] = quoted >> UInt64(field) == 0 && last > first && base[last &- 1] == UInt8(ascii: "\r") ? last &- 1 : last
+                    end = at
                 }
                 break
             }
-            if lineFeed < 0 || !decodeFast(base) {
+            if end < 0 || !decodeFast(base, quoted: quoted) {
                 // The whole row again, the general way; then the bits from its line feed on.
-                let end = base.distance(to: memchr(base + row, Int32(UInt8(ascii: "\n")), to - row)!
-                    .assumingMemoryBound(to: UInt8.self))
+                end = base.distance(to: memchr(base + row, Int32(lineFeed), to - row)!.assumingMemoryBound(to: UInt8.self))
                 process(base + row, end - row, line: lines + 1)
-                rows += 1
-                lines += 1
-                row = end + 1
-                block = row
-                bits = SeparatorScan.mask(base + row)
-                continue rows
+                block = end + 1
+                bits = SeparatorScan.mask(base + block)
             }
-            rows += 1
-            lines += 1
-            row = lineFeed + 1
+            rows &+= 1
+            lines &+= 1
+            row = end &+ 1
         }
         return row
     }
 
     /// Decodes a split row whose fields all take their common form and whose names are known;
-    /// false (having changed nothing) otherwise.
+    /// false (having changed nothing) otherwise. Only names and the borrower may be quoted here.
     @inline(__always)
-    private mutating func decodeFast(_ base: UnsafeMutablePointer<UInt8>) -> Bool {
+    private mutating func decodeFast(_ base: UnsafeMutablePointer<UInt8>, quoted: UInt64) -> Bool {
         @inline(__always) func at(_ index: Int) -> UnsafeMutablePointer<UInt8> { base + fieldStart[index] }
-        @inline(__always) func length(_ index: Int) -> Int { fieldEnd[index] - fieldStart[index] }
-        guard let cents = LoanFields.centsFast(at(columns.amount), length(columns.amount)),
+        @inline(__always) func length(_ index: Int) -> Int { fieldEnd[index] &- fieldStart[index] }
+        @inline(__always) func quoteBit(_ index: Int) -> UInt64 { quoted >> UInt64(index) & 1 }
+        guard quoted & ~quotableFields == 0,
+              let cents = LoanFields.centsFast(at(columns.amount), length(columns.amount)),
               length(columns.originated) == 10, let slot = dates.slot(at(columns.originated)),
               let status = LoanFields.status(at(columns.status), length(columns.status)),
               length(columns.platform) > 0, length(columns.bank) > 0, length(columns.borrower) > 0,
-              let platform = platforms.lookup(LoanFields.hash(at(columns.platform), length(columns.platform))),
-              let bank = banks.lookup(LoanFields.hash(at(columns.bank), length(columns.bank)))
+              let platform = platforms.lookup(LoanFields.hash(at(columns.platform), length(columns.platform)) ^ quoteBit(columns.platform)),
+              let bank = banks.lookup(LoanFields.hash(at(columns.bank), length(columns.bank)) ^ quoteBit(columns.bank))
         else { return false }
         record(slot: slot, platform: platform, bank: bank, status: status, cents: cents,
                borrower: at(columns.borrower), length(columns.borrower))
