@@ -65,8 +65,7 @@ struct Aggregate: ParsableCommand {
         // Longest line: the longest of each part, 20 digits of loans, a sign, 19 digits and a point.
         let longest = (periods.map(\.count).max() ?? 0) + (platforms.map(\.count).max() ?? 0)
             + (banks.map(\.count).max() ?? 0) + 20 + 22 + 5
-        var out = [UInt8](repeating: 0, count: header.count + table.cells.count * longest)
-        let count = out.withUnsafeMutableBufferPointer { buffer -> Int in
+        return [UInt8](unsafeUninitializedCapacity: header.count + table.cells.count * longest) { buffer, count in
             var at = 0
             func put(_ bytes: [UInt8]) {
                 for byte in bytes { buffer[at] = byte; at += 1 }
@@ -95,10 +94,8 @@ struct Aggregate: ParsableCommand {
                 put(digitsOf: cell.cents.magnitude % 100, atLeast: 2)
                 put(UInt8(ascii: "\n"))
             }
-            return at
+            count = at
         }
-        out.removeLast(out.count - count)
-        return out
     }
 
     static func csvField(_ text: String) -> String {

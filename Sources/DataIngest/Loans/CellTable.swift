@@ -52,63 +52,78 @@ struct CellTable {
     }
 }
 
-/// Name hash → global id, for the few hundred platforms and banks a file names: open
-/// addressing on the (already mixed) 64-bit hash, no `Hasher` on the hot path.
-struct IDTable {
-    private var keys = [UInt64](repeating: 0, count: 1024)
-    private var ids = [Int](repeating: 0, count: 1024)
+/// A thread's names (platforms or banks) → global id, looked up straight from the row's bytes.
+///
+/// A name of up to 16 bytes (every name in practice) is its own key: two masked words and the
+/// length, compared exactly, so no two names can be confused. Longer names are keyed by their
+/// 64-bit hash. Quoted and unquoted spellings are told apart (the quoted one keeps its doubled
+/// quotes) and both map to the same id through the name. Open addressing, at most half full.
+/// Written by hand because it is on the hot path (two lookups per loan).
+struct NameTable {
+    /// Four words a slot: low, high, tag, id. The tag holds the length, quoted (bit 16), hashed
+    /// (bit 17) and occupied (bit 18), so it is never 0 for a name.
+    private var slots: UnsafeMutablePointer<UInt64>
+    private var mask = 255
     private var count = 0
 
+    init() {
+        slots = .allocate(capacity: 256 * 4)
+        slots.initialize(repeating: 0, count: 256 * 4)
+    }
+
+    func release() { slots.deallocate() }
+
     @inline(__always)
-    func find(_ hash: UInt64) -> Int? {
-        let stored = hash | 1
-        let mask = keys.count - 1
-        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
+    private static func key(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool) -> (low: UInt64, high: UInt64, tag: UInt64) {
+        let tag = UInt64(truncatingIfNeeded: n) | (quoted ? 1 << 16 : 0) | 1 << 18
+        guard n <= 16 else { return (LoanFields.hash(p, n), 0, tag | 1 << 17) }
+        let raw = UnsafeRawPointer(p)
+        let low = n == 0 ? 0 : raw.loadUnaligned(as: UInt64.self) & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* min(n, 8)))
+        let high = n > 8 ? raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & (UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- 8 &* n)) : 0
+        return (low, high, tag)
+    }
+
+    @inline(__always)
+    private static func slot(_ key: (low: UInt64, high: UInt64, tag: UInt64), _ mask: Int) -> Int {
+        let mixed = (key.low ^ key.high &* 0x9E37_79B9_7F4A_7C15 ^ key.tag) &* 0xD6E8_FEB8_6659_FD93
+        // The top bits (multiplicative hashing): every input bit reaches them.
+        return Int(truncatingIfNeeded: mixed &>> UInt64(64 - (mask + 1).trailingZeroBitCount))
+    }
+
+    /// The id of the name in the `n` bytes at `p` (16 bytes there must be readable), if known.
+    @inline(__always)
+    func find(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool) -> Int? {
+        let key = Self.key(p, n, quoted: quoted)
+        var slot = Self.slot(key, mask)
         while true {
-            let key = keys[slot]
-            if key == stored { return ids[slot] }
-            if key == 0 { return nil }
+            let stored = slots + slot &* 4
+            if stored[2] == key.tag && stored[0] == key.low && stored[1] == key.high { return Int(truncatingIfNeeded: stored[3]) }
+            if stored[2] == 0 { return nil }
+            slot = (slot &+ 1) & mask
+        }
+    }
+
+    mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool, id: Int) {
+        if (count + 1) * 2 > mask + 1 {
+            let (old, oldSize) = (slots, mask + 1)
+            slots = .allocate(capacity: oldSize * 2 * 4)
+            slots.initialize(repeating: 0, count: oldSize * 2 * 4)
+            mask = oldSize * 2 - 1
+            count = 0
+            for i in 0..<oldSize where old[i * 4 + 2] != 0 {
+                place((old[i * 4], old[i * 4 + 1], old[i * 4 + 2]), Int(truncatingIfNeeded: old[i * 4 + 3]))
+            }
+            old.deallocate()
+        }
+        place(Self.key(p, n, quoted: quoted), id)
+    }
+
+    private mutating func place(_ key: (low: UInt64, high: UInt64, tag: UInt64), _ id: Int) {
+        var slot = Self.slot(key, mask)
+        while slots[slot * 4 + 2] != 0 && !(slots[slot * 4] == key.low && slots[slot * 4 + 1] == key.high && slots[slot * 4 + 2] == key.tag) {
             slot = (slot + 1) & mask
         }
-    }
-
-    mutating func insert(_ hash: UInt64, _ id: Int) {
-        if (count + 1) * 2 > keys.count {
-            let old = (keys, ids)
-            keys = Array(repeating: 0, count: old.0.count * 2)
-            ids = Array(repeating: 0, count: old.0.count * 2)
-            count = 0
-            for i in 0..<old.0.count where old.0[i] != 0 { place(old.0[i], old.1[i]) }
-        }
-        place(hash | 1, id)
-    }
-
-    private mutating func place(_ stored: UInt64, _ id: Int) {
-        let mask = keys.count - 1
-        var slot = Int(truncatingIfNeeded: stored >> 20) & mask
-        while keys[slot] != 0 && keys[slot] != stored { slot = (slot + 1) & mask }
-        if keys[slot] == 0 { count += 1 }
-        keys[slot] = stored
-        ids[slot] = id
-    }
-}
-
-/// A thread's names (platforms or banks) by hash, with the last one seen checked first: most
-/// rows repeat a recent name.
-struct NameCache {
-    private var table = IDTable()
-    private var last: (hash: UInt64, id: Int) = (0, -1)
-
-    @inline(__always)
-    mutating func lookup(_ hash: UInt64) -> Int? {
-        if hash == last.hash && last.id >= 0 { return last.id }
-        guard let id = table.find(hash) else { return nil }
-        last = (hash, id)
-        return id
-    }
-
-    mutating func remember(_ hash: UInt64, _ id: Int) {
-        table.insert(hash, id)
-        last = (hash, id)
+        if slots[slot * 4 + 2] == 0 { count += 1 }
+        (slots[slot * 4], slots[slot * 4 + 1], slots[slot * 4 + 2], slots[slot * 4 + 3]) = (key.low, key.high, key.tag, UInt64(id))
     }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A thread's loans and cents per period × platform × bank, and cents per period × platform ×
 /// status, in flat arrays indexed by small integers: one add is an index computation and two
 /// stores, with no hashing and no probing.
@@ -30,15 +34,14 @@ struct DenseCells {
         statuses = Self.zeroed(periodCapacity << platformShift * 8)
     }
 
+    /// `calloc`: large blocks come zeroed from the kernel, so untouched cells cost nothing.
     private static func zeroed(_ count: Int) -> UnsafeMutablePointer<Int64> {
-        let pointer = UnsafeMutablePointer<Int64>.allocate(capacity: count)
-        pointer.initialize(repeating: 0, count: count)
-        return pointer
+        UnsafeMutablePointer<Int64>(OpaquePointer(calloc(count, 8)!))
     }
 
     func release() {
-        cells.deallocate()
-        statuses.deallocate()
+        free(cells)
+        free(statuses)
     }
 
     /// The slot of a period key, made on first sight.

@@ -83,20 +83,42 @@ public final class LoanAccumulator: @unchecked Sendable {
         }
         let platformRank = ranks(platformNames)
         let bankRank = ranks(bankNames)
-        var periodKeys = Set<UInt64>()
-        var keyed: [(sort: UInt64, key: UInt64, loans: Int, cents: Int64)] = []
+        // Period keys are few: collected with a one-entry memo, then sorted and found by binary search.
+        var periodSet = Set<UInt64>()
+        var lastPeriod = UInt64.max
+        cells.forEach { key, _, _ in
+            if key >> 32 != lastPeriod { lastPeriod = key >> 32; periodSet.insert(lastPeriod) }
+        }
+        let periodKeys = periodSet.sorted()
+        func periodIndex(_ key: UInt64) -> Int {
+            var (low, high) = (0, periodKeys.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if periodKeys[middle] < key { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        // Sorted as plain integers where they fit, one 64-bit word a cell: period index (12 bits),
+        // platform rank (16), bank rank (16), then the cell's position (20); else as tuples.
+        var keyed: [(period: Int, platform: UInt64, bank: UInt64, key: UInt64, loans: Int, cents: Int64)] = []
         keyed.reserveCapacity(cells.count)
         cells.forEach { key, loans, cents in
-            periodKeys.insert(key >> 32)
-            keyed.append(((key >> 32) << 40 | platformRank[Int(key >> 16 & 0xFFFF)] << 20 | bankRank[Int(key & 0xFFFF)], key, loans, cents))
+            keyed.append((periodIndex(key >> 32), platformRank[Int(key >> 16 & 0xFFFF)], bankRank[Int(key & 0xFFFF)],
+                          key, loans, cents))
         }
-        keyed.sort { $0.sort < $1.sort }
-        let sortedKeys = periodKeys.sorted()
-        let periodIndex = Dictionary(uniqueKeysWithValues: sortedKeys.enumerated().map { ($1, $0) })
+        if periodKeys.count < 1 << 12 && keyed.count < 1 << 20 {
+            var packed = keyed.indices.map {
+                UInt64(keyed[$0].period) << 52 | keyed[$0].platform << 36 | keyed[$0].bank << 20 | UInt64($0)
+            }
+            packed.sort()
+            keyed = packed.map { keyed[Int($0 & 0xFFFFF)] }
+        } else {
+            keyed.sort { ($0.period, $0.platform, $0.bank) < ($1.period, $1.platform, $1.bank) }
+        }
         return OriginationTable(
-            periods: sortedKeys.map(period), platforms: platformNames, banks: bankNames,
+            periods: periodKeys.map(period), platforms: platformNames, banks: bankNames,
             cells: keyed.map { cell in
-                OriginationTable.Cell(period: periodIndex[cell.key >> 32]!, platform: Int(cell.key >> 16 & 0xFFFF),
+                OriginationTable.Cell(period: cell.period, platform: Int(cell.key >> 16 & 0xFFFF),
                                       bank: Int(cell.key & 0xFFFF), loans: cell.loans, cents: cell.cents)
             })
     }

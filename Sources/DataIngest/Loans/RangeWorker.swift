@@ -54,9 +54,10 @@ final class RangeWorker: @unchecked Sendable {
         // 64 bytes of slack after the buffer: the separator scan and the field decoders read whole
         // words and blocks past the last row.
         let capacity = Self.chunk * 2
-        var buffer = [UInt8](repeating: 0, count: capacity + Self.slack)
-        buffer.withUnsafeMutableBufferPointer { storage in
-            let base = storage.baseAddress!
+        // Not zeroed as a whole (that alone is a pass over 2 MiB): only the slack after each fill.
+        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + Self.slack)
+        defer { base.deallocate() }
+        do {
             let lineFeed = UInt8(ascii: "\n")
             var filled = 0            // bytes in the buffer
             // A range after the first starts one byte early: if that byte is a line break, the row at
@@ -67,6 +68,7 @@ final class RangeWorker: @unchecked Sendable {
                 if filled == capacity { return }
                 let count = pread(fd, base + filled, capacity - filled, off_t(bufferOffset + Int64(filled)))
                 if count <= 0 { eof = true } else { filled += count }
+                (base + filled).initialize(repeating: 0, count: Self.slack)
             }
             fill()
             var row = 0

@@ -26,8 +26,8 @@ struct RowParser {
     var problemCount = 0
     private var cells = DenseCells()
     private var dates = DateCache()
-    private var platforms = NameCache()
-    private var banks = NameCache()
+    private var platforms = NameTable()
+    private var banks = NameTable()
     // Field boundaries of the current row; fixed storage, so the hot loop allocates nothing.
     private let fieldStart = UnsafeMutablePointer<Int>.allocate(capacity: 65)
     private let fieldEnd = UnsafeMutablePointer<Int>.allocate(capacity: 65)
@@ -52,6 +52,8 @@ struct RowParser {
         fieldQuoted.deallocate()
         cells.release()
         dates.release()
+        platforms.release()
+        banks.release()
     }
 
     /// Adds this range's cells, status amounts and good rows to the accumulator.
@@ -182,14 +184,14 @@ struct RowParser {
     private mutating func decodeFast(_ base: UnsafeMutablePointer<UInt8>, quoted: UInt64) -> Bool {
         @inline(__always) func at(_ index: Int) -> UnsafeMutablePointer<UInt8> { base + fieldStart[index] }
         @inline(__always) func length(_ index: Int) -> Int { fieldEnd[index] &- fieldStart[index] }
-        @inline(__always) func quoteBit(_ index: Int) -> UInt64 { quoted >> UInt64(index) & 1 }
+        @inline(__always) func isQuoted(_ index: Int) -> Bool { quoted >> UInt64(index) & 1 != 0 }
         guard quoted & ~quotableFields == 0,
               let cents = LoanFields.centsFast(at(columns.amount), length(columns.amount)),
               length(columns.originated) == 10, let slot = dates.slot(at(columns.originated)),
               let status = LoanFields.status(at(columns.status), length(columns.status)),
               length(columns.platform) > 0, length(columns.bank) > 0, length(columns.borrower) > 0,
-              let platform = platforms.lookup(LoanFields.hash(at(columns.platform), length(columns.platform)) ^ quoteBit(columns.platform)),
-              let bank = banks.lookup(LoanFields.hash(at(columns.bank), length(columns.bank)) ^ quoteBit(columns.bank))
+              let platform = platforms.find(at(columns.platform), length(columns.platform), quoted: isQuoted(columns.platform)),
+              let bank = banks.find(at(columns.bank), length(columns.bank), quoted: isQuoted(columns.bank))
         else { return false }
         record(slot: slot, platform: platform, bank: bank, status: status, cents: cents,
                borrower: at(columns.borrower), length(columns.borrower))
@@ -246,9 +248,9 @@ struct RowParser {
         if fieldEnd[columns.platform] == fieldStart[columns.platform] { problem(line, "column 'platform': empty"); return }
         if fieldEnd[columns.bank] == fieldStart[columns.bank] { problem(line, "column 'bank': empty"); return }
         if fieldEnd[columns.borrower] == fieldStart[columns.borrower] { problem(line, "column 'borrower_id': empty"); return }
-        guard let platform = platforms.lookup(nameHash(start, columns.platform))
+        guard let platform = known(start, columns.platform, in: platforms)
                 ?? newName(start, columns.platform, "platform", line: line, into: \.platforms, register: accumulator.platformID),
-              let bank = banks.lookup(nameHash(start, columns.bank))
+              let bank = known(start, columns.bank, in: banks)
                 ?? newName(start, columns.bank, "bank", line: line, into: \.banks, register: accumulator.bankID)
         else { return }
         guard bank < 0x10000 else { problem(line, "more than 65,536 banks"); return }
@@ -331,7 +333,7 @@ struct RowParser {
 
     /// A name not in this thread's cache yet: checked, registered globally, then cached.
     private mutating func newName(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, _ column: String, line: Int,
-                                  into cache: WritableKeyPath<RowParser, NameCache>,
+                                  into cache: WritableKeyPath<RowParser, NameTable>,
                                   register: (String) -> Int) -> Int? {
         guard let name = checkedName(start, index, column, line: line) else { return nil }
         // Columns count characters, from the opening quote of a quoted field.
@@ -339,15 +341,12 @@ struct RowParser {
         let characters = UnsafeBufferPointer(start: start, count: at).reduce(1) { $1 & 0xC0 != 0x80 ? $0 + 1 : $0 }
         firstSeen.append(LoanNameSighting(column: column, name: name, line: line, characterColumn: characters))
         let id = register(name)
-        self[keyPath: cache].remember(nameHash(start, index), id)
+        self[keyPath: cache].insert(start + fieldStart[index], fieldEnd[index] - fieldStart[index], quoted: fieldQuoted[index], id: id)
         return id
     }
 
-    /// Quoted and unquoted spellings hash apart (the quoted one keeps its doubled quotes); both
-    /// map to the same id through the name.
-    @inline(__always)
-    private func nameHash(_ start: UnsafeMutablePointer<UInt8>, _ index: Int) -> UInt64 {
-        LoanFields.hash(start + fieldStart[index], fieldEnd[index] - fieldStart[index]) ^ (fieldQuoted[index] ? 1 : 0)
+    private func known(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, in names: NameTable) -> Int? {
+        names.find(start + fieldStart[index], fieldEnd[index] - fieldStart[index], quoted: fieldQuoted[index])
     }
 
     /// A name seen for the first time, checked like any name at ingest: valid UTF-8, no unsafe
