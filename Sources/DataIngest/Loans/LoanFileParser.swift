@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MarketAnalytics
 #if canImport(Glibc)
 import Glibc
@@ -59,10 +60,18 @@ public struct LoanFileParser: Sendable {
     /// Problems kept in full; the rest are counted.
     public let problemLimit: Int
 
+    /// About how many bytes a thread takes at a time.
+    let rangeBytes: Int
+
     public init(granularity: Period.Granularity, threads: Int = 2, problemLimit: Int = 20) {
+        self.init(granularity: granularity, threads: threads, problemLimit: problemLimit, rangeBytes: 8 << 20)
+    }
+
+    init(granularity: Period.Granularity, threads: Int, problemLimit: Int, rangeBytes: Int) {
         self.granularity = granularity
         self.threads = max(1, threads)
         self.problemLimit = problemLimit
+        self.rangeBytes = max(1, rangeBytes)
     }
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
@@ -92,21 +101,40 @@ public struct LoanFileParser: Sendable {
         let start = max(offset, bodyStart)
         let startLine = knownLine ?? (offset > bodyStart ? countLines(fd: fd, upTo: start) + 1 : 2)
 
-        // Ranges: equal byte spans; each worker begins at the first row boundary after its offset.
-        let span = max(1, (size - start) / Int64(threads))
-        var offsets = (0..<threads).map { start + Int64($0) * span }
+        // Ranges of about `rangeBytes`, at least one a thread, taken in turn by the threads from a
+        // shared counter: a thread slowed by the rest of the machine takes fewer, and all finish
+        // together. Each begins at the first row boundary after its offset.
+        let ranges = Int(max(Int64(threads), min(4096, (size - start) / Int64(rangeBytes))))
+        let span = max(1, (size - start) / Int64(ranges))
+        var offsets = (0..<ranges).map { start + Int64($0) * span }
         offsets.append(size)
-        let workers = (0..<threads).map { index in
-            RangeWorker(fd: fd, columns: columns, granularity: granularity, accumulator: accumulator,
-                        begin: offsets[index], end: offsets[index + 1], alignToRow: index > 0,
-                        problemLimit: problemLimit)
+        let workers = (0..<ranges).map { index in
+            RangeWorker(fd: fd, begin: offsets[index], end: offsets[index + 1], alignToRow: index > 0)
         }
-        runConcurrently(workers.map { worker in { worker.run() } })
+        let nextRange = Atomic<Int>(0)
+        runConcurrently((0..<threads).map { _ in
+            { [columns, granularity, problemLimit] in
+                // The hot state is a struct in a local variable: mutating a class's stored
+                // properties costs a dynamic exclusivity check on every access.
+                var parser = RowParser(columns: columns, granularity: granularity, accumulator: accumulator,
+                                       problemLimit: problemLimit)
+                let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: RangeWorker.bufferSize)
+                defer {
+                    buffer.deallocate()
+                    parser.release()
+                }
+                while true {
+                    let index = nextRange.add(1, ordering: .relaxed).oldValue
+                    if index >= workers.count { break }
+                    workers[index].run(with: &parser, buffer: buffer)
+                }
+                parser.merge()
+            }
+        })
 
         var result = Result(aggregate: accumulator, problems: [], problemCount: 0, rows: 0, lines: 0)
         var line = startLine
         for worker in workers {
-            worker.commit()
             result.rows += worker.rows
             result.problemCount += worker.problemCount
             for problem in worker.problems where result.problems.count < problemLimit {

@@ -4,59 +4,51 @@ import TerminalText
 import Glibc
 #endif
 
-/// Parses one byte range of a loan file on one thread: rows end at line breaks (found with
-/// `memchr`), fields are split on bytes (quote-aware for commas), amounts become integer cents,
-/// names are interned once, and results stay local until `commit()` (borrowers go straight to
-/// the shared table). A range owns the rows that start inside it.
+/// One byte range of a loan file: rows end at line breaks, and a range owns the rows that start
+/// inside it. A parsing thread runs many ranges in turn with its own `RowParser`, whose cells
+/// and names carry over; what is counted per range (rows, lines, problems, first sightings) is
+/// kept here so that lines can be numbered in file order afterwards.
 final class RangeWorker: @unchecked Sendable {
     private let fd: Int32
-    private let columns: LoanColumns
-    private let granularity: Period.Granularity
-    private let accumulator: LoanAccumulator
     private let begin: Int64
     private let end: Int64
     private let alignToRow: Bool
-    private let problemLimit: Int
 
     /// File offsets of the first row parsed and just past the last one.
     private(set) var startedAt: Int64 = 0
     private(set) var endedAt: Int64 = 0
-    /// The rows' results, filled in by `run()`.
-    /// Kept until `commit()` (or deinit) releases its storage.
-    private var parsed: RowParser?
-    var rows: Int { parsed?.rows ?? 0 }
+    // The range's counts, filled in by `run(with:buffer:)`.
+    private(set) var rows = 0
     /// Line breaks consumed between `startedAt` and `endedAt`.
-    var lines: Int { parsed?.lines ?? 0 }
+    private(set) var lines = 0
     /// Lines relative to `startedAt` (1 = the first row).
-    var problems: [LoanRowProblem] { parsed?.problems ?? [] }
-    var firstSeen: [LoanNameSighting] { parsed?.firstSeen ?? [] }
-    var problemCount: Int { parsed?.problemCount ?? 0 }
+    private(set) var problems: [LoanRowProblem] = []
+    private(set) var firstSeen: [LoanNameSighting] = []
+    private(set) var problemCount = 0
 
-    init(fd: Int32, columns: LoanColumns, granularity: Period.Granularity, accumulator: LoanAccumulator,
-         begin: Int64, end: Int64, alignToRow: Bool, problemLimit: Int) {
+    init(fd: Int32, begin: Int64, end: Int64, alignToRow: Bool) {
         self.fd = fd
-        self.columns = columns
-        self.granularity = granularity
-        self.accumulator = accumulator
         self.begin = begin
         self.end = end
         self.alignToRow = alignToRow
-        self.problemLimit = problemLimit
     }
 
-    static let chunk = 1 << 20
+    /// Bytes read at a time; the buffer holds two reads, small enough to stay in the L2 cache.
+    static let chunk = 1 << 18
+    /// Bytes after the buffer that must be readable: the separator scan and the field decoders
+    /// read whole words and blocks past the last row.
     static let slack = 64
+    static let bufferSize = chunk * 2 + slack
 
-    func run() {
-        // The hot state is a struct in a local variable: mutating a class's stored properties
-        // costs a dynamic exclusivity check on every access.
-        var parser = RowParser(columns: columns, granularity: granularity, accumulator: accumulator, problemLimit: problemLimit)
-        // 64 bytes of slack after the buffer: the separator scan and the field decoders read whole
-        // words and blocks past the last row.
+    /// Parses the range into `parser` (its counts are reset first and taken afterwards), reading
+    /// through `base`, a buffer of `bufferSize` bytes.
+    func run(with parser: inout RowParser, buffer base: UnsafeMutablePointer<UInt8>) {
+        parser.startRange()
+        defer {
+            (rows, lines, problems, firstSeen, problemCount) =
+                (parser.rows, parser.lines, parser.problems, parser.firstSeen, parser.problemCount)
+        }
         let capacity = Self.chunk * 2
-        // Not zeroed as a whole (that alone is a pass over 2 MiB): only the slack after each fill.
-        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + Self.slack)
-        defer { base.deallocate() }
         do {
             let lineFeed = UInt8(ascii: "\n")
             var filled = 0            // bytes in the buffer
@@ -123,14 +115,5 @@ final class RangeWorker: @unchecked Sendable {
             }
             endedAt = bufferOffset + Int64(row)
         }
-        parsed = parser
     }
-
-    deinit { parsed?.release() }
-
-    /// Merges this range's results into the accumulator.
-    func commit() {
-        parsed?.merge()
-    }
-
 }

@@ -24,6 +24,7 @@ struct RowParser {
     /// name missing from platforms.csv or banks.csv can be reported at its position.
     var firstSeen: [LoanNameSighting] = []
     var problemCount = 0
+    private var goodRowsInEarlierRanges = 0
     private var cells = DenseCells()
     private var dates = DateCache()
     private var platforms = NameTable()
@@ -58,7 +59,13 @@ struct RowParser {
 
     /// Adds this range's cells, status amounts and good rows to the accumulator.
     func merge() {
-        accumulator.merge(rows: rows - problemCount, cells: cells.forEachCell, statuses: cells.forEachStatus)
+        accumulator.merge(rows: goodRowsInEarlierRanges + rows - problemCount, cells: cells.forEachCell, statuses: cells.forEachStatus)
+    }
+
+    /// Resets what is counted per range; cells and names carry over.
+    mutating func startRange() {
+        goodRowsInEarlierRanges += rows - problemCount
+        (rows, lines, problems, firstSeen, problemCount) = (0, 0, [], [], 0)
     }
 
     mutating func problem(_ line: Int, _ message: String) {
