@@ -20,6 +20,7 @@ final class BorrowerTable: @unchecked Sendable {
     private let cents: UnsafeMutablePointer<Atomic<Int64>>
     private let used = Atomic<Int>(0)
     private let full = Atomic<Bool>(false)
+    private let amountsWrapped = Atomic<Bool>(false)
 
     init(expectedPairs: Int, enabled: Bool = true) {
         var capacity = enabled ? 1024 : 0
@@ -45,6 +46,8 @@ final class BorrowerTable: @unchecked Sendable {
     }
 
     var overflowed: Bool { full.load(ordering: .relaxed) }
+    /// True once a borrower's amount in a period passed the 64-bit range of cents.
+    var amountsOverflowed: Bool { amountsWrapped.load(ordering: .relaxed) }
 
     /// Records one loan: `key` (non-zero) hashes the period and borrower; `platformWord` holds the
     /// platform's bit and the period key (`periodKey << 48 | 1 << platform`).
@@ -70,7 +73,9 @@ final class BorrowerTable: @unchecked Sendable {
             slot = (slot + 1) & mask
         }
         platforms[slot].bitwiseOr(platformWord, ordering: .relaxed)
-        cents[slot].add(amountCents, ordering: .relaxed)
+        // Amounts are never negative, so a sum that wrapped is smaller than before.
+        let before = cents[slot].wrappingAdd(amountCents, ordering: .relaxed).oldValue
+        if before &+ amountCents < before { amountsWrapped.store(true, ordering: .relaxed) }
     }
 
     /// Every pair: its key, platform word and amount. Call after all threads have finished.

@@ -6,6 +6,8 @@ struct CellTable {
     private(set) var counts: [Int]
     private(set) var sums: [Int64]
     private(set) var count = 0
+    /// True once a sum passed the 64-bit range.
+    private(set) var overflowed = false
 
     init(capacity: Int = 1024) {
         var size = 16
@@ -29,7 +31,7 @@ struct CellTable {
                 count += 1
                 if count * 2 > keys.count {
                     counts[slot] += items
-                    sums[slot] += cents
+                    addCents(slot, cents)
                     grow()
                     return
                 }
@@ -38,12 +40,21 @@ struct CellTable {
             slot = (slot + 1) & mask
         }
         counts[slot] += items
-        sums[slot] += cents
+        addCents(slot, cents)
+    }
+
+    @inline(__always)
+    private mutating func addCents(_ slot: Int, _ cents: Int64) {
+        let (sum, overflow) = sums[slot].addingReportingOverflow(cents)
+        sums[slot] = sum
+        if overflow { overflowed = true }
     }
 
     private mutating func grow() {
         let old = (keys, counts, sums)
+        let wasOverflowed = overflowed
         self = CellTable(capacity: old.0.count)
+        overflowed = wasOverflowed
         for i in 0..<old.0.count where old.0[i] != 0 { add(old.0[i] &- 1, cents: old.2[i], items: old.1[i]) }
     }
 

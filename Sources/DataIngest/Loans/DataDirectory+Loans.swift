@@ -44,6 +44,8 @@ extension DataDirectory {
                 diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: "cannot read file: \(reason)"))
             case .header(let path, let message):
                 diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: message))
+            case .amountsOverflow(let path):
+                diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: LoanFileParser.Failure.overflowMessage))
             }
         }
 

@@ -25,6 +25,9 @@ struct DenseCells {
     private var cells: UnsafeMutablePointer<Int64>
     /// Cents by status, 8 statuses a (period, platform).
     private var statuses: UnsafeMutablePointer<Int64>
+    /// True once a sum passed the 64-bit range: the file's amounts are then not reported.
+    private var denseOverflowed = false
+    var sumOverflowed: Bool { denseOverflowed || overflowCells.overflowed || overflowStatuses.overflowed }
     /// Cells past the dense limit, keyed like `LoanAccumulator`'s.
     private(set) var overflowCells = CellTable(capacity: 16)
     private(set) var overflowStatuses = CellTable(capacity: 16)
@@ -66,8 +69,11 @@ struct DenseCells {
         let row = slot &<< platformShift | platform
         let cell = (row &<< bankShift | bank) &* 2
         cells[cell] &+= 1
-        cells[cell + 1] &+= cents
-        statuses[row &* 8 &+ status] &+= cents
+        let (sum, overflow) = cells[cell + 1].addingReportingOverflow(cents)
+        let (statusSum, statusOverflow) = statuses[row &* 8 &+ status].addingReportingOverflow(cents)
+        cells[cell + 1] = sum
+        statuses[row &* 8 &+ status] = statusSum
+        if overflow || statusOverflow { denseOverflowed = true }
     }
 
     /// Makes room for the indices, keeping what was added; false when that would pass the limit.

@@ -16,6 +16,7 @@ public final class LoanAccumulator: @unchecked Sendable {
     /// (period key, platform, status) → cents.
     private var statusCents = CellTable(capacity: 256)
     private(set) var rows = 0
+    private var overflowedSums = false
     let borrowers: BorrowerTable
     /// More than 48 platforms cannot be told apart in the stacking bit sets.
     private(set) var tooManyPlatforms = false
@@ -48,7 +49,7 @@ public final class LoanAccumulator: @unchecked Sendable {
 
     /// Adds one range's results: `cells` calls back with (period key, platform, bank, loans,
     /// cents), `statuses` with (period key, platform, status, cents).
-    func merge(rows count: Int,
+    func merge(rows count: Int, sumOverflowed: Bool,
                cells local: ((UInt64, Int, Int, Int, Int64) -> Void) -> Void,
                statuses: ((UInt64, Int, Int, Int64) -> Void) -> Void) {
         lock.lock()
@@ -60,6 +61,15 @@ public final class LoanAccumulator: @unchecked Sendable {
             statusCents.add(period << 32 | UInt64(platform) << 8 | UInt64(status), cents: cents)
         }
         rows += count
+        if sumOverflowed { overflowedSums = true }
+    }
+
+    /// True when some period × platform × bank (or status, or borrower) amount passed the 64-bit range of
+    /// cents (92,233,720,368,547,758.07 yuan): the amounts are then wrong and must not be shown.
+    public var amountsOverflowed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return overflowedSums || cells.overflowed || statusCents.overflowed || borrowers.amountsOverflowed
     }
 
     /// Period keys: months since year 0 (`year * 12 + month - 1`), or quarters (`year * 4 + q - 1`).
@@ -157,7 +167,8 @@ public final class LoanAccumulator: @unchecked Sendable {
             groupIndex[group] = groupIndex.count
             return groupIndex.count - 1
         }
-        var perPeriod: [UInt64: (borrowers: Int, two: Int, three: Int, twoCents: Int64, threeCents: Int64)] = [:]
+        // Amounts summed as Double: exact up to 2^53 cents (90 trillion yuan) a period, and no trap past it.
+        var perPeriod: [UInt64: (borrowers: Int, two: Int, three: Int, twoCents: Double, threeCents: Double)] = [:]
         borrowers.forEach { _, word, cents in
             let periodKey = word >> UInt64(BorrowerTable.platformBits)
             var groups = Set<Int>()
@@ -168,14 +179,14 @@ public final class LoanAccumulator: @unchecked Sendable {
             }
             var entry = perPeriod[periodKey] ?? (0, 0, 0, 0, 0)
             entry.borrowers += 1
-            if groups.count >= 2 { entry.two += 1; entry.twoCents += cents }
-            if groups.count >= 3 { entry.three += 1; entry.threeCents += cents }
+            if groups.count >= 2 { entry.two += 1; entry.twoCents += Double(cents) }
+            if groups.count >= 3 { entry.three += 1; entry.threeCents += Double(cents) }
             perPeriod[periodKey] = entry
         }
         for (key, entry) in perPeriod {
             figures.stacking[period(key)] = StackingFigures(
                 borrowers: entry.borrowers, multiPlatform2: entry.two, multiPlatform3: entry.three,
-                amountMultiPlatform2: Double(entry.twoCents) / 100, amountMultiPlatform3: Double(entry.threeCents) / 100)
+                amountMultiPlatform2: entry.twoCents / 100, amountMultiPlatform3: entry.threeCents / 100)
         }
         return figures
     }

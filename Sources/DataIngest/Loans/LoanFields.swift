@@ -27,7 +27,9 @@ enum LoanFields {
                 i += 1
             }
         }
-        return decimals == 2 ? value : decimals == 1 ? value * 10 : value * 100
+        // Eighteen digits fit in 64 bits, but not always once scaled to cents.
+        let (scaled, overflow) = value.multipliedReportingOverflow(by: decimals == 2 ? 1 : decimals == 1 ? 10 : 100)
+        return overflow ? nil : scaled
     }
 
     /// `D.DD` with one to eight integer digits, the form nearly every amount takes: the integer

@@ -62,24 +62,31 @@ public struct LoanFileParser: Sendable {
 
     /// About how many bytes a thread takes at a time.
     let rangeBytes: Int
+    /// False sends every row through the general path: the reference the fast path is tested against.
+    let fastPath: Bool
 
     public init(granularity: Period.Granularity, threads: Int = 2, problemLimit: Int = 20) {
         self.init(granularity: granularity, threads: threads, problemLimit: problemLimit, rangeBytes: 8 << 20)
     }
 
-    init(granularity: Period.Granularity, threads: Int, problemLimit: Int, rangeBytes: Int) {
+    init(granularity: Period.Granularity, threads: Int, problemLimit: Int, rangeBytes: Int, fastPath: Bool = true) {
         self.granularity = granularity
         self.threads = max(1, threads)
         self.problemLimit = problemLimit
         self.rangeBytes = max(1, rangeBytes)
+        self.fastPath = fastPath
     }
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
         case unreadable(path: String, reason: String)
         case header(path: String, message: String)
+        case amountsOverflow(path: String)
+
+        static let overflowMessage = "amounts in one period × platform × bank sum past 92,233,720,368,547,758.07 yuan; not summed"
 
         public var description: String {
             switch self {
+            case .amountsOverflow(let path): return "\(path):1:1: \(Self.overflowMessage)"
             case .unreadable(let path, let reason): return "\(path):1:1: cannot read file: \(reason)"
             case .header(let path, let message): return "\(path):1:1: \(message)"
             }
@@ -113,11 +120,11 @@ public struct LoanFileParser: Sendable {
         }
         let nextRange = Atomic<Int>(0)
         runConcurrently((0..<threads).map { _ in
-            { [columns, granularity, problemLimit] in
+            { [columns, granularity, problemLimit, fastPath] in
                 // The hot state is a struct in a local variable: mutating a class's stored
                 // properties costs a dynamic exclusivity check on every access.
                 var parser = RowParser(columns: columns, granularity: granularity, accumulator: accumulator,
-                                       problemLimit: problemLimit)
+                                       problemLimit: problemLimit, fastPath: fastPath)
                 let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: RangeWorker.bufferSize)
                 defer {
                     buffer.deallocate()
@@ -132,6 +139,8 @@ public struct LoanFileParser: Sendable {
             }
         })
 
+        if accumulator.amountsOverflowed { throw .amountsOverflow(path: path) }
+        if accumulator.amountsOverflowed { throw .amountsOverflow(path: path) }
         var result = Result(aggregate: accumulator, problems: [], problemCount: 0, rows: 0, lines: 0)
         var line = startLine
         for worker in workers {

@@ -38,7 +38,12 @@ struct RowParser {
     /// False for `lendscope aggregate`, which needs no borrowers: it skips the hashing and the table.
     private let trackBorrowers: Bool
 
-    init(columns: LoanColumns, granularity: Period.Granularity, accumulator: LoanAccumulator, problemLimit: Int) {
+    /// False: every row the general way (see `LoanFileParser.fastPath`).
+    private let fastPath: Bool
+
+    init(columns: LoanColumns, granularity: Period.Granularity, accumulator: LoanAccumulator, problemLimit: Int,
+         fastPath: Bool = true) {
+        self.fastPath = fastPath
         self.columns = columns
         self.granularity = granularity
         self.accumulator = accumulator
@@ -59,7 +64,8 @@ struct RowParser {
 
     /// Adds this range's cells, status amounts and good rows to the accumulator.
     func merge() {
-        accumulator.merge(rows: goodRowsInEarlierRanges + rows - problemCount, cells: cells.forEachCell, statuses: cells.forEachStatus)
+        accumulator.merge(rows: goodRowsInEarlierRanges + rows - problemCount, sumOverflowed: cells.sumOverflowed,
+                          cells: cells.forEachCell, statuses: cells.forEachStatus)
     }
 
     /// Resets what is counted per range; cells and names carry over.
@@ -81,7 +87,8 @@ struct RowParser {
     mutating func parseRows(_ base: UnsafeMutablePointer<UInt8>, from: Int, to: Int, stop: Int) -> Int {
         let comma = UInt8(ascii: ","), lineFeed = UInt8(ascii: "\n"), quote = UInt8(ascii: "\"")
         let lastField = columns.count - 1
-        let splittable = columns.count <= 64  // wider headers: every row the general way, which reports them
+        // Wider headers: every row the general way, which reports them.
+        let splittable = columns.count <= 64 && fastPath
         var row = from
         var block = from
         var bits = SeparatorScan.mask(base + from)
