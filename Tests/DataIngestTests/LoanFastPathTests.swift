@@ -125,11 +125,15 @@ struct LoanFastPathTests {
         }
     }
 
-    /// A file mixing every form the parser must handle, good rows and bad.
-    static func hostileFile(rows: Int, seed: UInt64) -> String {
+    /// A file mixing every form the parser must handle, good rows and bad, with the columns in
+    /// `order` (indices into the documented header; a column may repeat as an extra).
+    static func hostileFile(rows: Int, seed: UInt64, order: [Int] = Array(0..<9)) -> String {
         var rng = SplitMix(seed: seed)
         func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
-        var text = LoanParserTests.header
+        let names = LoanColumns.names
+        var text = order.enumerated().map { position, column in
+            order.firstIndex(of: column) == position ? names[column] : "extra_\(position)"
+        }.joined(separator: ",") + "\n"
         let platforms = ["Huabei", "Jiebei", "JD Baitiao", "Weilidai", "\"Quoted Platform\"", "A platform name over sixteen bytes"]
         let banks = ["Bank 1", "Bank 2", "\"Bank, Comma\"", "\"Bank \"\"Q\"\"\"", "\"Plain Quoted\"", "微众银行", "Bank 3",
                      "Seventeen bytes!!"]
@@ -138,22 +142,25 @@ struct LoanFastPathTests {
         let dates = ["2020-01-31", "2020-02-29", "2021-02-29", "2021-12-31", "2019-06-15", "2020-13-01", "2020-1-01",
                      "\"2020-04-01\"", "2020-04-00"]
         let statuses = ["current", "repaid", "overdue", "default", "written_off", "late", "Current", "\"current\""]
+        func line(_ fields: [String]) -> String { order.map { fields[$0] }.joined(separator: ",") }
         for i in 0..<rows {
             let ending = pick(["\n", "\n", "\n", "\r\n"])
+            let good = ["L\(i)", "Huabei", "Bank 1", "b1", "1.00", "30", "2020-01-01", "0.1", "current"]
+            func with(_ column: Int, _ value: String) -> String { var fields = good; fields[column] = value; return line(fields) }
             switch rng.next() % 40 {
             case 0: text += ending  // a blank line
-            case 1: text += "L\(i),Huabei,\"Bank 1,b1,1.00,30,2020-01-01,0.1,current" + ending  // unterminated quote
-            case 2: text += "L\(i),Huabei,Bank 1,b1" + ending  // too few fields
-            case 3: text += "L\(i),Huabei,Bank 1,b1,1.00,30,2020-01-01,0.1,current,extra" + ending  // too many
-            case 4: text += "L\(i),Hua\"bei,Bank 1,b1,1.00,30,2020-01-01,0.1,current" + ending  // stray quote
-            case 5: text += "L\(i),\"Huabei\"x,Bank 1,b1,1.00,30,2020-01-01,0.1,current" + ending  // text after a quote
-            case 6: text += "L\(i),,Bank 1,b1,1.00,30,2020-01-01,0.1,current" + ending  // empty platform
-            case 7: text += "L\(i),Huabei,Bank 1,,1.00,30,2020-01-01,0.1,current" + ending  // empty borrower
+            case 1: text += with(2, "\"Bank 1") + ending  // unterminated quote
+            case 2: text += line(good).split(separator: ",").prefix(4).joined(separator: ",") + ending  // too few fields
+            case 3: text += line(good) + ",extra" + ending  // too many
+            case 4: text += with(1, "Hua\"bei") + ending  // stray quote
+            case 5: text += with(1, "\"Huabei\"x") + ending  // text after a quote
+            case 6: text += with(1, "") + ending  // empty platform
+            case 7: text += with(3, "") + ending  // empty borrower
             default:
                 // Half the amounts random in the common form, so that any slip in the arithmetic shows.
                 let amount = rng.next() % 2 == 0 ? pick(amounts) : "\(rng.next() % 100_000_000).\(rng.next() % 10)\(rng.next() % 10)"
-                text += "L\(i),\(pick(platforms)),\(pick(banks)),\(pick(["b1", "b2", "\"b3\"", "borrower-4"])),"
-                    + "\(amount),30,\(pick(dates)),0.1,\(pick(statuses))" + ending
+                text += line(["L\(i)", pick(platforms), pick(banks), pick(["b1", "b2", "\"b3\"", "borrower-4"]), amount, "30",
+                              pick(dates), "0.1", pick(statuses)]) + ending
             }
         }
         return text
@@ -162,8 +169,10 @@ struct LoanFastPathTests {
     @Test("hostile files: the fast path gives the general path's cells, rows, problems and lines, over many ranges",
           arguments: [(1, 1 << 20), (2, 97), (3, 1_000), (5, 61)])
     func hostileFiles(threads: Int, rangeBytes: Int) throws {
-        for seed: UInt64 in [1, 2, 3] {
-            let text = Self.hostileFile(rows: 3_000, seed: seed)
+        // The documented order (the unrolled loop), another order, and one with an extra column.
+        let orders = [Array(0..<9), [8, 6, 4, 2, 0, 1, 3, 5, 7], [0, 1, 2, 3, 4, 5, 6, 7, 8, 5]]
+        for (seed, order) in zip([UInt64(1), 2, 3], orders) {
+            let text = Self.hostileFile(rows: 3_000, seed: seed, order: order)
             let path = try LoanParserTests.write(text)
             defer { try? FileManager.default.removeItem(atPath: path) }
             func run(fastPath: Bool) throws -> (cells: [String], result: LoanFileParser.Result, stacking: [Period: StackingFigures]) {

@@ -89,8 +89,9 @@ struct NameTable {
         let tag = UInt64(truncatingIfNeeded: n) | (quoted ? 1 << 16 : 0) | 1 << 18
         guard n <= 16 else { return (LoanFields.hash(p, n), 0, tag | 1 << 17) }
         let raw = UnsafeRawPointer(p)
-        let low = n == 0 ? 0 : raw.loadUnaligned(as: UInt64.self) & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* min(n, 8)))
-        let high = n > 8 ? raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & (UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- 8 &* n)) : 0
+        let low = raw.loadUnaligned(as: UInt64.self) & (n == 0 ? 0 : UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* min(n, 8)))
+        // Branch-free: names of 8 bytes or less mask the second word to nothing.
+        let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & (n > 8 ? UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- 8 &* n) : 0)
         return (low, high, tag)
     }
 

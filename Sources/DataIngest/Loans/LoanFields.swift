@@ -107,8 +107,9 @@ enum LoanFields {
         let raw = UnsafeRawPointer(p)
         var h: UInt64
         if n <= 16 {
-            let low = n == 0 ? 0 : raw.loadUnaligned(as: UInt64.self) & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* min(n, 8)))
-            let high = n > 8 ? raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & (UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- 8 &* n)) : 0
+            let low = raw.loadUnaligned(as: UInt64.self) & (n == 0 ? 0 : UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* min(n, 8)))
+            // Branch-free: names of 8 bytes or less mask the second word to nothing.
+        let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & (n > 8 ? UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- 8 &* n) : 0)
             h = (low ^ UInt64(n) &* 0x9E37_79B9_7F4A_7C15) &* 0xD6E8_FEB8_6659_FD93
             h = (h ^ h >> 32 ^ high) &* 0xFF51_AFD7_ED55_8CCD
         } else {
