@@ -30,9 +30,9 @@ extension DataDirectory {
     /// rows until the writer finishes, and it looks complete to a reader that only checks
     /// whether it changed during the read. Writers that pause longer than `settle` mid-file can
     /// still be caught half-way; writing to a temporary file and renaming it is the safe way.
-    /// - Parameter loanCache: remembers what was parsed of the loan files, so that a file that
+    /// - Parameter reloadCache: remembers what was parsed of the loan files, so that a file that
     ///   only grew is parsed from where it left off.
-    public func loadConsistently(settle: Double = 0.15, attempts: Int = 40, loanCache: LoanCache? = nil,
+    public func loadConsistently(settle: Double = 0.15, attempts: Int = 40, reloadCache: ReloadCache? = nil,
                                  isCancelled: () -> Bool = { false }) -> LoadOutcome {
         let settleNanos = Int64(settle * 1_000_000_000)
         for _ in 0..<attempts {
@@ -55,7 +55,7 @@ extension DataDirectory {
             if isCancelled() { return .cancelled }
             let dataset: MarketDataset
             do {
-                dataset = try validate(sources, loanCache: loanCache)
+                dataset = try validate(sources, reloadCache: reloadCache)
             } catch {
                 // A loan file that changed while it was parsed is read again, not reported.
                 if fingerprints() != before {

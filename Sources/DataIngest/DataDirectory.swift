@@ -51,10 +51,12 @@ public struct DataDirectory: Sendable {
     }
 
     /// The files validated into a dataset, with the loan files (if any) attached.
-    func validate(_ sources: [String: [UInt8]], loanCache: LoanCache? = nil) throws(IngestFailure) -> MarketDataset {
-        var dataset = try DatasetValidator(directory: self, sources: sources).validate()
+    func validate(_ sources: [String: [UInt8]], reloadCache: ReloadCache? = nil) throws(IngestFailure) -> MarketDataset {
+        let validate = { () throws(IngestFailure) -> MarketDataset in try DatasetValidator(directory: self, sources: sources).validate() }
+        var dataset: MarketDataset
+        if let reloadCache { dataset = try reloadCache.validated(sources, validate) } else { dataset = try validate() }
         let problems = attachLoans(to: &dataset, platformsListed: sources[Self.platformsFile] != nil,
-                                   banksListed: sources[Self.banksFile] != nil, cache: loanCache)
+                                   banksListed: sources[Self.banksFile] != nil, cache: reloadCache)
         if !problems.isEmpty { throw IngestFailure(problems) }
         return dataset
     }

@@ -33,7 +33,7 @@ public final class ReloadWorker: @unchecked Sendable {
     private var stopping = false
     private let wakeWrite: Int32
     /// What the last reload parsed of the loan files (used on the worker thread only).
-    private let loanCache = LoanCache()
+    private let reloadCache = ReloadCache()
     /// Poll this descriptor; it is readable when results are waiting.
     public let wakeDescriptor: Int32
 
@@ -106,7 +106,7 @@ public final class ReloadWorker: @unchecked Sendable {
             condition.unlock()
 
             let parseStarted = Clock.monotonicNanoseconds()
-            let outcome = directory.loadConsistently(settle: settle, loanCache: loanCache) {
+            let outcome = directory.loadConsistently(settle: settle, reloadCache: reloadCache) {
                 self.condition.lock()
                 defer { self.condition.unlock() }
                 return self.requested != generation || self.stopping

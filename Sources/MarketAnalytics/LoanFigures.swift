@@ -32,26 +32,19 @@ public struct StackingFigures: Hashable, Sendable {
 public struct LoanFigures: Sendable {
     /// Loans originated: one record per period × platform × bank, amount in yuan (exact cents).
     public var originations: [BalanceRecord]
-    public var loanCounts: [String: Int]
     /// Amount originated per period, platform and status, in yuan.
     public var amountByStatus: [Period: [String: [LoanStatus: Double]]]
     /// Nil for a period whose stacking could not be computed exactly (see the README's limit).
     public var stacking: [Period: StackingFigures]
     public var rows: Int
 
-    public init(originations: [BalanceRecord] = [], loanCounts: [String: Int] = [:],
+    public init(originations: [BalanceRecord] = [],
                 amountByStatus: [Period: [String: [LoanStatus: Double]]] = [:],
                 stacking: [Period: StackingFigures] = [:], rows: Int = 0) {
         self.originations = originations
-        self.loanCounts = loanCounts
         self.amountByStatus = amountByStatus
         self.stacking = stacking
         self.rows = rows
-    }
-
-    /// The key of `loanCounts` for one cell.
-    public static func countKey(_ period: Period, _ platform: String, _ bank: String) -> String {
-        "\(period)\u{0}\(platform)\u{0}\(bank)"
     }
 }
 

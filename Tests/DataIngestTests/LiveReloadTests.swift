@@ -144,9 +144,9 @@ struct LiveReloadTests {
         let file = folder + "/a.csv"
         let first = header + "L1,A,B,b1,10,30,2020-02-01,0.1,current\n"
         try Data(first.utf8).write(to: URL(fileURLWithPath: file))
-        let cache = LoanCache()
+        let cache = ReloadCache()
         func originated() throws -> [Double] {
-            guard case .loaded(let dataset) = dir.loadConsistently(settle: 0.01, loanCache: cache) else {
+            guard case .loaded(let dataset) = dir.loadConsistently(settle: 0.01, reloadCache: cache) else {
                 Issue.record("the directory did not load")
                 return []
             }

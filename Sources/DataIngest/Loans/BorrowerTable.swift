@@ -15,9 +15,9 @@ final class BorrowerTable: @unchecked Sendable {
     static let platformMask: UInt64 = (1 << 48) - 1
 
     let capacity: Int
-    private let keys: UnsafeMutablePointer<Atomic<UInt64>>
-    private let platforms: UnsafeMutablePointer<Atomic<UInt64>>
-    private let cents: UnsafeMutablePointer<Atomic<Int64>>
+    /// Three words a slot, side by side so that one cache miss finds them all: the key, the
+    /// platform word and the cents (as a bit pattern).
+    private let slots: UnsafeMutablePointer<Atomic<UInt64>>
     private let used = Atomic<Int>(0)
     private let full = Atomic<Bool>(false)
     private let amountsWrapped = Atomic<Bool>(false)
@@ -26,23 +26,13 @@ final class BorrowerTable: @unchecked Sendable {
         var capacity = enabled ? 1024 : 0
         while enabled && capacity < expectedPairs * 2 && capacity < Self.maximumCapacity { capacity <<= 1 }
         self.capacity = capacity
-        keys = .allocate(capacity: capacity)
-        platforms = .allocate(capacity: capacity)
-        cents = .allocate(capacity: capacity)
-        for i in 0..<capacity {
-            (keys + i).initialize(to: Atomic(0))
-            (platforms + i).initialize(to: Atomic(0))
-            (cents + i).initialize(to: Atomic(0))
-        }
+        slots = .allocate(capacity: capacity * 3)
+        for i in 0..<capacity * 3 { (slots + i).initialize(to: Atomic(0)) }
     }
 
     deinit {
-        keys.deinitialize(count: capacity)
-        platforms.deinitialize(count: capacity)
-        cents.deinitialize(count: capacity)
-        keys.deallocate()
-        platforms.deallocate()
-        cents.deallocate()
+        slots.deinitialize(count: capacity * 3)
+        slots.deallocate()
     }
 
     var overflowed: Bool { full.load(ordering: .relaxed) }
@@ -53,17 +43,19 @@ final class BorrowerTable: @unchecked Sendable {
     /// platform's bit and the period key (`periodKey << 48 | 1 << platform`).
     /// - Complexity: O(1) expected.
     func add(key: UInt64, platformWord: UInt64, amountCents: Int64) {
+        // Full: stacking is unavailable, so the rest of the file costs nothing here.
+        if full.load(ordering: .relaxed) { return }
         let mask = capacity - 1
         var slot = Int(truncatingIfNeeded: key &* 0x9E37_79B9_7F4A_7C15 >> 1) & mask
         while true {
-            let current = keys[slot].load(ordering: .acquiring)
+            let current = slots[slot * 3].load(ordering: .acquiring)
             if current == key { break }
             if current == 0 {
                 if used.load(ordering: .relaxed) >= capacity / 4 * 3 {
                     full.store(true, ordering: .relaxed)
                     return
                 }
-                let (exchanged, found) = keys[slot].compareExchange(expected: 0, desired: key, ordering: .acquiringAndReleasing)
+                let (exchanged, found) = slots[slot * 3].compareExchange(expected: 0, desired: key, ordering: .acquiringAndReleasing)
                 if exchanged {
                     used.add(1, ordering: .relaxed)
                     break
@@ -72,17 +64,22 @@ final class BorrowerTable: @unchecked Sendable {
             }
             slot = (slot + 1) & mask
         }
-        platforms[slot].bitwiseOr(platformWord, ordering: .relaxed)
+        // A plain load first: the platform's bit is usually set already, and a locked OR is dear.
+        if slots[slot * 3 + 1].load(ordering: .relaxed) & platformWord != platformWord {
+            slots[slot * 3 + 1].bitwiseOr(platformWord, ordering: .relaxed)
+        }
         // Amounts are never negative, so a sum that wrapped is smaller than before.
-        let before = cents[slot].wrappingAdd(amountCents, ordering: .relaxed).oldValue
+        let before = Int64(bitPattern: slots[slot * 3 + 2].wrappingAdd(UInt64(bitPattern: amountCents), ordering: .relaxed).oldValue)
         if before &+ amountCents < before { amountsWrapped.store(true, ordering: .relaxed) }
     }
 
     /// Every pair: its key, platform word and amount. Call after all threads have finished.
     func forEach(_ body: (UInt64, UInt64, Int64) -> Void) {
         for slot in 0..<capacity {
-            let key = keys[slot].load(ordering: .relaxed)
-            if key != 0 { body(key, platforms[slot].load(ordering: .relaxed), cents[slot].load(ordering: .relaxed)) }
+            let key = slots[slot * 3].load(ordering: .relaxed)
+            if key != 0 {
+                body(key, slots[slot * 3 + 1].load(ordering: .relaxed), Int64(bitPattern: slots[slot * 3 + 2].load(ordering: .relaxed)))
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ extension DataDirectory {
     /// Parses every loan file into `dataset.loans`, or returns the problems found (malformed rows with
     /// their lines, the first 20 of each file in full; names missing from platforms.csv or banks.csv).
     func attachLoans(to dataset: inout MarketDataset, platformsListed: Bool, banksListed: Bool,
-                     threads: Int = 2, cache: LoanCache? = nil) -> [Diagnostic] {
+                     threads: Int = 2, cache: ReloadCache? = nil) -> [Diagnostic] {
         let files = loanFiles()
         guard !files.isEmpty else {
             cache?.invalidate()
@@ -57,13 +57,13 @@ extension DataDirectory {
            files.allSatisfy({ file in
                let state = cache.files[file]!, now = prints[file]!
                return now.inode == state.inode && now.size >= state.parsedUpTo
-                   && LoanCache.checksum(path: file, before: state.parsedUpTo) == state.checksum
+                   && ReloadCache.checksum(path: file, before: state.parsedUpTo) == state.checksum
            }) {
             accumulator = cached
             var bytes: Int64 = 0
             for file in files {
                 var state = cache.files[file]!
-                let limit = LoanCache.lastLineEnd(path: file, size: prints[file]!.size)
+                let limit = ReloadCache.lastLineEnd(path: file, size: prints[file]!.size)
                 guard limit > state.parsedUpTo else { continue }
                 do {
                     let result = try parser.parse(path: file, into: accumulator, from: state.parsedUpTo, upTo: limit,
@@ -75,7 +75,7 @@ extension DataDirectory {
                 }
                 bytes += limit - state.parsedUpTo
                 state.parsedUpTo = limit
-                state.checksum = LoanCache.checksum(path: file, before: limit)
+                state.checksum = ReloadCache.checksum(path: file, before: limit)
                 cache.files[file] = state
             }
             cache.record(.tail(bytes: bytes))
@@ -86,13 +86,13 @@ extension DataDirectory {
             for file in files {
                 do {
                     let size = prints[file]!.size
-                    let limit = LoanCache.lastLineEnd(path: file, size: size)
+                    let limit = ReloadCache.lastLineEnd(path: file, size: size)
                     let result = try parser.parse(path: file, into: accumulator, upTo: size)
                     report(file, result)
                     // A file whose last row has no line break yet cannot be continued safely.
                     if let cache, limit == size {
-                        cache.files[file] = LoanCache.FileState(inode: prints[file]!.inode, parsedUpTo: limit,
-                                                                checksum: LoanCache.checksum(path: file, before: limit),
+                        cache.files[file] = ReloadCache.FileState(inode: prints[file]!.inode, parsedUpTo: limit,
+                                                                checksum: ReloadCache.checksum(path: file, before: limit),
                                                                 nextLine: 1 + result.lines + 1)
                     }
                 } catch {

@@ -146,7 +146,6 @@ public final class LoanAccumulator: @unchecked Sendable {
             figures.originations.append(BalanceRecord(period: cell.period, platform: cell.platform, bank: cell.bank,
                                                       balanceCNY: Double(cell.cents) / 100, provenance: .derived,
                                                       source: "loan-level files"))
-            figures.loanCounts[LoanFigures.countKey(cell.period, cell.platform, cell.bank)] = cell.loans
         }
         lock.lock()
         let statuses = statusCents
@@ -167,24 +166,33 @@ public final class LoanAccumulator: @unchecked Sendable {
             groupIndex[group] = groupIndex.count
             return groupIndex.count - 1
         }
+        // One bit a group: a borrower's groups are the OR of its platforms' bits.
+        let groupBit = groupOfPlatform.map { UInt64(1) << UInt64($0) }
+        // Per period, in an array over the range of period keys (every borrower's period has cells).
+        lock.lock()
+        var low = UInt64.max, high = UInt64(0)
+        cells.forEach { key, _, _ in (low, high) = (min(low, key >> 32), max(high, key >> 32)) }
+        lock.unlock()
+        guard low <= high, high - low < 1 << 20 else { return figures }
         // Amounts summed as Double: exact up to 2^53 cents (90 trillion yuan) a period, and no trap past it.
-        var perPeriod: [UInt64: (borrowers: Int, two: Int, three: Int, twoCents: Double, threeCents: Double)] = [:]
+        var perPeriod = [(borrowers: Int, two: Int, three: Int, twoCents: Double, threeCents: Double)](
+            repeating: (0, 0, 0, 0, 0), count: Int(high - low) + 1)
         borrowers.forEach { _, word, cents in
-            let periodKey = word >> UInt64(BorrowerTable.platformBits)
-            var groups = Set<Int>()
+            let index = Int((word >> UInt64(BorrowerTable.platformBits)) &- low)
+            guard index >= 0, index < perPeriod.count else { return }
+            var groups: UInt64 = 0
             var bits = word & BorrowerTable.platformMask
             while bits != 0 {
-                groups.insert(groupOfPlatform[bits.trailingZeroBitCount])
-                bits &= bits - 1
+                groups |= groupBit[bits.trailingZeroBitCount]
+                bits &= bits &- 1
             }
-            var entry = perPeriod[periodKey] ?? (0, 0, 0, 0, 0)
-            entry.borrowers += 1
-            if groups.count >= 2 { entry.two += 1; entry.twoCents += Double(cents) }
-            if groups.count >= 3 { entry.three += 1; entry.threeCents += Double(cents) }
-            perPeriod[periodKey] = entry
+            let count = groups.nonzeroBitCount
+            perPeriod[index].borrowers += 1
+            if count >= 2 { perPeriod[index].two += 1; perPeriod[index].twoCents += Double(cents) }
+            if count >= 3 { perPeriod[index].three += 1; perPeriod[index].threeCents += Double(cents) }
         }
-        for (key, entry) in perPeriod {
-            figures.stacking[period(key)] = StackingFigures(
+        for (index, entry) in perPeriod.enumerated() where entry.borrowers > 0 {
+            figures.stacking[period(low + UInt64(index))] = StackingFigures(
                 borrowers: entry.borrowers, multiPlatform2: entry.two, multiPlatform3: entry.three,
                 amountMultiPlatform2: entry.twoCents / 100, amountMultiPlatform3: entry.threeCents / 100)
         }

@@ -3,15 +3,17 @@ import Glibc
 #endif
 import MarketAnalytics
 
-/// What the last reload parsed of the loan files, so that a file that only grew is parsed from
-/// where it left off. Used by one thread (the reload worker).
+/// What the last reload read, so that the next does only the new work: the small files'
+/// validated dataset (reused while their bytes are unchanged) and how far each loan file was
+/// parsed (a file that only grew is parsed from where it left off). Used by one thread (the
+/// reload worker).
 ///
 /// A file counts as appended to when its inode is the same, it is no shorter, and the 4 KiB
 /// before the old end still hash the same; anything else (a rename, a truncation, a rewrite)
 /// means a full parse. Only whole lines are taken: a row being appended is left for the next
 /// reload. A rewrite that keeps those last 4 KiB identical while changing earlier bytes would
 /// go unnoticed; producers that rewrite should write a new file and rename it.
-public final class LoanCache: @unchecked Sendable {
+public final class ReloadCache: @unchecked Sendable {
     struct FileState {
         var inode: UInt64
         /// Bytes parsed: always just after a line break.
@@ -25,6 +27,8 @@ public final class LoanCache: @unchecked Sendable {
         case none, full, tail(bytes: Int64)
     }
 
+    /// The small files' bytes and the dataset validated from them, before loans were attached.
+    var base: (sources: [String: [UInt8]], dataset: MarketDataset)?
     var files: [String: FileState] = [:]
     var accumulator: LoanAccumulator?
     var granularity: Period.Granularity?
@@ -36,6 +40,15 @@ public final class LoanCache: @unchecked Sendable {
     func invalidate() {
         files = [:]
         accumulator = nil
+    }
+
+    /// The dataset validated from `sources`: the last one when the bytes are the same (a compare
+    /// costs microseconds; validating the sample balances costs tens of milliseconds).
+    func validated(_ sources: [String: [UInt8]], _ validate: () throws(IngestFailure) -> MarketDataset) throws(IngestFailure) -> MarketDataset {
+        if let base, base.sources == sources { return base.dataset }
+        let dataset = try validate()
+        base = (sources, dataset)
+        return dataset
     }
 
     func record(_ parse: LastParse) { lastParse = parse }
