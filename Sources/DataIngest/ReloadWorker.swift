@@ -9,6 +9,8 @@ public struct ReloadResult: Sendable {
     public let generation: Int
     public let outcome: LoadOutcome
     public let parseStarted: Int64
+    /// When the files were read, validated and parsed; the analyses follow.
+    public let loadEnded: Int64
     public let parseEnded: Int64
     /// Every period's analysis under `definition`, computed here so the UI thread only swaps.
     public let analyses: [PeriodAnalysis]
@@ -111,6 +113,7 @@ public final class ReloadWorker: @unchecked Sendable {
                 defer { self.condition.unlock() }
                 return self.requested != generation || self.stopping
             }
+            let loadEnded = Clock.monotonicNanoseconds()
             var analyses: [PeriodAnalysis] = []
             var definition: String?
             if case .loaded(let dataset) = outcome {
@@ -119,7 +122,7 @@ public final class ReloadWorker: @unchecked Sendable {
                 analyses = dataset.periods.map { PeriodAnalysis(dataset: dataset, period: $0, definition: definition) }
             }
             let result = ReloadResult(generation: generation, outcome: outcome, parseStarted: parseStarted,
-                                      parseEnded: Clock.monotonicNanoseconds(), analyses: analyses, definition: definition)
+                                      loadEnded: loadEnded, parseEnded: Clock.monotonicNanoseconds(), analyses: analyses, definition: definition)
             condition.lock()
             results.append(result)
             condition.unlock()

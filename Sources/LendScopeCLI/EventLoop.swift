@@ -154,6 +154,7 @@ struct EventLoop {
     /// - Returns: true when the files were still changing and the load should be tried again.
     private mutating func apply(_ result: ReloadResult, _ terminal: inout NcursesTerminal) -> Bool {
         trace.record("parse_start", at: result.parseStarted, "generation=\(result.generation)")
+        trace.record("load_end", at: result.loadEnded, "generation=\(result.generation)")
         trace.record("parse_end", at: result.parseEnded, "generation=\(result.generation)")
         switch result.outcome {
         case .loaded(let dataset):

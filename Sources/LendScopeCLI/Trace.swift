@@ -3,7 +3,8 @@ import Foundation
 
 /// `--trace FILE`: one line per event with a monotonic timestamp in nanoseconds, so latencies
 /// (file change → frame, key → frame) can be measured outside the program.
-/// Events: file_event, reload_requested, parse_start, parse_end, swap, reload_failed,
+/// Events: file_event, reload_requested, parse_start, load_end (files read and parsed; the
+/// analyses follow), parse_end, swap, reload_failed,
 /// frame_flushed, key_read, key_frame_flushed.
 final class Trace {
     private let handle: FileHandle?

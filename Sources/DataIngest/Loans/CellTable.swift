@@ -75,6 +75,8 @@ struct NameTable {
     /// (bit 17) and occupied (bit 18), so it is never 0 for a name.
     private var slots: UnsafeMutablePointer<UInt64>
     private var mask = 255
+    /// 64 − log2(slots): the slot is the top bits of the mixed key.
+    private var shift: UInt64 = 56
     private var count = 0
 
     init() {
@@ -89,24 +91,24 @@ struct NameTable {
         let tag = UInt64(truncatingIfNeeded: n) | (quoted ? 1 << 16 : 0) | 1 << 18
         guard n <= 16 else { return (LoanFields.hash(p, n), 0, tag | 1 << 17) }
         let raw = UnsafeRawPointer(p)
-        let low = raw.loadUnaligned(as: UInt64.self) & (n == 0 ? 0 : UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* min(n, 8)))
+        let low = raw.loadUnaligned(as: UInt64.self) & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* min(n, 8)))
         // Branch-free: names of 8 bytes or less mask the second word to nothing.
         let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & (n > 8 ? UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- 8 &* n) : 0)
         return (low, high, tag)
     }
 
     @inline(__always)
-    private static func slot(_ key: (low: UInt64, high: UInt64, tag: UInt64), _ mask: Int) -> Int {
+    private static func slot(_ key: (low: UInt64, high: UInt64, tag: UInt64), _ shift: UInt64) -> Int {
         let mixed = (key.low ^ key.high &* 0x9E37_79B9_7F4A_7C15 ^ key.tag) &* 0xD6E8_FEB8_6659_FD93
         // The top bits (multiplicative hashing): every input bit reaches them.
-        return Int(truncatingIfNeeded: mixed &>> UInt64(64 - (mask + 1).trailingZeroBitCount))
+        return Int(truncatingIfNeeded: mixed &>> shift)
     }
 
-    /// The id of the name in the `n` bytes at `p` (16 bytes there must be readable), if known.
+    /// The id of the name in the `n` bytes at `p` (n ≥ 1; 16 bytes there must be readable), if known.
     @inline(__always)
     func find(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool) -> Int? {
         let key = Self.key(p, n, quoted: quoted)
-        var slot = Self.slot(key, mask)
+        var slot = Self.slot(key, shift)
         while true {
             let stored = slots + slot &* 4
             if stored[2] == key.tag && stored[0] == key.low && stored[1] == key.high { return Int(truncatingIfNeeded: stored[3]) }
@@ -115,12 +117,14 @@ struct NameTable {
         }
     }
 
+    /// Remembers a name (n ≥ 1) under its id.
     mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool, id: Int) {
         if (count + 1) * 2 > mask + 1 {
             let (old, oldSize) = (slots, mask + 1)
             slots = .allocate(capacity: oldSize * 2 * 4)
             slots.initialize(repeating: 0, count: oldSize * 2 * 4)
             mask = oldSize * 2 - 1
+            shift -= 1
             count = 0
             for i in 0..<oldSize where old[i * 4 + 2] != 0 {
                 place((old[i * 4], old[i * 4 + 1], old[i * 4 + 2]), Int(truncatingIfNeeded: old[i * 4 + 3]))
@@ -131,7 +135,7 @@ struct NameTable {
     }
 
     private mutating func place(_ key: (low: UInt64, high: UInt64, tag: UInt64), _ id: Int) {
-        var slot = Self.slot(key, mask)
+        var slot = Self.slot(key, shift)
         while slots[slot * 4 + 2] != 0 && !(slots[slot * 4] == key.low && slots[slot * 4 + 1] == key.high && slots[slot * 4 + 2] == key.tag) {
             slot = (slot + 1) & mask
         }

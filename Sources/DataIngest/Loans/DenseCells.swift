@@ -60,9 +60,7 @@ struct DenseCells {
     mutating func add(slot: Int, platform: Int, bank: Int, status: Int, cents: Int64) {
         if slot >= periodCapacity || platform >= platformLimit || bank >= bankLimit {
             guard grow(slot: slot, platform: platform, bank: bank) else {
-                let period = periodKeys[slot]
-                overflowCells.add(period << 32 | UInt64(platform) << 16 | UInt64(bank), cents: cents)
-                overflowStatuses.add(period << 32 | UInt64(platform) << 8 | UInt64(status), cents: cents)
+                addOverflow(slot: slot, platform: platform, bank: bank, status: status, cents: cents)
                 return
             }
         }
@@ -76,7 +74,15 @@ struct DenseCells {
         if overflow || statusOverflow { denseOverflowed = true }
     }
 
+    @inline(never)
+    private mutating func addOverflow(slot: Int, platform: Int, bank: Int, status: Int, cents: Int64) {
+        let period = periodKeys[slot]
+        overflowCells.add(period << 32 | UInt64(platform) << 16 | UInt64(bank), cents: cents)
+        overflowStatuses.add(period << 32 | UInt64(platform) << 8 | UInt64(status), cents: cents)
+    }
+
     /// Makes room for the indices, keeping what was added; false when that would pass the limit.
+    @inline(never)
     private mutating func grow(slot: Int, platform: Int, bank: Int) -> Bool {
         var periods = periodCapacity, platformBits = platformShift, bankBits = bankShift
         while slot >= periods { periods <<= 1 }

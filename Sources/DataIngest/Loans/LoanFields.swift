@@ -43,7 +43,9 @@ enum LoanFields {
         guard UInt64(bitPattern: fraction1) < 10, UInt64(bitPattern: fraction2) < 10 else { return nil }
         // The integer digits moved to the top bytes, '0's in front: "00012345".
         let raw = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-        let padded = raw << UInt64(8 * (8 - integerDigits)) | 0x3030_3030_3030_3030 >> UInt64(8 * integerDigits)
+        // Masking shifts, all amounts in range: 8 digits shift the '0's out in two steps (63 + 1).
+        let padded = raw &<< UInt64(truncatingIfNeeded: 64 &- 8 &* integerDigits)
+            | (0x3030_3030_3030_3030 &>> UInt64(truncatingIfNeeded: 8 &* integerDigits &- 1)) &>> 1
         let x = padded ^ 0x3030_3030_3030_3030
         guard (((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080 == 0 else { return nil }
         var value = x &* 10 &+ (x >> 8)

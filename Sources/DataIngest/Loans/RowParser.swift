@@ -257,13 +257,18 @@ struct RowParser {
     private mutating func record(slot: Int, platform: Int, bank: Int, status: Int, cents: Int64,
                                  borrower: UnsafeMutablePointer<UInt8>, _ borrowerLength: Int) {
         cells.add(slot: slot, platform: platform, bank: bank, status: status, cents: cents)
-        if trackBorrowers && platform < BorrowerTable.platformBits {
-            let periodKey = cells.periodKeys[slot]
-            var key = (LoanFields.hash(borrower, borrowerLength) ^ (periodKey &* 0xD6E8_FEB8_6659_FD93)) &* 0x9E37_79B9_7F4A_7C15
-            if key == 0 { key = 1 }
-            accumulator.borrowers.add(key: key, platformWord: periodKey << UInt64(BorrowerTable.platformBits) | 1 << UInt64(platform),
-                                      amountCents: cents)
-        }
+        if trackBorrowers { recordBorrower(slot: slot, platform: platform, cents: cents, borrower, borrowerLength) }
+    }
+
+    /// The borrower's side of a row, for stacking; out of line, so `aggregate`'s loop stays small.
+    @inline(never)
+    private func recordBorrower(slot: Int, platform: Int, cents: Int64, _ borrower: UnsafeMutablePointer<UInt8>, _ length: Int) {
+        guard platform < BorrowerTable.platformBits else { return }
+        let periodKey = cells.periodKeys[slot]
+        var key = (LoanFields.hash(borrower, length) ^ (periodKey &* 0xD6E8_FEB8_6659_FD93)) &* 0x9E37_79B9_7F4A_7C15
+        if key == 0 { key = 1 }
+        accumulator.borrowers.add(key: key, platformWord: periodKey << UInt64(BorrowerTable.platformBits) | 1 << UInt64(platform),
+                                  amountCents: cents)
     }
 
     // MARK: - The general path
