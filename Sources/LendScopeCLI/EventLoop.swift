@@ -18,8 +18,12 @@ struct EventLoop {
     /// Seconds without a key before the session ends (kiosk mode); nil for never.
     var idleTimeout: Double? = nil
 
-    /// Changes within this window are one change: an editor's save is several events.
-    static let debounce: Int64 = 100_000_000
+    /// Changes within this window are one change: an editor's save is several events, all within
+    /// a few milliseconds. Short, because it adds to every reload; a reload that a later change
+    /// overtakes is cancelled anyway.
+    static let debounce: Int64 = 25_000_000
+    /// When the files were still changing, the next attempt waits this long.
+    static let retryUnstable: Int64 = 100_000_000
 
     /// - Returns: the exit status: 0 for `q`, 128 + the signal number after SIGINT, SIGTERM or
     ///   SIGHUP, 129 when the terminal goes away.
@@ -80,7 +84,7 @@ struct EventLoop {
             // Finished reloads: only the newest request's result is swapped in.
             if ready[2].readable {
                 for result in worker.takeResults() where result.generation == worker.latestRequest {
-                    if apply(result, &terminal) { reloadDue = Clock.monotonicNanoseconds() + 4 * Self.debounce }
+                    if apply(result, &terminal) { reloadDue = Clock.monotonicNanoseconds() + Self.retryUnstable }
                 }
             }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Distinct (period, borrower) pairs with the platforms each used and the amount borrowed,
@@ -8,6 +11,13 @@ import Synchronization
 /// taking pairs and says so (`overflowed`), and stacking is reported as unavailable rather than
 /// estimated. Two borrower IDs whose 64-bit hashes collide would count as one (for a million
 /// borrowers the chance is about 3 in 10^8).
+/// One loan's part in stacking, waiting in a batch.
+struct BorrowerLoan {
+    var key: UInt64
+    var platformWord: UInt64
+    var cents: Int64
+}
+
 final class BorrowerTable: @unchecked Sendable {
     static let maximumCapacity = 1 << 20
     /// A slot's platform word: one bit per platform below, the period key in the top 16 bits.
@@ -26,18 +36,36 @@ final class BorrowerTable: @unchecked Sendable {
         var capacity = enabled ? 1024 : 0
         while enabled && capacity < expectedPairs * 2 && capacity < Self.maximumCapacity { capacity <<= 1 }
         self.capacity = capacity
-        slots = .allocate(capacity: capacity * 3)
-        for i in 0..<capacity * 3 { (slots + i).initialize(to: Atomic(0)) }
+        // Zeroed by calloc: an atomic word's zero is all-zero bytes, and pages never touched (a
+        // small file in a big table) cost no memory and no time.
+        slots = UnsafeMutableRawPointer(calloc(max(1, capacity * 3), MemoryLayout<Atomic<UInt64>>.stride)!)
+            .bindMemory(to: Atomic<UInt64>.self, capacity: capacity * 3)
     }
 
     deinit {
-        slots.deinitialize(count: capacity * 3)
-        slots.deallocate()
+        free(slots)
     }
 
     var overflowed: Bool { full.load(ordering: .relaxed) }
     /// True once a borrower's amount in a period passed the 64-bit range of cents.
     var amountsOverflowed: Bool { amountsWrapped.load(ordering: .relaxed) }
+
+    /// The slot a key's search starts at.
+    @inline(__always)
+    private func home(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: key &* 0x9E37_79B9_7F4A_7C15 >> 1) & (capacity - 1)
+    }
+
+    /// Records a batch of loans (see `add`). The slots are first read one after another, so that
+    /// their cache misses overlap instead of queueing, then updated.
+    func add(_ batch: UnsafeMutableBufferPointer<BorrowerLoan>) {
+        if full.load(ordering: .relaxed) { return }
+        var touched: UInt64 = 0
+        for loan in batch { touched |= slots[home(loan.key) * 3].load(ordering: .relaxed) }
+        for loan in batch { add(key: loan.key, platformWord: loan.platformWord, amountCents: loan.cents) }
+        // Keeps the reads: a value nobody uses could be optimised away.
+        if touched == 1 { used.add(0, ordering: .relaxed) }
+    }
 
     /// Records one loan: `key` (non-zero) hashes the period and borrower; `platformWord` holds the
     /// platform's bit and the period key (`periodKey << 48 | 1 << platform`).
@@ -46,7 +74,7 @@ final class BorrowerTable: @unchecked Sendable {
         // Full: stacking is unavailable, so the rest of the file costs nothing here.
         if full.load(ordering: .relaxed) { return }
         let mask = capacity - 1
-        var slot = Int(truncatingIfNeeded: key &* 0x9E37_79B9_7F4A_7C15 >> 1) & mask
+        var slot = home(key)
         while true {
             let current = slots[slot * 3].load(ordering: .acquiring)
             if current == key { break }

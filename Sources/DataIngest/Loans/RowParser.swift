@@ -33,6 +33,9 @@ struct RowParser {
     private let fieldStart = UnsafeMutablePointer<Int>.allocate(capacity: 65)
     private let fieldEnd = UnsafeMutablePointer<Int>.allocate(capacity: 65)
     private let fieldQuoted = UnsafeMutablePointer<Bool>.allocate(capacity: 65)
+    /// Loans waiting for the borrower table (see `recordBorrower`).
+    private let pendingBorrowers = UnsafeMutablePointer<BorrowerLoan>.allocate(capacity: RowParser.borrowerBatchSize)
+    private var pendingCount = 0
     /// The fields the fast path takes quoted: the names and the borrower.
     private let quotableFields: UInt64
     /// False for `lendscope aggregate`, which needs no borrowers: it skips the hashing and the table.
@@ -53,6 +56,7 @@ struct RowParser {
     }
 
     func release() {
+        pendingBorrowers.deallocate()
         fieldStart.deallocate()
         fieldEnd.deallocate()
         fieldQuoted.deallocate()
@@ -62,8 +66,9 @@ struct RowParser {
         banks.release()
     }
 
-    /// Adds this range's cells, status amounts and good rows to the accumulator.
-    func merge() {
+    /// Adds this thread's cells, status amounts and good rows to the accumulator.
+    mutating func merge() {
+        flushBorrowers()
         accumulator.merge(rows: goodRowsInEarlierRanges + rows - problemCount, sumOverflowed: cells.sumOverflowed,
                           cells: cells.forEachCell, statuses: cells.forEachStatus)
     }
@@ -261,14 +266,26 @@ struct RowParser {
     }
 
     /// The borrower's side of a row, for stacking; out of line, so `aggregate`'s loop stays small.
+    /// Loans wait in a batch of `borrowerBatchSize` and go to the shared table together.
     @inline(never)
-    private func recordBorrower(slot: Int, platform: Int, cents: Int64, _ borrower: UnsafeMutablePointer<UInt8>, _ length: Int) {
+    private mutating func recordBorrower(slot: Int, platform: Int, cents: Int64, _ borrower: UnsafeMutablePointer<UInt8>, _ length: Int) {
         guard platform < BorrowerTable.platformBits else { return }
         let periodKey = cells.periodKeys[slot]
         var key = (LoanFields.hash(borrower, length) ^ (periodKey &* 0xD6E8_FEB8_6659_FD93)) &* 0x9E37_79B9_7F4A_7C15
         if key == 0 { key = 1 }
-        accumulator.borrowers.add(key: key, platformWord: periodKey << UInt64(BorrowerTable.platformBits) | 1 << UInt64(platform),
-                                  amountCents: cents)
+        pendingBorrowers[pendingCount] = BorrowerLoan(
+            key: key, platformWord: periodKey << UInt64(BorrowerTable.platformBits) | 1 << UInt64(platform), cents: cents)
+        pendingCount += 1
+        if pendingCount == Self.borrowerBatchSize { flushBorrowers() }
+    }
+
+    static let borrowerBatchSize = 32
+
+    /// Sends the waiting loans to the borrower table; called when the batch fills and before the
+    /// results are merged.
+    mutating func flushBorrowers() {
+        accumulator.borrowers.add(UnsafeMutableBufferPointer(start: pendingBorrowers, count: pendingCount))
+        pendingCount = 0
     }
 
     // MARK: - The general path
