@@ -36,6 +36,7 @@ struct RowParser {
     /// Loans waiting for the borrower table (see `recordBorrower`).
     private let pendingBorrowers = UnsafeMutablePointer<BorrowerLoan>.allocate(capacity: RowParser.borrowerBatchSize)
     private var pendingCount = 0
+    private var borrowersFull = false
     /// The fields the fast path takes quoted: the names and the borrower.
     private let quotableFields: UInt64
     /// False for `lendscope aggregate`, which needs no borrowers: it skips the hashing and the table.
@@ -269,7 +270,7 @@ struct RowParser {
     /// Loans wait in a batch of `borrowerBatchSize` and go to the shared table together.
     @inline(never)
     private mutating func recordBorrower(slot: Int, platform: Int, cents: Int64, _ borrower: UnsafeMutablePointer<UInt8>, _ length: Int) {
-        guard platform < BorrowerTable.platformBits else { return }
+        guard platform < BorrowerTable.platformBits, !borrowersFull else { return }
         let periodKey = cells.periodKeys[slot]
         var key = (LoanFields.hash(borrower, length) ^ (periodKey &* 0xD6E8_FEB8_6659_FD93)) &* 0x9E37_79B9_7F4A_7C15
         if key == 0 { key = 1 }
@@ -286,6 +287,8 @@ struct RowParser {
     mutating func flushBorrowers() {
         accumulator.borrowers.add(UnsafeMutableBufferPointer(start: pendingBorrowers, count: pendingCount))
         pendingCount = 0
+        // Once the table is full, stacking is unavailable: the rest of the file skips this work.
+        borrowersFull = accumulator.borrowers.overflowed
     }
 
     // MARK: - The general path
