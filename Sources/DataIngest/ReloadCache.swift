@@ -30,6 +30,9 @@ public final class ReloadCache: @unchecked Sendable {
     /// The small files' bytes and the dataset validated from them, before loans were attached.
     var base: (sources: [String: [UInt8]], dataset: MarketDataset)?
     var files: [String: FileState] = [:]
+    /// Where each platform and bank name was first met in the parsed loan files (key: column,
+    /// NUL, name), so that one later found unlisted is named at its place.
+    var sightings: [String: (file: String, line: Int, column: Int)] = [:]
     var accumulator: LoanAccumulator?
     var granularity: Period.Granularity?
     /// What the last `attachLoans` did, for tests and traces.
@@ -39,6 +42,7 @@ public final class ReloadCache: @unchecked Sendable {
 
     func invalidate() {
         files = [:]
+        sightings = [:]
         accumulator = nil
     }
 

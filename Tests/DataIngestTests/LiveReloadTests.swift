@@ -194,6 +194,54 @@ struct LiveReloadTests {
         }
     }
 
+    @Test("a name listed when its loans were parsed and unlisted later is still named at its line, from the cached parse")
+    func unlistedAfterCachedParse() throws {
+        let dir = try Self.directory([
+            "balances.csv": Self.balances,
+            "platforms.csv": "platform,group\nA,GA\nC,GC\nZed,GZ\n",
+            "banks.csv": "bank,type,region,tier1_capital_cny,total_loans_cny,online_only\nB,city,x,10,100,false\n",
+        ])
+        defer { Self.remove(dir) }
+        try FileManager.default.createDirectory(atPath: dir.displayPath("loans"), withIntermediateDirectories: true)
+        let header = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status\n"
+        try Data((header + "L1,A,B,b1,1,30,2020-02-01,0.1,current\nL2,Zed,B,b1,1,30,2020-02-01,0.1,current\n").utf8)
+            .write(to: URL(fileURLWithPath: dir.displayPath("loans/a.csv")))
+        let cache = ReloadCache()
+        guard case .loaded = dir.loadConsistently(settle: 0.01, reloadCache: cache) else {
+            Issue.record("the first load failed")
+            return
+        }
+        // Zed leaves platforms.csv; the loan file is unchanged, so its cached totals are reused.
+        try Data("platform,group\nA,GA\nC,GC\n".utf8).write(to: URL(fileURLWithPath: dir.displayPath("platforms.csv")))
+        guard case .failed(let failure) = dir.loadConsistently(settle: 0.01, reloadCache: cache) else {
+            Issue.record("the unlisted platform was accepted")
+            return
+        }
+        #expect(failure.diagnostics.map(\.description) == [
+            "\(dir.path)/loans/a.csv:3:4: column 'platform': 'Zed' is not listed in platforms.csv",
+        ])
+    }
+
+    @Test("the small files are validated again only when their bytes change")
+    func baseDatasetReuse() throws {
+        let cache = ReloadCache()
+        var validations = 0
+        func validate() throws(IngestFailure) -> MarketDataset {
+            validations += 1
+            return MarketDataset(balances: [])
+        }
+        let sources: [String: [UInt8]] = ["balances.csv": Array("period,platform,bank,balance_cny\n".utf8)]
+        _ = try cache.validated(sources, validate)
+        _ = try cache.validated(sources, validate)
+        #expect(validations == 1)
+        var changed = sources
+        changed["balances.csv"]!.append(0x0A)
+        _ = try cache.validated(changed, validate)
+        #expect(validations == 2)
+        _ = try cache.validated(changed, validate)
+        #expect(validations == 2)
+    }
+
     @Test("the worker loads on its own thread, and only the newest request's result counts")
     func worker() throws {
         let dir = try Self.directory()

@@ -66,6 +66,31 @@ struct LoanParserTests {
         #expect(abs(analysis.groups[0].shareOfPlatforms - 121.55 / 138.8) < 1e-12)
     }
 
+    @Test("stacking over three groups, worked by hand: platforms of one group count once")
+    func stackingThreeGroups() throws {
+        let text = Self.header + """
+            L1,Huabei,Bank B,b1,10,30,2021-01-05,0.1,current
+            L2,Jiebei,Bank B,b1,20,30,2021-02-05,0.1,current
+            L3,JD,Bank B,b1,30,30,2021-03-05,0.1,current
+            L4,Weilidai,Bank B,b1,40,30,2021-03-06,0.1,current
+            L5,Huabei,Bank B,b2,1,30,2021-01-05,0.1,current
+            L6,Jiebei,Bank B,b2,2,30,2021-01-06,0.1,current
+            L7,JD,Bank B,b3,5,30,2021-02-01,0.1,current
+            L8,Weilidai,Bank B,b3,6,30,2021-02-02,0.1,current
+            L9,JD,Bank B,b4,7,30,2021-04-01,0.1,current
+
+            """
+        let (accumulator, _) = try Self.parse(text)
+        let groups = ["Huabei": "Ant Group", "Jiebei": "Ant Group", "JD": "JD", "Weilidai": "Tencent"]
+        let figures = accumulator.figures { groups[$0]! }
+        // 2021Q1: b1 uses Ant (twice), JD and Tencent: 3 groups, 100 yuan; b2 only Ant; b3 JD and
+        // Tencent: 2 groups, 11 yuan. 2021Q2: b4 alone.
+        #expect(figures.stacking[Period("2021Q1")!] == StackingFigures(
+            borrowers: 3, multiPlatform2: 2, multiPlatform3: 1, amountMultiPlatform2: 111, amountMultiPlatform3: 100))
+        #expect(figures.stacking[Period("2021Q2")!] == StackingFigures(
+            borrowers: 1, multiPlatform2: 0, multiPlatform3: 0, amountMultiPlatform2: 0, amountMultiPlatform3: 0))
+    }
+
     @Test("CRLF line endings and a byte order mark give the same totals")
     func crlfAndBOM() throws {
         let text = "\u{FEFF}" + Self.fixture.replacingOccurrences(of: "\n", with: "\r\n")

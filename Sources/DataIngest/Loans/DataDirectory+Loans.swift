@@ -60,6 +60,8 @@ extension DataDirectory {
                    && ReloadCache.checksum(path: file, before: state.parsedUpTo) == state.checksum
            }) {
             accumulator = cached
+            // Names met in earlier parses keep their positions.
+            sightings = cache.sightings
             var bytes: Int64 = 0
             for file in files {
                 var state = cache.files[file]!
@@ -109,11 +111,12 @@ extension DataDirectory {
                 cache.record(.full)
             }
         }
+        cache?.sightings = sightings
         if !diagnostics.isEmpty { cache?.invalidate() }
         let figures = accumulator.figures(groupOf: dataset.group(of:))
         let folder = displayPath(Self.loansFolder)
         func unlisted(_ column: String, _ name: String, in file: String) -> Diagnostic {
-            // Where the name was first met; a name met only in an earlier reload has no position.
+            // Where the name was first met (in this parse or, for cached totals, an earlier one).
             let at = sightings[column + "\u{0}" + name] ?? (folder, 1, 1)
             return Diagnostic(path: at.file, line: at.line, column: at.column,
                               message: "column '\(column)': '\(name)' is not listed in \(file)")
