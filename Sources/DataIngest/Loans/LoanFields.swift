@@ -134,11 +134,11 @@ enum LoanFields {
 
 /// The months a thread has met, by the word `YYYY-MM-`: a hit leaves only the day to check.
 ///
-/// Indexed by the low bits of the year's last two digits and the month's digits (13 bits), so
-/// the months of any century never evict each other; filled only with words whose year and
-/// month were fully checked, and a hit compares the whole word.
+/// Indexed by the low nibbles of the year's last two digits and the month's digits (16 bits,
+/// two shifts), so the months of any century never evict each other; filled only with words
+/// whose year and month were fully checked, and a hit compares the whole word.
 struct DateCache {
-    private static let size = 1 << 13
+    private static let size = 1 << 16
     /// (word, value) pairs; the value holds the period slot in the high half and the month's
     /// last day in the low half. Zeroed by `calloc`, so untouched pages cost no memory.
     private let entries = UnsafeMutablePointer<UInt64>(OpaquePointer(calloc(DateCache.size * 2, 8)!))
@@ -147,8 +147,10 @@ struct DateCache {
 
     @inline(__always)
     private static func index(_ word: UInt64) -> Int {
-        // Low nibbles of bytes 2, 3 (year tens, units), 5 (month tens: 0 or 1) and 6 (month units).
-        Int(truncatingIfNeeded: (word >> 16 & 0xF) | (word >> 20 & 0xF0) | (word >> 32 & 0x100) | (word >> 39 & 0x1E00))
+        // Bytes 2, 3 (year tens, units), 5 and 6 (month tens, units): their low nibbles land in
+        // bits 0–3 and 8–11, and 4 and 12–15 after the second shift.
+        let nibbles = (word >> 16) & 0x0F_0100_0F0F
+        return Int(truncatingIfNeeded: (nibbles | nibbles >> 20) & 0xFFFF)
     }
 
     /// The period slot of a `YYYY-MM-DD` field (10 bytes) whose month is cached and day valid.

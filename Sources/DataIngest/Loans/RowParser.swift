@@ -120,6 +120,9 @@ struct RowParser {
             bits &= bits &- 1
             return at
         }
+        // Rows (each one line) parsed since `rows` and `lines` were last brought up to date; kept
+        // in a register, and added before `process` (which numbers lines) and at the end.
+        var parsed = 0
         rows: while row < to && row < stop {
             var end = -1
             var quoted: UInt64 = 0
@@ -138,8 +141,7 @@ struct RowParser {
                               amount: base + (e3 &+ 1), e4 &- e3 &- 1,
                               originated: base + (e5 &+ 1), e6 &- e5 &- 1,
                               status: base + (e7 &+ 1), statusEnd &- e7 &- 1) {
-                    rows &+= 1
-                    lines &+= 1
+                    parsed &+= 1
                     row = e8 &+ 1
                     continue rows
                 }
@@ -210,14 +212,18 @@ struct RowParser {
             if end < 0 || !decodeFast(base, quoted: quoted) {
                 // The whole row again, the general way; then the bits from its line feed on.
                 end = base.distance(to: memchr(base + row, Int32(lineFeed), to - row)!.assumingMemoryBound(to: UInt8.self))
+                rows &+= parsed
+                lines &+= parsed
+                parsed = 0
                 process(base + row, end - row, line: lines + 1)
                 block = end + 1
                 bits = SeparatorScan.mask(base + block)
             }
-            rows &+= 1
-            lines &+= 1
+            parsed &+= 1
             row = end &+ 1
         }
+        rows &+= parsed
+        lines &+= parsed
         return row
     }
 
