@@ -91,6 +91,57 @@ struct LoanParserTests {
             borrowers: 1, multiPlatform2: 0, multiPlatform3: 0, amountMultiPlatform2: 0, amountMultiPlatform3: 0))
     }
 
+    @Test("stacking on a generated file agrees with Python's csv module, computed independently",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 not found: skipped"))
+    func stackingAgainstPython() throws {
+        var rng = SplitMix(seed: 99)
+        var text = Self.header
+        let platforms = ["Huabei", "Jiebei", "JD", "Weilidai", "Duxiaoman"]
+        for i in 0..<4_000 {
+            let cents = 1 + Int(rng.next() % 9_999_999)
+            let month = 1 + Int(rng.next() % 12)
+            text += "L\(i),\(platforms[Int(rng.next() % 5)]),Bank,b\(rng.next() % 300),\(cents / 100).\(String(format: "%02d", cents % 100)),"
+                + "30,2021-\(String(format: "%02d", month))-15,0.1,current\n"
+        }
+        let path = try Self.write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let accumulator = LoanAccumulator(granularity: .quarter, expectedRows: 4_000)
+        _ = try LoanFileParser(granularity: .quarter, threads: 2).parse(path: path, into: accumulator)
+        // Huabei and Jiebei are one group, as in the sample data.
+        let figures = accumulator.figures { $0 == "Jiebei" ? "Huabei" : $0 }
+        let ours = figures.stacking.sorted { $0.key < $1.key }.map { period, s in
+            "\(period) \(s.borrowers) \(s.multiPlatform2) \(s.multiPlatform3) \(String(format: "%.2f", s.amountMultiPlatform2)) \(String(format: "%.2f", s.amountMultiPlatform3))"
+        }.joined(separator: "\n")
+        let script = """
+            import csv, sys, collections
+            from decimal import Decimal
+            groups, amounts = collections.defaultdict(set), collections.defaultdict(Decimal)
+            with open(sys.argv[1], newline="", encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    key = (f"2021Q{(int(row['originated'][5:7]) - 1) // 3 + 1}", row["borrower_id"])
+                    groups[key].add("Huabei" if row["platform"] == "Jiebei" else row["platform"])
+                    amounts[key] += Decimal(row["amount_cny"])
+            out = collections.defaultdict(lambda: [0, 0, 0, Decimal(0), Decimal(0)])
+            for key, used in groups.items():
+                entry = out[key[0]]
+                entry[0] += 1
+                if len(used) >= 2: entry[1] += 1; entry[3] += amounts[key]
+                if len(used) >= 3: entry[2] += 1; entry[4] += amounts[key]
+            print("\\n".join(f"{p} {e[0]} {e[1]} {e[2]} {e[3]:.2f} {e[4]:.2f}" for p, e in sorted(out.items())), end="")
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script, path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(ours == output)
+        #expect(ours.split(separator: "\n").count == 4)
+    }
+
     @Test("CRLF line endings and a byte order mark give the same totals")
     func crlfAndBOM() throws {
         let text = "\u{FEFF}" + Self.fixture.replacingOccurrences(of: "\n", with: "\r\n")
