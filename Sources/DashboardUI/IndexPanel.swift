@@ -67,6 +67,11 @@ enum IndexPanel {
                            + "3+: \(NumberFormat.grouped(Double(stacking.multiPlatform3), decimals: 0)) "
                            + "(\(NumberFormat.percent(Double(stacking.multiPlatform3) / n, decimals: 1)))", x: x, y: y + 2, maxWidth: width)
                 y += 4
+            } else if let reason = analysis.stackingUnavailable, y + 5 < layout.footerY {
+                buffer.put(" Stacking (borrowers on 2+ / 3+ groups)", x: x, y: y, style: .header, maxWidth: width)
+                buffer.put(" unavailable, never estimated:", x: x, y: y + 1, style: .muted, maxWidth: width)
+                buffer.put(" " + reason, x: x, y: y + 2, style: .muted, maxWidth: width)
+                y += 4
             }
             guard y + 2 < layout.footerY else { return }
             buffer.put(" HHI over time " + span, x: x, y: y, style: .header, maxWidth: width)
@@ -93,6 +98,8 @@ enum IndexPanel {
             if let stacking = analysis.stacking, stacking.borrowers > 0 {
                 tail += " · stacking: \(NumberFormat.percent(Double(stacking.multiPlatform2) / Double(stacking.borrowers), decimals: 1))"
                     + " of \(NumberFormat.grouped(Double(stacking.borrowers), decimals: 0)) borrowers on 2+ groups"
+            } else if analysis.stackingUnavailable != nil {
+                tail += " · stacking n/a (too many)"
             }
             buffer.put(tail, x: x + label + hhiValues.count, y: y + 4, style: .muted, maxWidth: width - label - hhiValues.count)
         }

@@ -36,6 +36,9 @@ public struct LoanFigures: Sendable {
     public var amountByStatus: [Period: [String: [LoanStatus: Double]]]
     /// Nil for a period whose stacking could not be computed exactly (see the README's limit).
     public var stacking: [Period: StackingFigures]
+    /// Why stacking is missing for every period (the files passed an exact limit); nil when it
+    /// was computed.
+    public var stackingUnavailable: String?
     public var rows: Int
 
     public init(originations: [BalanceRecord] = [],

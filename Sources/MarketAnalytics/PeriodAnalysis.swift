@@ -63,6 +63,8 @@ public struct PeriodAnalysis: Sendable {
     public let measure: Measure
     /// Borrowers with loans from several groups; nil without loan files or past the exact limit.
     public let stacking: StackingFigures?
+    /// Why `stacking` is nil although loan files exist (too many borrower-periods or platforms).
+    public let stackingUnavailable: String?
     /// Per group: the share of the amount originated in the period that is overdue, defaulted or
     /// written off (new-lending measure only).
     public let badShare: [String: Double]
@@ -105,6 +107,7 @@ public struct PeriodAnalysis: Sendable {
         self.period = period
         self.measure = measure
         self.stacking = dataset.loans?.stacking[period]
+        self.stackingUnavailable = dataset.loans?.stackingUnavailable
         let definition = definition ?? dataset.marketDefinitions.first
         self.marketDefinition = definition
         self.marketTotal = measure == .balances ? definition.flatMap { dataset.marketTotal(for: period, definition: $0) } : nil

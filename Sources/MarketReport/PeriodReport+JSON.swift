@@ -20,6 +20,7 @@ struct JSONReport: Encodable {
 
     enum Keys: String, CodingKey {
         case period, measure, market, fx, platforms, others, indices, verdicts, banks, merger, alerts, stacking
+        case stackingUnavailable = "stacking_unavailable"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -39,6 +40,7 @@ struct JSONReport: Encodable {
         try c.encode(a.alerts.map(AlertJSON.init), forKey: .alerts)
         try c.encode(a.measure.rawValue, forKey: .measure)
         try c.encode(a.stacking.map(Stacking.init), forKey: .stacking)
+        try c.encodeIfPresent(a.stackingUnavailable, forKey: .stackingUnavailable)
     }
 
     struct Market: Encodable {

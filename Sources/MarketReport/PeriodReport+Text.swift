@@ -33,6 +33,10 @@ extension PeriodReport {
             lines.append("Borrowers with loans from several platform groups (stacking, \(a.period))")
             lines.append("  \(stackingLine(stacking))")
             lines.append("")
+        } else if let reason = a.stackingUnavailable {
+            lines.append("Borrowers with loans from several platform groups (stacking, \(a.period))")
+            lines.append("  unavailable: \(reason) (counted exactly or not at all)")
+            lines.append("")
         }
         lines.append("Alerts (\(a.alerts.count) rule\(a.alerts.count == 1 ? "" : "s") triggered)")
         if !a.alerts.isEmpty { lines += alertTable().render(indent: "  ") }

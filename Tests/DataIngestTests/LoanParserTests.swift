@@ -142,6 +142,24 @@ struct LoanParserTests {
         #expect(ours.split(separator: "\n").count == 4)
     }
 
+    @Test("past the borrower table's exact limit stacking is unavailable, with the reason, never estimated")
+    func stackingPastTheLimit() throws {
+        // The smallest table (1,024 slots) takes 768 pairs exactly; this file has 800 borrowers in one quarter.
+        var text = Self.header
+        for i in 0..<800 { text += "L\(i),Huabei,Bank B,b\(i),1.00,30,2021-01-05,0.1,current\n" }
+        let path = try Self.write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let accumulator = LoanAccumulator(granularity: .quarter, expectedRows: 10)
+        _ = try LoanFileParser(granularity: .quarter, threads: 2).parse(path: path, into: accumulator)
+        let figures = accumulator.figures { $0 }
+        #expect(figures.stacking.isEmpty)
+        #expect(figures.stackingUnavailable == "over 768 borrower-periods")
+        #expect(Self.cells(accumulator) == ["2021Q1 Huabei Bank B 800 80000"])
+        // Within the limit, nothing is said.
+        let (small, _) = try Self.parse(Self.fixture)
+        #expect(small.figures { $0 }.stackingUnavailable == nil)
+    }
+
     @Test("CRLF line endings and a byte order mark give the same totals")
     func crlfAndBOM() throws {
         let text = "\u{FEFF}" + Self.fixture.replacingOccurrences(of: "\n", with: "\r\n")

@@ -37,6 +37,24 @@ struct PeriodReportTests {
         ])
     }
 
+    @Test("stacking past its exact limit is reported as unavailable with the reason, in text and JSON")
+    func stackingUnavailable() throws {
+        var loans = LoanFigures(originations: [
+            BalanceRecord(period: Self.q, platform: "JD", bank: "Bank A", balanceCNY: 5e6, provenance: .derived),
+        ])
+        loans.stackingUnavailable = "over 786,432 borrower-periods"
+        let dataset = MarketDataset(
+            balances: [BalanceRecord(period: Self.q, platform: "JD", bank: "Bank A", balanceCNY: 100e9, provenance: .sourced)],
+            groupOfPlatform: ["JD": "JD"], loans: loans)
+        let report = PeriodReport(analysis: PeriodAnalysis(dataset: dataset, period: Self.q, measure: .originations))
+        #expect(report.render(.table).contains(
+            "Borrowers with loans from several platform groups (stacking, 2020Q2)\n"
+                + "  unavailable: over 786,432 borrower-periods (counted exactly or not at all)\n"))
+        let json = try #require(JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
+        #expect(json["stacking"] is NSNull)
+        #expect(json["stacking_unavailable"] as? String == "over 786,432 borrower-periods")
+    }
+
     @Test("JSON has exactly the documented top-level, platform, index and bank keys")
     func jsonKeys() throws {
         let report = PeriodReport(analysis: Self.analysis(), merger: Self.analysis().merger(of: ["Ant Group", "JD"]))

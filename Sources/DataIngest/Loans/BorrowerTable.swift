@@ -47,6 +47,8 @@ final class BorrowerTable: @unchecked Sendable {
     }
 
     var overflowed: Bool { full.load(ordering: .relaxed) }
+    /// How many distinct pairs the table takes exactly: three quarters of its slots.
+    var exactLimit: Int { capacity / 4 * 3 }
     /// True once a borrower's amount in a period passed the 64-bit range of cents.
     var amountsOverflowed: Bool { amountsWrapped.load(ordering: .relaxed) }
 
@@ -79,7 +81,7 @@ final class BorrowerTable: @unchecked Sendable {
             let current = slots[slot * 3].load(ordering: .acquiring)
             if current == key { break }
             if current == 0 {
-                if used.load(ordering: .relaxed) >= capacity / 4 * 3 {
+                if used.load(ordering: .relaxed) >= exactLimit {
                     full.store(true, ordering: .relaxed)
                     return
                 }

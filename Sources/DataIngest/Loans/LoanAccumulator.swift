@@ -157,7 +157,17 @@ public final class LoanAccumulator: @unchecked Sendable {
             let platform = names[Int(key >> 8 & 0xFFFF)]
             figures.amountByStatus[period(key >> 32), default: [:]][platform, default: [:]][status, default: 0] += Double(value) / 100
         }
-        guard !borrowers.overflowed, !tooManyPlatforms else { return figures }
+        if tooManyPlatforms {
+            figures.stackingUnavailable = "over \(BorrowerTable.platformBits) platforms"
+            return figures
+        }
+        if borrowers.overflowed {
+            // Grouped by hand: the formatters live in MarketReport, which this module does not use.
+            let digits = Array(String(borrowers.exactLimit))
+            let grouped = digits.enumerated().map { ($0 > 0 && (digits.count - $0) % 3 == 0 ? "," : "") + String($1) }.joined()
+            figures.stackingUnavailable = "over \(grouped) borrower-periods"
+            return figures
+        }
         // Stacking: platforms → groups, then count borrowers using 2+ and 3+ groups per period.
         var groupIndex: [String: Int] = [:]
         let groupOfPlatform = names.map { name -> Int in
