@@ -7,7 +7,8 @@ Runs the dashboard in tmux on a copy of sample-data, renames a changed balances.
 while pressing keys. Prints medians and percentiles; asserts nothing (the machine is shared).
 Usage: python3 Tests/EndToEnd/latency.py [path/to/lendscope] [renames]
 """
-import os, shutil, statistics, subprocess, sys, tempfile, time
+import os, shutil, subprocess, sys, tempfile, time
+from trace_stats import describe, key_latencies, read_events
 
 binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/lendscope")
 renames = int(sys.argv[2]) if len(sys.argv) > 2 else 20
@@ -41,11 +42,7 @@ try:
 finally:
     subprocess.run(tmux + ["kill-server"], check=False)
 
-events = []
-for line in open(trace):
-    parts = line.split()
-    events.append((int(parts[0]), parts[1]))
-events.sort()
+events = read_events(trace)
 
 rename_to_frame, failures = [], 0
 for start in renamed_at:
@@ -62,25 +59,7 @@ for start in renamed_at:
             rename_to_frame.append((t - start) / 1e6)
             break
 
-key_latency, in_flight, pending_key = [], False, None
-for t, name in events:
-    if name == "reload_requested":
-        in_flight = True
-    elif name in ("swap", "reload_failed"):
-        in_flight = False
-    elif name == "key_read" and pending_key is None:
-        pending_key = (t, in_flight)
-    elif name == "key_frame_flushed" and pending_key is not None:
-        if pending_key[1]:
-            key_latency.append((t - pending_key[0]) / 1e6)
-        pending_key = None
-
-def describe(values):
-    if not values:
-        return "no samples"
-    values = sorted(values)
-    p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
-    return f"n={len(values)} median {statistics.median(values):.1f} ms, p99 {p99:.1f} ms, max {values[-1]:.1f} ms"
+key_latency = key_latencies(events)
 
 print(f"rename -> frame:             {describe(rename_to_frame)} (failed reloads: {failures})")
 print(f"key -> frame during reload:  {describe(key_latency)}")

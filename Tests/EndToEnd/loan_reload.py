@@ -12,6 +12,7 @@ Make the file with `.build/release/lendscope-bench --rows 10000000` (it is cache
 .build/bench-data).
 """
 import csv, os, shutil, statistics, subprocess, sys, tempfile, time
+from trace_stats import describe, key_latencies, p99, read_events
 
 binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/lendscope")
 loans = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".build/bench-data/loans-10000000-42.csv")
@@ -41,12 +42,7 @@ def fresh_copy():
     return temporary
 
 def events():
-    out = []
-    if os.path.exists(trace):
-        for line in open(trace):
-            parts = line.split()
-            out.append((int(parts[0]), parts[1] if parts[1] != "file_event" else "file_event:" + parts[2]))
-    return sorted(out)
+    return read_events(trace) if os.path.exists(trace) else []
 
 def wait_for(name, after, timeout=120):
     deadline = time.time() + timeout
@@ -146,25 +142,7 @@ try:
 finally:
     subprocess.run(tmux + ["kill-server"], check=False)
 
-key_latency, in_flight, pending_key = [], False, None
-for t, name in events():
-    if name == "reload_requested":
-        in_flight = True
-    elif name in ("swap", "reload_failed"):
-        in_flight = False
-    elif name == "key_read" and pending_key is None:
-        pending_key = (t, in_flight)
-    elif name == "key_frame_flushed" and pending_key is not None:
-        if pending_key[1]:
-            key_latency.append((t - pending_key[0]) / 1e6)
-        pending_key = None
-
-def describe(values):
-    if not values:
-        return "no samples"
-    values = sorted(values)
-    p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
-    return f"n={len(values)} median {statistics.median(values):.1f} ms, min {values[0]:.1f}, p99 {p99:.1f}, max {values[-1]:.1f}"
+key_latency = key_latencies(events())
 
 print(f"loan file: {loans} ({os.path.getsize(loans) / 1e6:.0f} MB)")
 print(f"aggregate --threads 2:        {describe(aggregate_ms)}")
@@ -179,6 +157,6 @@ reload, aggregate = statistics.median(work_ms), statistics.median(aggregate_ms)
 limit = 1.05 * aggregate + 20
 print(f"{'MET   ' if reload <= limit else 'MISSED'} reload {reload:.0f} ms <= 1.05 x aggregate {aggregate:.0f} ms + 20 ms = {limit:.0f} ms "
       f"({reload / aggregate:.2f}x)")
-p99 = sorted(key_latency)[min(len(key_latency) - 1, int(len(key_latency) * 0.99))] if key_latency else float("nan")
-print(f"{'MET   ' if p99 <= 16 else 'MISSED'} key -> frame p99 {p99:.1f} ms <= 16 ms")
+key_p99 = p99(key_latency)
+print(f"{'MET   ' if key_p99 <= 16 else 'MISSED'} key -> frame p99 {key_p99:.1f} ms <= 16 ms")
 shutil.rmtree(work)

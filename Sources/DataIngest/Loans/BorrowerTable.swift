@@ -36,14 +36,19 @@ final class BorrowerTable: @unchecked Sendable {
         var capacity = enabled ? 1024 : 0
         while enabled && capacity < expectedPairs * 2 && capacity < Self.maximumCapacity { capacity <<= 1 }
         self.capacity = capacity
-        // Zeroed by calloc: an atomic word's zero is all-zero bytes, and pages never touched (a
-        // small file in a big table) cost no memory and no time.
-        slots = UnsafeMutableRawPointer(calloc(max(1, capacity * 3), MemoryLayout<Atomic<UInt64>>.stride)!)
-            .bindMemory(to: Atomic<UInt64>.self, capacity: capacity * 3)
+        // Zeroed by writing (an atomic word's zero is all-zero bytes), not left to calloc: a page
+        // first read maps the shared zero page, and the first write then has to replace that
+        // mapping on every core running the process (a TLB shootdown), which cost more than the
+        // whole parse.
+        // (Through Swift's allocator: the compiler turns malloc followed by a zeroing memset
+        // back into calloc.)
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, capacity * 3))
+        words.initialize(repeating: 0, count: max(1, capacity * 3))
+        slots = UnsafeMutableRawPointer(words).bindMemory(to: Atomic<UInt64>.self, capacity: capacity * 3)
     }
 
     deinit {
-        free(slots)
+        UnsafeMutableRawPointer(slots).deallocate()
     }
 
     var overflowed: Bool { full.load(ordering: .relaxed) }
@@ -60,37 +65,48 @@ final class BorrowerTable: @unchecked Sendable {
 
     /// Records a batch of loans (see `add`). The slots are first read one after another, so that
     /// their cache misses overlap instead of queueing, then updated.
-    func add(_ batch: UnsafeMutableBufferPointer<BorrowerLoan>) {
-        if full.load(ordering: .relaxed) { return }
+    /// - Returns: a value made from the first reads, for the caller to keep, so that the compiler
+    ///   cannot drop them as unused.
+    @discardableResult
+    func add(_ batch: UnsafeMutableBufferPointer<BorrowerLoan>) -> UInt64 {
+        // Full: stacking is unavailable, so the rest of the file costs nothing here.
+        if full.load(ordering: .relaxed) { return 0 }
         var touched: UInt64 = 0
         for loan in batch { touched |= slots[home(loan.key) * 3].load(ordering: .relaxed) }
-        for loan in batch { add(key: loan.key, platformWord: loan.platformWord, amountCents: loan.cents) }
-        // Keeps the reads: a value nobody uses could be optimised away.
-        if touched == 1 { used.add(0, ordering: .relaxed) }
+        var inserted = 0
+        for loan in batch where add(key: loan.key, platformWord: loan.platformWord, amountCents: loan.cents) { inserted += 1 }
+        // The shared count is updated once a batch: a counter written by every thread on every new
+        // pair would bounce between the cores' caches. The table may take a batch or so past the
+        // limit before it is marked full; it is never more than the limit that is promised exact.
+        if inserted > 0 && used.add(inserted, ordering: .relaxed).newValue >= exactLimit { full.store(true, ordering: .relaxed) }
+        return touched
     }
 
     /// Records one loan: `key` (non-zero) hashes the period and borrower; `platformWord` holds the
-    /// platform's bit and the period key (`periodKey << 48 | 1 << platform`).
+    /// platform's bit and the period key (`periodKey << 48 | 1 << platform`). Returns true when
+    /// the pair is new.
     /// - Complexity: O(1) expected.
-    func add(key: UInt64, platformWord: UInt64, amountCents: Int64) {
-        // Full: stacking is unavailable, so the rest of the file costs nothing here.
-        if full.load(ordering: .relaxed) { return }
+    private func add(key: UInt64, platformWord: UInt64, amountCents: Int64) -> Bool {
         let mask = capacity - 1
         var slot = home(key)
+        var isNew = false
+        var probes = 0
         while true {
             let current = slots[slot * 3].load(ordering: .acquiring)
             if current == key { break }
             if current == 0 {
-                if used.load(ordering: .relaxed) >= exactLimit {
-                    full.store(true, ordering: .relaxed)
-                    return
-                }
                 let (exchanged, found) = slots[slot * 3].compareExchange(expected: 0, desired: key, ordering: .acquiringAndReleasing)
                 if exchanged {
-                    used.add(1, ordering: .relaxed)
+                    isNew = true
                     break
                 }
                 if found == key { break }
+            }
+            probes += 1
+            if probes == capacity {
+                // Every slot taken (only with very many threads past the limit): stop, never loop.
+                full.store(true, ordering: .relaxed)
+                return false
             }
             slot = (slot + 1) & mask
         }
@@ -101,6 +117,7 @@ final class BorrowerTable: @unchecked Sendable {
         // Amounts are never negative, so a sum that wrapped is smaller than before.
         let before = Int64(bitPattern: slots[slot * 3 + 2].wrappingAdd(UInt64(bitPattern: amountCents), ordering: .relaxed).oldValue)
         if before &+ amountCents < before { amountsWrapped.store(true, ordering: .relaxed) }
+        return isNew
     }
 
     /// Every pair: its key, platform word and amount. Call after all threads have finished.

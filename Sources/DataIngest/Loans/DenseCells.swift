@@ -37,14 +37,20 @@ struct DenseCells {
         statuses = Self.zeroed(periodCapacity << platformShift * 8)
     }
 
-    /// `calloc`: large blocks come zeroed from the kernel, so untouched cells cost nothing.
+    /// Zeroed by writing, not by `calloc`: cells are read before they are written, and a page
+    /// first read maps the shared zero page, whose replacement at the first write stops every
+    /// core running the process (a TLB shootdown).
     private static func zeroed(_ count: Int) -> UnsafeMutablePointer<Int64> {
-        UnsafeMutablePointer<Int64>(OpaquePointer(calloc(count, 8)!))
+        // (Through Swift's allocator: the compiler turns malloc followed by a zeroing memset back
+        // into calloc.)
+        let pointer = UnsafeMutablePointer<Int64>.allocate(capacity: count)
+        pointer.initialize(repeating: 0, count: count)
+        return pointer
     }
 
     func release() {
-        free(cells)
-        free(statuses)
+        cells.deallocate()
+        statuses.deallocate()
     }
 
     /// The slot of a period key, made on first sight.

@@ -37,6 +37,8 @@ struct RowParser {
     private let pendingBorrowers = UnsafeMutablePointer<BorrowerLoan>.allocate(capacity: RowParser.borrowerBatchSize)
     private var pendingCount = 0
     private var borrowersFull = false
+    /// Kept only so that the borrower table's first reads of a batch are not optimised away.
+    private(set) var touchedSlots: UInt64 = 0
     /// The fields the fast path takes quoted: the names and the borrower.
     private let quotableFields: UInt64
     /// False for `lendscope aggregate`, which needs no borrowers: it skips the hashing and the table.
@@ -291,7 +293,7 @@ struct RowParser {
     /// Sends the waiting loans to the borrower table; called when the batch fills and before the
     /// results are merged.
     mutating func flushBorrowers() {
-        accumulator.borrowers.add(UnsafeMutableBufferPointer(start: pendingBorrowers, count: pendingCount))
+        touchedSlots ^= accumulator.borrowers.add(UnsafeMutableBufferPointer(start: pendingBorrowers, count: pendingCount))
         pendingCount = 0
         // Once the table is full, stacking is unavailable: the rest of the file skips this work.
         borrowersFull = accumulator.borrowers.overflowed
