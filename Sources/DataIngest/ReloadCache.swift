@@ -29,6 +29,9 @@ public final class ReloadCache: @unchecked Sendable {
 
     /// The small files' bytes and the dataset validated from them, before loans were attached.
     var base: (sources: [String: [UInt8]], dataset: MarketDataset)?
+    /// Counts the times the small files were validated anew: equal counts mean the same base
+    /// dataset, so analyses of it can be kept.
+    public private(set) var baseVersion = 0
     var files: [String: FileState] = [:]
     /// Where each platform and bank name was first met in the parsed loan files (key: column,
     /// NUL, name), so that one later found unlisted is named at its place.
@@ -52,6 +55,7 @@ public final class ReloadCache: @unchecked Sendable {
         if let base, base.sources == sources { return base.dataset }
         let dataset = try validate()
         base = (sources, dataset)
+        baseVersion += 1
         return dataset
     }
 

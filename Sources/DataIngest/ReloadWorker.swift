@@ -36,6 +36,8 @@ public final class ReloadWorker: @unchecked Sendable {
     private let wakeWrite: Int32
     /// What the last reload parsed of the loan files (used on the worker thread only).
     private let reloadCache = ReloadCache()
+    /// The last analyses and what they were made from (worker thread only).
+    private var lastAnalyses: (baseVersion: Int, definition: String?, periods: [Period], analyses: [PeriodAnalysis])?
     /// Poll this descriptor; it is readable when results are waiting.
     public let wakeDescriptor: Int32
 
@@ -53,6 +55,24 @@ public final class ReloadWorker: @unchecked Sendable {
         let thread = Thread { self.run() } // keeps the worker alive until `stop()`
         thread.name = "lendscope-reload"
         thread.start()
+    }
+
+    /// Every period's analysis. When only loan files changed since the last load (same validated
+    /// small files, same definition), the last analyses are kept with the new loans' stacking:
+    /// the balances measure takes nothing else from the loans.
+    func analyze(_ dataset: MarketDataset, definition: String?) -> [PeriodAnalysis] {
+        let periods = dataset.periods
+        if let last = lastAnalyses, last.baseVersion == reloadCache.baseVersion, last.definition == definition,
+           last.periods == periods {
+            let kept = last.analyses.compactMap { $0.withLoans(of: dataset) }
+            if kept.count == last.analyses.count {
+                lastAnalyses = (last.baseVersion, definition, periods, kept)
+                return kept
+            }
+        }
+        let analyses = periods.map { PeriodAnalysis(dataset: dataset, period: $0, definition: definition) }
+        lastAnalyses = (reloadCache.baseVersion, definition, periods, analyses)
+        return analyses
     }
 
     /// Asks for a reload; a reload already running is cancelled at its next check.
@@ -119,7 +139,7 @@ public final class ReloadWorker: @unchecked Sendable {
             if case .loaded(let dataset) = outcome {
                 definition = wanted.flatMap { dataset.marketDefinitions.contains($0) ? $0 : nil }
                     ?? dataset.marketDefinitions.first
-                analyses = dataset.periods.map { PeriodAnalysis(dataset: dataset, period: $0, definition: definition) }
+                analyses = analyze(dataset, definition: definition)
             }
             let result = ReloadResult(generation: generation, outcome: outcome, parseStarted: parseStarted,
                                       loadEnded: loadEnded, parseEnded: Clock.monotonicNanoseconds(), analyses: analyses, definition: definition)

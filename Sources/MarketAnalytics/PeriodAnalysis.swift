@@ -62,9 +62,9 @@ public struct PeriodAnalysis: Sendable {
     public let period: Period
     public let measure: Measure
     /// Borrowers with loans from several groups; nil without loan files or past the exact limit.
-    public let stacking: StackingFigures?
+    public private(set) var stacking: StackingFigures?
     /// Why `stacking` is nil although loan files exist (too many borrower-periods or platforms).
-    public let stackingUnavailable: String?
+    public private(set) var stackingUnavailable: String?
     /// Per group: the share of the amount originated in the period that is overdue, defaulted or
     /// written off (new-lending measure only).
     public let badShare: [String: Double]
@@ -100,6 +100,18 @@ public struct PeriodAnalysis: Sendable {
                 measure: Measure = .balances) {
         self.init(dataset: dataset, period: period, definition: definition, fxDate: fxDate, measure: measure,
                   withChange: true)
+    }
+
+    /// This analysis with the loan files of `dataset` instead of the ones it was made from, for a
+    /// reload in which only loan files changed: under the balances measure the loans add only
+    /// stacking, so the rest need not be computed again. Nil under the originations measure,
+    /// where everything depends on the loans.
+    public func withLoans(of dataset: MarketDataset) -> PeriodAnalysis? {
+        guard measure == .balances else { return nil }
+        var copy = self
+        copy.stacking = dataset.loans?.stacking[period]
+        copy.stackingUnavailable = dataset.loans?.stackingUnavailable
+        return copy
     }
 
     private init(dataset: MarketDataset, period: Period, definition: String?, fxDate: CalendarDate?, measure: Measure,

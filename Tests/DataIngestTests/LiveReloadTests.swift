@@ -269,6 +269,46 @@ struct LiveReloadTests {
     }
 }
 
+extension LiveReloadTests {
+    /// The worker's newest result for `generation`, waiting up to ten seconds.
+    static func result(of worker: ReloadWorker, _ generation: Int) throws -> ReloadResult {
+        for _ in 0..<200 {
+            var ready = pollfd(fd: worker.wakeDescriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&ready, 1, 50)
+            if let result = worker.takeResults().first(where: { $0.generation == generation }) { return result }
+        }
+        throw CancellationError()
+    }
+
+    @Test("a reload where only loans changed keeps the analyses but takes the new stacking; a balances change recomputes")
+    func analysesAfterLoanOnlyChange() throws {
+        let dir = try Self.directory()
+        defer { Self.remove(dir) }
+        try FileManager.default.createDirectory(atPath: dir.displayPath("loans"), withIntermediateDirectories: true)
+        let header = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status\n"
+        let loans = dir.displayPath("loans/a.csv")
+        try Data((header + "L1,A,B,b1,1,30,2020-02-01,0.1,current\n").utf8).write(to: URL(fileURLWithPath: loans))
+        let worker = ReloadWorker(directory: dir, settle: 0.01)
+        defer { worker.stop() }
+        let first = try Self.result(of: worker, worker.request())
+        #expect(first.analyses.first?.stacking == StackingFigures(
+            borrowers: 1, multiPlatform2: 0, multiPlatform3: 0, amountMultiPlatform2: 0, amountMultiPlatform3: 0))
+        // b1 also borrows from C: two groups now.
+        try Data((header + "L1,A,B,b1,1,30,2020-02-01,0.1,current\nL2,C,B,b1,2,30,2020-03-01,0.1,current\n").utf8)
+            .write(to: URL(fileURLWithPath: loans))
+        let second = try Self.result(of: worker, worker.request())
+        #expect(second.analyses.first?.stacking == StackingFigures(
+            borrowers: 1, multiPlatform2: 1, multiPlatform3: 0, amountMultiPlatform2: 3, amountMultiPlatform3: 0))
+        #expect(second.analyses.first?.groups.map(\.balanceCNY) == first.analyses.first?.groups.map(\.balanceCNY))
+        // A balances change is analysed afresh.
+        try Data("period,platform,bank,balance_cny\n2020Q1,A,B,5\n2020Q1,C,B,2\n".utf8)
+            .write(to: URL(fileURLWithPath: dir.displayPath("balances.csv")))
+        let third = try Self.result(of: worker, worker.request())
+        #expect(third.analyses.first?.groups.map(\.balanceCNY) == [5, 2])
+        #expect(third.analyses.first?.stacking?.multiPlatform2 == 1)
+    }
+}
+
 /// A flag shared with a writer thread.
 final class Atomic<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()

@@ -143,4 +143,23 @@ struct PeriodAnalysisTests {
         #expect(a.merger(of: ["G1", "G1"]) == nil)
         #expect(a.merger(of: ["G1", "nobody"]) == nil)
     }
+
+    @Test("withLoans swaps in another dataset's stacking under balances, and declines under originations")
+    func withLoans() throws {
+        let before = PeriodAnalysis(dataset: Self.dataset(), period: Self.q2)
+        #expect(before.stacking == nil)
+        var withLoans = Self.dataset()
+        let figures = StackingFigures(borrowers: 4, multiPlatform2: 1, multiPlatform3: 0, amountMultiPlatform2: 9,
+                                      amountMultiPlatform3: 0)
+        withLoans.loans = LoanFigures(stacking: [Self.q2: figures])
+        let after = try #require(before.withLoans(of: withLoans))
+        #expect(after.stacking == figures)
+        #expect(after.groups.map(\.balanceCNY) == before.groups.map(\.balanceCNY))
+        #expect(after.stacking == PeriodAnalysis(dataset: withLoans, period: Self.q2).stacking)
+        var unavailable = Self.dataset()
+        unavailable.loans = LoanFigures()
+        unavailable.loans?.stackingUnavailable = "over 768 borrower-periods"
+        #expect(before.withLoans(of: unavailable)?.stackingUnavailable == "over 768 borrower-periods")
+        #expect(PeriodAnalysis(dataset: withLoans, period: Self.q2, measure: .originations).withLoans(of: withLoans) == nil)
+    }
 }
