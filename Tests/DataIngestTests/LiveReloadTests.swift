@@ -8,6 +8,20 @@ import MarketAnalytics
 struct LiveReloadTests {
     static let balances = "period,platform,bank,balance_cny\n2020Q1,A,B,1\n2020Q1,C,B,2\n"
 
+    static let loanHeader = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status\n"
+
+    /// A directory with the balances, platforms (`platform,group` rows) and bank B listed, and an
+    /// empty loans folder.
+    static func listedDirectory(platforms: String) throws -> DataDirectory {
+        let dir = try directory([
+            "balances.csv": balances,
+            "platforms.csv": "platform,group\n" + platforms,
+            "banks.csv": "bank,type,region,tier1_capital_cny,total_loans_cny,online_only\nB,city,x,10,100,false\n",
+        ])
+        try FileManager.default.createDirectory(atPath: dir.displayPath("loans"), withIntermediateDirectories: true)
+        return dir
+    }
+
     static func directory(_ files: [String: String] = ["balances.csv": balances]) throws -> DataDirectory {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lendscope-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -172,15 +186,9 @@ struct LiveReloadTests {
 
     @Test("a platform or bank in a loan file but not in platforms.csv or banks.csv is named at its first line and column")
     func unlistedLoanNames() throws {
-        let dir = try Self.directory([
-            "balances.csv": Self.balances,
-            "platforms.csv": "platform,group\nA,GA\nC,GC\n",
-            "banks.csv": "bank,type,region,tier1_capital_cny,total_loans_cny,online_only\nB,city,x,10,100,false\n",
-        ])
+        let dir = try Self.listedDirectory(platforms: "A,GA\nC,GC\n")
         defer { Self.remove(dir) }
-        try FileManager.default.createDirectory(atPath: dir.displayPath("loans"), withIntermediateDirectories: true)
-        let header = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status\n"
-        try Data((header + "L1,A,B,b1,1,30,2020-02-01,0.1,current\nL2,Zed 花,B,b1,1,30,2020-02-01,0.1,current\n"
+        try Data((Self.loanHeader + "L1,A,B,b1,1,30,2020-02-01,0.1,current\nL2,Zed 花,B,b1,1,30,2020-02-01,0.1,current\n"
                   + "L3,A,\"Nowhere, Bank\",b1,1,30,2020-02-01,0.1,current\nL4,Zed 花,B,b2,1,30,2020-03-01,0.1,current\n").utf8)
             .write(to: URL(fileURLWithPath: dir.displayPath("loans/a.csv")))
         do {
@@ -196,15 +204,9 @@ struct LiveReloadTests {
 
     @Test("a name listed when its loans were parsed and unlisted later is still named at its line, from the cached parse")
     func unlistedAfterCachedParse() throws {
-        let dir = try Self.directory([
-            "balances.csv": Self.balances,
-            "platforms.csv": "platform,group\nA,GA\nC,GC\nZed,GZ\n",
-            "banks.csv": "bank,type,region,tier1_capital_cny,total_loans_cny,online_only\nB,city,x,10,100,false\n",
-        ])
+        let dir = try Self.listedDirectory(platforms: "A,GA\nC,GC\nZed,GZ\n")
         defer { Self.remove(dir) }
-        try FileManager.default.createDirectory(atPath: dir.displayPath("loans"), withIntermediateDirectories: true)
-        let header = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status\n"
-        try Data((header + "L1,A,B,b1,1,30,2020-02-01,0.1,current\nL2,Zed,B,b1,1,30,2020-02-01,0.1,current\n").utf8)
+        try Data((Self.loanHeader + "L1,A,B,b1,1,30,2020-02-01,0.1,current\nL2,Zed,B,b1,1,30,2020-02-01,0.1,current\n").utf8)
             .write(to: URL(fileURLWithPath: dir.displayPath("loans/a.csv")))
         let cache = ReloadCache()
         guard case .loaded = dir.loadConsistently(settle: 0.01, reloadCache: cache) else {

@@ -32,6 +32,26 @@ struct LoanParserTests {
         return (accumulator, result)
     }
 
+    /// A generated row: an amount of `cents`, originated on the 15th of `month` 2021.
+    static func row(_ i: Int, platform: String, bank: String, borrower: String, cents: Int, month: Int) -> String {
+        "L\(i),\(platform),\(bank),\(borrower),\(cents / 100).\(String(format: "%02d", cents % 100)),30,"
+            + "2021-\(String(format: "%02d", month))-15,0.1,current\n"
+    }
+
+    /// What a Python script prints for the file at `path`; the test fails if the script does.
+    static func python(_ script: String, _ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script, path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return output
+    }
+
     static func cells(_ accumulator: LoanAccumulator) -> [String] {
         accumulator.originations.map { "\($0.period) \($0.platform) \($0.bank) \($0.loans) \($0.cents)" }
     }
@@ -100,8 +120,8 @@ struct LoanParserTests {
         for i in 0..<4_000 {
             let cents = 1 + Int(rng.next() % 9_999_999)
             let month = 1 + Int(rng.next() % 12)
-            text += "L\(i),\(platforms[Int(rng.next() % 5)]),Bank,b\(rng.next() % 300),\(cents / 100).\(String(format: "%02d", cents % 100)),"
-                + "30,2021-\(String(format: "%02d", month))-15,0.1,current\n"
+            text += Self.row(i, platform: platforms[Int(rng.next() % 5)], bank: "Bank", borrower: "b\(rng.next() % 300)",
+                             cents: cents, month: month)
         }
         let path = try Self.write(text)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -129,15 +149,7 @@ struct LoanParserTests {
                 if len(used) >= 3: entry[2] += 1; entry[4] += amounts[key]
             print("\\n".join(f"{p} {e[0]} {e[1]} {e[2]} {e[3]:.2f} {e[4]:.2f}" for p, e in sorted(out.items())), end="")
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let output = try Self.python(script, path)
         #expect(ours == output)
         #expect(ours.split(separator: "\n").count == 4)
     }
@@ -229,8 +241,7 @@ struct LoanParserTests {
             let bank = banks.randomElement(using: &rng)!
             let cents = Int.random(in: 1...9_999_999, using: &rng)
             let month = Int.random(in: 1...12, using: &rng)
-            text += "L\(i),P\(i % 7),\(bank),b\(i % 500),\(cents / 100).\(String(format: "%02d", cents % 100)),30,"
-                + "2021-\(String(format: "%02d", month))-15,0.1,current\n"
+            text += Self.row(i, platform: "P\(i % 7)", bank: bank, borrower: "b\(i % 500)", cents: cents, month: month)
         }
         let path = try Self.write(text)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -249,15 +260,7 @@ struct LoanParserTests {
                     totals[key][1] += int(Decimal(row["amount_cny"]) * 100)
             print("\\n".join(f"{k[0]},{k[1]},{k[2]},{v[0]},{v[1]}" for k, v in sorted(totals.items())), end="")
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let output = try Self.python(script, path)
         #expect(ours == output)
     }
 }
