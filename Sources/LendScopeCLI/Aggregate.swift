@@ -68,7 +68,11 @@ struct Aggregate: ParsableCommand {
         return [UInt8](unsafeUninitializedCapacity: header.count + table.cells.count * longest) { buffer, count in
             var at = 0
             func put(_ bytes: [UInt8]) {
-                for byte in bytes { buffer[at] = byte; at += 1 }
+                bytes.withUnsafeBufferPointer { source in
+                    guard let start = source.baseAddress else { return }
+                    UnsafeMutableRawPointer(buffer.baseAddress! + at).copyMemory(from: start, byteCount: source.count)
+                }
+                at += bytes.count
             }
             func put(_ byte: UInt8) { buffer[at] = byte; at += 1 }
             func put(digitsOf value: UInt64, atLeast minimum: Int = 1) {

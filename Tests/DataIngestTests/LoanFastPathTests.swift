@@ -35,6 +35,22 @@ struct LoanFastPathTests {
         }
     }
 
+    @Test("radix sort: the same order as the standard sort, also when low bits are only carried along")
+    func radixSort() {
+        var rng = SplitMix(seed: 5)
+        for count in [0, 1, 2, 255, 256, 257, 5_000] {
+            var keys = (0..<count).map { _ in rng.next() }
+            let expected = keys.sorted()
+            RadixSort.sort(&keys)
+            #expect(keys == expected)
+            // Distinct high parts, arbitrary low 20 bits: ordered by the high part alone.
+            var packed = (0..<count).map { UInt64($0) << 20 ^ 0x5_5555_5555 << 20 | (rng.next() & 0xFFFFF) }
+            let byHigh = packed.sorted { $0 >> 20 < $1 >> 20 }
+            RadixSort.sort(&packed, from: 20)
+            #expect(packed == byHigh)
+        }
+    }
+
     @Test("amounts: the one-word form agrees with the general one wherever it answers, and answers for D.DD up to 8 digits")
     func amounts() {
         var rng = SplitMix(seed: 11)

@@ -50,6 +50,16 @@ struct CellTable {
         if overflow { overflowed = true }
     }
 
+    /// Makes room for `total` entries without growing on the way.
+    mutating func reserve(_ total: Int) {
+        guard total * 2 > keys.count else { return }
+        let old = (keys, counts, sums)
+        let wasOverflowed = overflowed
+        self = CellTable(capacity: total)
+        overflowed = wasOverflowed
+        for i in 0..<old.0.count where old.0[i] != 0 { add(old.0[i] &- 1, cents: old.2[i], items: old.1[i]) }
+    }
+
     private mutating func grow() {
         let old = (keys, counts, sums)
         let wasOverflowed = overflowed

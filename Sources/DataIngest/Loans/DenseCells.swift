@@ -134,6 +134,13 @@ struct DenseCells {
         }
     }
 
+    /// How many cells have loans (one pass over the arrays).
+    var cellCount: Int {
+        var count = overflowCells.count
+        forEachDense { _, _, _, _, _ in count += 1 }
+        return count
+    }
+
     /// Every cell with loans: (period key, platform, bank, loans, cents).
     func forEachCell(_ body: (UInt64, Int, Int, Int, Int64) -> Void) {
         forEachDense { slot, platform, bank, loans, cents in body(periodKeys[slot], platform, bank, Int(loans), cents) }

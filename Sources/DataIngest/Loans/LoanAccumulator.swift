@@ -49,11 +49,12 @@ public final class LoanAccumulator: @unchecked Sendable {
 
     /// Adds one range's results: `cells` calls back with (period key, platform, bank, loans,
     /// cents), `statuses` with (period key, platform, status, cents).
-    func merge(rows count: Int, sumOverflowed: Bool,
+    func merge(rows count: Int, sumOverflowed: Bool, expectedCells: Int,
                cells local: ((UInt64, Int, Int, Int, Int64) -> Void) -> Void,
                statuses: ((UInt64, Int, Int, Int64) -> Void) -> Void) {
         lock.lock()
         defer { lock.unlock() }
+        cells.reserve(cells.count + expectedCells)
         local { period, platform, bank, loans, cents in
             cells.add(period << 32 | UInt64(platform) << 16 | UInt64(bank), cents: cents, items: loans)
         }
@@ -120,7 +121,7 @@ public final class LoanAccumulator: @unchecked Sendable {
             var packed = keyed.indices.map {
                 UInt64(keyed[$0].period) << 52 | keyed[$0].platform << 36 | keyed[$0].bank << 20 | UInt64($0)
             }
-            packed.sort()
+            RadixSort.sort(&packed, from: 20)  // the low 20 bits are the position
             keyed = packed.map { keyed[Int($0 & 0xFFFFF)] }
         } else {
             keyed.sort { ($0.period, $0.platform, $0.bank) < ($1.period, $1.platform, $1.bank) }

@@ -73,7 +73,7 @@ struct RowParser {
     mutating func merge() {
         flushBorrowers()
         accumulator.merge(rows: goodRowsInEarlierRanges + rows - problemCount, sumOverflowed: cells.sumOverflowed,
-                          cells: cells.forEachCell, statuses: cells.forEachStatus)
+                          expectedCells: cells.cellCount, cells: cells.forEachCell, statuses: cells.forEachStatus)
     }
 
     /// Resets what is counted per range; cells and names carry over.
