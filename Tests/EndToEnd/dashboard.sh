@@ -12,6 +12,10 @@ failed=0
 tm() { tmux -L "$socket" "$@"; }
 cleanup() { tm kill-server 2>/dev/null; }
 trap cleanup EXIT
+# A session that lives for the whole run: killing the test's session then never leaves the
+# server empty, so it never exits while the next session is being made ("server exited
+# unexpectedly").
+tm new-session -d -s keep "sleep 3600"
 
 check() { # name, then a command that must succeed
   local name=$1; shift
