@@ -172,6 +172,20 @@ struct LoanParserTests {
         #expect(small.figures { $0 }.stackingUnavailable == nil)
     }
 
+    @Test("a loan dated past what stacking can hold (month keys past 16 bits) makes stacking unavailable, not wrong")
+    func stackingFarFuture() throws {
+        // Found by the fuzzer: year 8895 by month overflowed the period bits of a borrower slot.
+        let text = Self.header + "L1,Huabei,Bank B,b1,1.00,30,8895-04-01,0.1,current\nL2,JD,Bank B,b1,2.00,30,2020-04-02,0.1,current\n"
+        let path = try Self.write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let accumulator = LoanAccumulator(granularity: .month, expectedRows: 10)
+        _ = try LoanFileParser(granularity: .month, threads: 2).parse(path: path, into: accumulator)
+        let figures = accumulator.figures { $0 }
+        #expect(figures.stacking.isEmpty)
+        #expect(figures.stackingUnavailable == "loans dated after 5460")
+        #expect(Self.cells(accumulator) == ["2020-04 JD Bank B 1 200", "8895-04 Huabei Bank B 1 100"])
+    }
+
     @Test("CRLF line endings and a byte order mark give the same totals")
     func crlfAndBOM() throws {
         let text = "\u{FEFF}" + Self.fixture.replacingOccurrences(of: "\n", with: "\r\n")

@@ -31,6 +31,7 @@ final class BorrowerTable: @unchecked Sendable {
     private let used = Atomic<Int>(0)
     private let full = Atomic<Bool>(false)
     private let amountsWrapped = Atomic<Bool>(false)
+    private let periodTooLate = Atomic<Bool>(false)
 
     init(expectedPairs: Int, enabled: Bool = true) {
         var capacity = enabled ? 1024 : 0
@@ -52,6 +53,16 @@ final class BorrowerTable: @unchecked Sendable {
     }
 
     var overflowed: Bool { full.load(ordering: .relaxed) }
+    /// The latest period key a platform word can hold (16 bits): month keys pass it after 5460.
+    static let latestPeriodKey: UInt64 = (1 << 16) - 1
+    /// True once a loan's period did not fit a platform word: stacking is then unavailable.
+    var periodsOutOfRange: Bool { periodTooLate.load(ordering: .relaxed) }
+
+    /// Stops the table for a loan whose period key does not fit (see `latestPeriodKey`).
+    func rejectPeriod() {
+        periodTooLate.store(true, ordering: .relaxed)
+        full.store(true, ordering: .relaxed)
+    }
     /// How many distinct pairs the table takes exactly: three quarters of its slots.
     var exactLimit: Int { capacity / 4 * 3 }
     /// True once a borrower's amount in a period passed the 64-bit range of cents.

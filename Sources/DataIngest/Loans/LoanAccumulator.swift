@@ -162,6 +162,10 @@ public final class LoanAccumulator: @unchecked Sendable {
             figures.stackingUnavailable = "over \(BorrowerTable.platformBits) platforms"
             return figures
         }
+        if borrowers.periodsOutOfRange {
+            figures.stackingUnavailable = granularity == .month ? "loans dated after 5460" : "loans dated after 16383"
+            return figures
+        }
         if borrowers.overflowed {
             // Grouped by hand: the formatters live in MarketReport, which this module does not use.
             let digits = Array(String(borrowers.exactLimit))
@@ -189,7 +193,7 @@ public final class LoanAccumulator: @unchecked Sendable {
         var perPeriod = [(borrowers: Int, two: Int, three: Int, twoCents: Double, threeCents: Double)](
             repeating: (0, 0, 0, 0, 0), count: Int(high - low) + 1)
         borrowers.forEach { _, word, cents in
-            let index = Int((word >> UInt64(BorrowerTable.platformBits)) &- low)
+            let index = Int(truncatingIfNeeded: (word >> UInt64(BorrowerTable.platformBits)) &- low)
             guard index >= 0, index < perPeriod.count else { return }
             var groups: UInt64 = 0
             var bits = word & BorrowerTable.platformMask

@@ -280,6 +280,11 @@ struct RowParser {
     private mutating func recordBorrower(slot: Int, platform: Int, cents: Int64, _ borrower: UnsafeMutablePointer<UInt8>, _ length: Int) {
         guard platform < BorrowerTable.platformBits, !borrowersFull else { return }
         let periodKey = cells.periodKeys[slot]
+        guard periodKey <= BorrowerTable.latestPeriodKey else {
+            accumulator.borrowers.rejectPeriod()
+            borrowersFull = true
+            return
+        }
         var key = (LoanFields.hash(borrower, length) ^ (periodKey &* 0xD6E8_FEB8_6659_FD93)) &* 0x9E37_79B9_7F4A_7C15
         if key == 0 { key = 1 }
         pendingBorrowers[pendingCount] = BorrowerLoan(
