@@ -186,6 +186,18 @@ struct LoanParserTests {
         #expect(Self.cells(accumulator) == ["2020-04 JD Bank B 1 200", "8895-04 Huabei Bank B 1 100"])
     }
 
+    @Test("the 65,537th platform or bank is a reported row, not a key that runs into another")
+    func tooManyNames() throws {
+        var text = Self.header
+        for i in 0..<65_537 { text += "L\(i),P\(i),B\(i % 3),b1,1.00,30,2021-01-05,0.1,current\n" }
+        // One thread, so that ids follow the file's order (with more, the 65,537th name met can be anywhere).
+        let (accumulator, result) = try Self.parse(text, threads: 1, limit: 5)
+        #expect(result.problemCount == 1)
+        #expect(result.problems.map(\.message) == ["more than 65,536 platforms"])
+        #expect(result.problems.map(\.line) == [65_538])
+        #expect(accumulator.originations.count == 65_536)
+    }
+
     @Test("CRLF line endings and a byte order mark give the same totals")
     func crlfAndBOM() throws {
         let text = "\u{FEFF}" + Self.fixture.replacingOccurrences(of: "\n", with: "\r\n")

@@ -345,6 +345,8 @@ struct RowParser {
               let bank = known(start, columns.bank, in: banks)
                 ?? newName(start, columns.bank, "bank", line: line, into: \.banks, register: accumulator.bankID)
         else { return }
+        // Cell keys hold each in 16 bits.
+        guard platform < 0x10000 else { problem(line, "more than 65,536 platforms"); return }
         guard bank < 0x10000 else { problem(line, "more than 65,536 banks"); return }
         let slot = cells.slot(forPeriod: date.key)
         dates.remember(start + fieldStart[dateAt], slot: slot, lastDay: date.lastDay)
