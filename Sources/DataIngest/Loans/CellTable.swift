@@ -89,21 +89,33 @@ struct NameTable {
     private var shift: UInt64 = 56
     private var count = 0
 
+    /// Per length 0–16: the masks that keep a name's bytes in its two words (a load each, instead
+    /// of shifts and a compare on the hot path).
+    private let masks: UnsafeMutablePointer<UInt64>
+
     init() {
         slots = .allocate(capacity: 256 * 4)
         slots.initialize(repeating: 0, count: 256 * 4)
+        masks = .allocate(capacity: 34)
+        for n in 0...16 {
+            masks[n * 2] = n >= 8 ? UInt64.max : (1 << UInt64(8 * n)) - 1
+            masks[n * 2 + 1] = n >= 16 ? UInt64.max : n <= 8 ? 0 : (1 << UInt64(8 * (n - 8))) - 1
+        }
     }
 
-    func release() { slots.deallocate() }
+    func release() {
+        slots.deallocate()
+        masks.deallocate()
+    }
 
     @inline(__always)
-    private static func key(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool) -> (low: UInt64, high: UInt64, tag: UInt64) {
+    private func key(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool) -> (low: UInt64, high: UInt64, tag: UInt64) {
         let tag = UInt64(truncatingIfNeeded: n) | (quoted ? 1 << 16 : 0) | 1 << 18
         guard n <= 16 else { return (LoanFields.hash(p, n), 0, tag | 1 << 17) }
         let raw = UnsafeRawPointer(p)
-        let low = raw.loadUnaligned(as: UInt64.self) & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* min(n, 8)))
-        // Branch-free: names of 8 bytes or less mask the second word to nothing.
-        let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & (n > 8 ? UInt64.max &>> UInt64(truncatingIfNeeded: 128 &- 8 &* n) : 0)
+        // Names of 8 bytes or less mask the second word to nothing.
+        let low = raw.loadUnaligned(as: UInt64.self) & masks[n &* 2]
+        let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & masks[n &* 2 &+ 1]
         return (low, high, tag)
     }
 
@@ -117,11 +129,13 @@ struct NameTable {
     /// The id of the name in the `n` bytes at `p` (n ≥ 1; 16 bytes there must be readable), if known.
     @inline(__always)
     func find(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool) -> Int? {
-        let key = Self.key(p, n, quoted: quoted)
-        var slot = Self.slot(key, shift)
+        let wanted = key(p, n, quoted: quoted)
+        var slot = Self.slot(wanted, shift)
         while true {
             let stored = slots + slot &* 4
-            if stored[2] == key.tag && stored[0] == key.low && stored[1] == key.high { return Int(truncatingIfNeeded: stored[3]) }
+            if stored[2] == wanted.tag && stored[0] == wanted.low && stored[1] == wanted.high {
+                return Int(truncatingIfNeeded: stored[3])
+            }
             if stored[2] == 0 { return nil }
             slot = (slot &+ 1) & mask
         }
@@ -141,7 +155,7 @@ struct NameTable {
             }
             old.deallocate()
         }
-        place(Self.key(p, n, quoted: quoted), id)
+        place(key(p, n, quoted: quoted), id)
     }
 
     private mutating func place(_ key: (low: UInt64, high: UInt64, tag: UInt64), _ id: Int) {
