@@ -60,13 +60,8 @@ struct CellTable {
         for i in 0..<old.0.count where old.0[i] != 0 { add(old.0[i] &- 1, cents: old.2[i], items: old.1[i]) }
     }
 
-    private mutating func grow() {
-        let old = (keys, counts, sums)
-        let wasOverflowed = overflowed
-        self = CellTable(capacity: old.0.count)
-        overflowed = wasOverflowed
-        for i in 0..<old.0.count where old.0[i] != 0 { add(old.0[i] &- 1, cents: old.2[i], items: old.1[i]) }
-    }
+    /// Twice the slots: room for as many entries as there are slots now.
+    private mutating func grow() { reserve(keys.count) }
 
     func forEach(_ body: (UInt64, Int, Int64) -> Void) {
         for i in 0..<keys.count where keys[i] != 0 { body(keys[i] &- 1, counts[i], sums[i]) }

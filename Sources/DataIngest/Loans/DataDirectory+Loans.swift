@@ -38,16 +38,7 @@ extension DataDirectory {
                                               message: "\(result.problemCount - result.problems.count) more malformed rows"))
             }
         }
-        func failure(_ error: LoanFileParser.Failure) {
-            switch error {
-            case .unreadable(let path, let reason):
-                diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: "cannot read file: \(reason)"))
-            case .header(let path, let message):
-                diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: message))
-            case .amountsOverflow(let path):
-                diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: LoanFileParser.Failure.overflowMessage))
-            }
-        }
+        func failure(_ error: LoanFileParser.Failure) { diagnostics.append(error.diagnostic) }
 
         // Appends only: parse each file's new whole lines into the cached totals.
         let prints = Dictionary(uniqueKeysWithValues: files.map { ($0, FileFingerprint.of($0)) })

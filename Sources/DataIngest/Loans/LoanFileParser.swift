@@ -88,15 +88,20 @@ public struct LoanFileParser: Sendable {
         case header(path: String, message: String)
         case amountsOverflow(path: String)
 
-        static let overflowMessage = "amounts in one period × platform × bank sum past 92,233,720,368,547,758.07 yuan; not summed"
-
-        public var description: String {
+        /// The failure as a diagnostic at the file's start (all three concern the file as a whole).
+        public var diagnostic: Diagnostic {
             switch self {
-            case .amountsOverflow(let path): return "\(path):1:1: \(Self.overflowMessage)"
-            case .unreadable(let path, let reason): return "\(path):1:1: cannot read file: \(reason)"
-            case .header(let path, let message): return "\(path):1:1: \(message)"
+            case .unreadable(let path, let reason):
+                return Diagnostic(path: path, line: 1, column: 1, message: "cannot read file: \(reason)")
+            case .header(let path, let message):
+                return Diagnostic(path: path, line: 1, column: 1, message: message)
+            case .amountsOverflow(let path):
+                return Diagnostic(path: path, line: 1, column: 1, message:
+                    "amounts in one period × platform × bank sum past 92,233,720,368,547,758.07 yuan; not summed")
             }
         }
+
+        public var description: String { diagnostic.description }
     }
 
     /// Parses one file from `offset` (a tail after an append) or from the start, up to `limit`
