@@ -1,6 +1,10 @@
+import MarketAnalytics
+
 /// Something that happened; the reducer turns it into a new state and an effect.
 public enum Action: Sendable {
     case keyPressed(Key)
+    /// A load finished, or analyses under another key were computed for the data already loaded
+    /// (same `version`): the worker made them, the reducer only swaps them in.
     case snapshotLoaded(Snapshot)
     /// The data could not be loaded; the messages are `path:line:column: message` lines.
     case reloadFailed([String])
@@ -14,11 +18,15 @@ public enum Action: Sendable {
     case exportFailed(String)
 }
 
-/// Files the loop writes for an export: `<stem>.csv` and `<stem>.md` in the export directory.
+/// Files the loop writes for an export, in the export directory (created if missing): each
+/// `(name, text)`, e.g. `lendscope-overview-2021Q4.csv`, its `.md`, and the index panel's CSV.
 public struct ExportRequest: Hashable, Sendable {
-    public let stem: String
-    public let csv: String
-    public let markdown: String
+    public struct File: Hashable, Sendable {
+        public let name: String
+        public let text: String
+    }
+
+    public let files: [File]
 }
 
 /// Work the event loop performs for the reducer: plain data, never a closure.
@@ -33,4 +41,7 @@ public enum Effect: Hashable, Sendable {
     case copy(String)
     /// Reload the data now (`r`).
     case reloadNow
+    /// Compute the analyses for this key (another measure or market definition) off the UI
+    /// thread, then report back with `snapshotLoaded` of the same version.
+    case analyze(AnalysisKey)
 }

@@ -1,12 +1,12 @@
 import MarketAnalytics
+import MarketReport
 
 extension DashboardState {
     /// Applies one action. Pure: time and data come in through actions, never read here.
     public mutating func apply(_ action: Action) -> Effect {
         switch action {
         case .snapshotLoaded(let snapshot):
-            load(snapshot)
-            return .render
+            return load(snapshot)
         case .reloadFailed(let messages):
             loadErrors = messages
             isReloading = false
@@ -40,31 +40,47 @@ extension DashboardState {
         }
     }
 
-    private mutating func load(_ snapshot: Snapshot) {
+    /// Swaps in a snapshot: new data, or the same data (same version) under another key.
+    /// - Returns: `.analyze` when a pending key is still not what arrived, else `.render`.
+    private mutating func load(_ snapshot: Snapshot) -> Effect {
         let previousPeriod = periods.indices.contains(periodIndex) ? periods[periodIndex] : nil
-        let previousDefinition = marketDefinition
+        let sameData = self.snapshot.map { $0.version == snapshot.version && $0.directory == snapshot.directory } ?? false
         self.snapshot = snapshot
-        loadErrors = []
-        isReloading = false
-        ageMinutes = 0
-        periods = snapshot.dataset.periods
-        // Keep the period and definition the user was looking at when they still exist.
-        periodIndex = previousPeriod.flatMap { periods.firstIndex(of: $0) } ?? max(0, periods.count - 1)
-        definitionIndex = previousDefinition.flatMap { marketDefinitions.firstIndex(of: $0) } ?? 0
-        if snapshot.dataset.loans == nil { measure = .balances }
-        if measure == .balances, let precomputed = snapshot.precomputed, precomputed.definition == marketDefinition,
-           precomputed.analyses.count == periods.count {
-            analyses = precomputed.analyses
-        } else {
-            recomputeAnalyses()
+        if !sameData {
+            loadErrors = []
+            isReloading = false
+            ageMinutes = 0
         }
+        periods = snapshot.series.periods
+        // Keep the period the user was looking at when it still exists.
+        periodIndex = previousPeriod.flatMap { periods.firstIndex(of: $0) } ?? max(0, periods.count - 1)
         if selectedGroup == nil { selectedGroup = rows.first?.figures.group }
         keepSelectionValid()
+        guard let pending = pendingKey else { return .render }
+        if snapshot.dataset.loans == nil && pending.measure == .originations {
+            pendingKey = nil // the loan files are gone: new lending cannot be shown
+            return .render
+        }
+        if Self.satisfies(snapshot.series.key, pending) {
+            pendingKey = nil
+            return .render
+        }
+        return .analyze(pending)
     }
 
-    private mutating func recomputeAnalyses() {
-        guard let dataset = snapshot?.dataset else { return }
-        analyses = periods.map { PeriodAnalysis(dataset: dataset, period: $0, definition: marketDefinition, measure: measure) }
+    /// True when analyses made for `shown` are what `wanted` asked for (nil definition: the default).
+    static func satisfies(_ shown: AnalysisKey, _ wanted: AnalysisKey) -> Bool {
+        shown.measure == wanted.measure && (wanted.definition == nil || wanted.definition == shown.definition)
+    }
+
+    /// Asks the worker for analyses under `key`; the screen says so until they arrive.
+    private mutating func request(_ key: AnalysisKey) -> Effect {
+        if let shown = series?.key, Self.satisfies(shown, key) {
+            pendingKey = nil
+            return .render
+        }
+        pendingKey = key
+        return .analyze(key)
     }
 
     private mutating func press(_ key: Key) -> Effect {
@@ -152,13 +168,16 @@ extension DashboardState {
                 statusMessage = "no loan files in this data directory: new lending needs loans/*.csv"
                 return .render
             }
-            measure = measure == .balances ? .originations : .balances
-            recomputeAnalyses()
-            keepSelectionValid()
+            let next: Measure = requestedKey.measure == .balances ? .originations : .balances
+            // Keep the market definition when it has totals for the other measure too.
+            let definitions = snapshot?.dataset.marketDefinitions(for: next) ?? []
+            let definition = requestedKey.definition.flatMap { definitions.contains($0) ? $0 : nil }
+            return request(AnalysisKey(definition: definition, measure: next))
         case .nextMarketDefinition:
-            guard marketDefinitions.count > 1 else { return .none }
-            definitionIndex = (definitionIndex + 1) % marketDefinitions.count
-            recomputeAnalyses()
+            let definitions = snapshot?.dataset.marketDefinitions(for: requestedKey.measure) ?? []
+            guard definitions.count > 1 else { return .none }
+            let current = requestedKey.definition.flatMap { definitions.firstIndex(of: $0) } ?? 0
+            return request(AnalysisKey(definition: definitions[(current + 1) % definitions.count], measure: requestedKey.measure))
         case .nextGuideline:
             let all = Guideline.allCases
             guideline = all[(all.firstIndex(of: guideline)! + 1) % all.count]
@@ -250,9 +269,29 @@ extension DashboardState {
         }
         guard let analysis, let model = ViewModels.model(for: view, self) else { return .none }
         let rows = view == .overview ? model.rows : (listModel?.rows ?? model.rows)
-        let context = "LendScope, \(snapshot?.directory ?? ""), \(analysis.period), market: \(marketDefinition ?? "sum of groups")"
+        let measure = analysis.measure == .originations ? "new lending" : "outstanding balances"
+        let context = "LendScope, \(snapshot?.directory ?? ""), \(analysis.period), \(measure), "
+            + "market: \(marketDefinition ?? "sum of groups")"
         let stem = "lendscope-\(view.fileStem)-\(analysis.period)"
-        return .export(ExportRequest(stem: stem, csv: model.csv(rows: rows), markdown: model.markdown(rows: rows, context: context)))
+        let prefix = [(name: "period", value: analysis.period.description)]
+        var files = [ExportRequest.File(name: stem + ".csv", text: model.csv(rows: rows, prefix: prefix))]
+        var markdown = model.markdown(rows: rows, context: context)
+        if view == .overview {
+            // The index panel's figures travel with the table they describe.
+            let indices = OverviewModel.indices(analysis)
+            files.append(ExportRequest.File(name: "lendscope-overview-indices-\(analysis.period).csv",
+                                            text: indices.csv(rows: indices.rows, prefix: prefix)))
+            markdown += "\n### Concentration\n\n" + indices.markdownTable(rows: indices.rows).joined(separator: "\n") + "\n"
+            if let verdicts = analysis.verdicts {
+                markdown += "\n### Guideline verdicts\n\n| Guideline | Finding | Threshold | Issued |\n| --- | --- | --- | --- |\n"
+                    + verdicts.map { "| \($0.guideline.shortTitle) | \($0.finding) | \($0.threshold) | \($0.guideline.date) |" }
+                        .joined(separator: "\n") + "\n"
+            } else {
+                markdown += "\n" + (analysis.verdictsUnavailable ?? "") + "\n"
+            }
+        }
+        files.append(ExportRequest.File(name: stem + ".md", text: markdown))
+        return .export(ExportRequest(files: files))
     }
 
     private mutating func copy(wholeTable: Bool) -> Effect {

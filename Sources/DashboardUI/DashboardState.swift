@@ -1,4 +1,5 @@
 import MarketAnalytics
+import MarketReport
 
 /// Amounts in yuan or dollars, both in billions.
 public enum Units: Sendable {
@@ -24,14 +25,13 @@ public struct Features: Hashable, Sendable {
 /// Everything the dashboard shows, as one value. Only `apply(_:)` changes it.
 public struct DashboardState: Sendable {
     public internal(set) var snapshot: Snapshot?
-    /// Every period of the snapshot, oldest first, with its analysis under the current definition.
+    /// Every period of the snapshot, oldest first.
     public internal(set) var periods: [Period] = []
-    public internal(set) var analyses: [PeriodAnalysis] = []
     public internal(set) var periodIndex = 0
-    public internal(set) var definitionIndex = 0
+    /// Analyses asked of the worker (another measure or definition) and not yet arrived; the
+    /// screen keeps showing `series`, under the key it says, meanwhile.
+    public internal(set) var pendingKey: AnalysisKey?
     public internal(set) var units: Units = .cny
-    /// Outstanding balances, or new lending when the directory has loan files (`n`).
-    public internal(set) var measure: Measure = .balances
     public internal(set) var guideline: Guideline = .us2010
     public internal(set) var sort: SortOrder = .byShare
     public internal(set) var filter = ""
@@ -78,15 +78,26 @@ public struct DashboardState: Sendable {
 
     public var view: ViewKind { viewStack.last ?? .overview }
 
+    /// Every period's analysis on screen, with the key they were made for.
+    public var series: AnalysisSeries? { snapshot?.series }
+
+    public var analyses: [PeriodAnalysis] { series?.analyses ?? [] }
+
     public var analysis: PeriodAnalysis? {
         analyses.indices.contains(periodIndex) ? analyses[periodIndex] : nil
     }
 
-    public var marketDefinitions: [String] { snapshot?.dataset.marketDefinitions ?? [] }
+    /// Outstanding balances, or new lending when the directory has loan files (`n`): the measure
+    /// of the analyses on screen.
+    public var measure: Measure { series?.key.measure ?? .balances }
 
-    public var marketDefinition: String? {
-        marketDefinitions.indices.contains(definitionIndex) ? marketDefinitions[definitionIndex] : nil
-    }
+    /// The key the screen wants: a pending request, else what is shown.
+    public var requestedKey: AnalysisKey { pendingKey ?? series?.key ?? AnalysisKey() }
+
+    /// Market definitions with totals for the measure on screen.
+    public var marketDefinitions: [String] { snapshot?.dataset.marketDefinitions(for: measure) ?? [] }
+
+    public var marketDefinition: String? { series?.key.definition }
 
     /// The overview rows on screen now: filtered and sorted.
     public var rows: [OverviewRow] {
@@ -102,7 +113,7 @@ public struct DashboardState: Sendable {
     public var listModel: (model: TableModel, rows: [TableModel.Row])? {
         guard view != .overview, let model = ViewModels.model(for: view, self) else { return nil }
         let sort = listSorts[view] ?? model.defaultSort.map { ListSort(column: $0.column, descending: $0.descending) }
-        return (model, model.sorted(by: sort))
+        return (model, model.sorted(by: sort.map { ($0.column, $0.descending) }))
     }
 
     /// The matrix cursor clamped to the matrix's size.

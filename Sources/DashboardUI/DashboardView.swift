@@ -90,7 +90,13 @@ public enum DashboardView {
         } else {
             parts.append("loading…")
         }
-        if state.measure == .originations { parts.append("new lending") }
+        // The measure on screen, in every view; and what is being computed when another was asked for.
+        parts.append(state.measure == .originations ? "new lending" : "balances")
+        if let pending = state.pendingKey {
+            let ellipsis = glyphs.isASCII ? "..." : "…"
+            parts.append("computing \(pending.measure == .originations ? "new lending" : "balances")"
+                         + (pending.definition.map { ", \($0)" } ?? "") + ellipsis)
+        }
         if state.view == .overview {
             let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
             parts.append("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)")

@@ -8,7 +8,11 @@ enum IndexPanel {
         guard let analysis = state.analysis else { return }
         let glyphs = state.options.glyphs
         let i = analysis.indices
+        // Without a market to judge (new lending without a new-lending total) there is no verdict,
+        // and the panel says why instead of judging shares of a sample of groups.
         let verdict = analysis.verdict(state.guideline)
+            ?? Verdict(guideline: state.guideline, severity: .clear, finding: "no verdict: new lending has no market total",
+                       threshold: "add a market.csv row with measure originations")
         let x = layout.panelX
         var y = layout.panelY
         let width = layout.panelWidth
@@ -28,6 +32,7 @@ enum IndexPanel {
             let lines: [(String, String)] = [
                 ("HHI, market", f(i.hhi, 1)),
                 ("  bounds", "\(f(i.hhi, 1)) \(dash) \(f(i.hhiUpper, 1))"),
+                ("  no-assumption max", f(i.hhiUpperNoAssumption, 1)),
                 ("HHI within platforms", f(i.hhiPlatforms, 1)),
                 ("  normalised", f(i.hhiNormalized, 4)),
                 ("CR1 / CR3 / CR5", "\(pct(i.cr1)) \(pct(i.cr3)) \(pct(i.cr5))"),

@@ -1,3 +1,4 @@
+import MarketReport
 import TerminalText
 
 /// Draws any list view: its summary lines, its table with the selection and sort marker, and
@@ -13,19 +14,34 @@ enum ListScreen {
         return max(1, layout.height - top - model.summary.count - 1 - detail - 1)
     }
 
+    /// A row's on-screen cells; a bar column draws its value against the column's largest.
+    static func cells(_ row: TableModel.Row, model: TableModel, shown: [Int], widths: [Int], rows: [TableModel.Row],
+                      glyphs: GlyphSet) -> [TableWidget.Item] {
+        zip(shown, widths).map { index, width in
+            let cell = row.cells[index]
+            guard model.columns[index].isBar else { return TableWidget.Item(cell.text, cell.style.map { Style(emphasis: $0) }) }
+            let scale = (rows + model.footer).compactMap { r -> Double? in
+                if case .number(let v) = r.cells[index].sortKey { return v } else { return nil }
+            }.max() ?? 0
+            guard case .number(let value) = cell.sortKey else { return TableWidget.Item("") }
+            return TableWidget.Item(BarGauge.render(value: value, scale: scale, width: width, glyphs: glyphs), .bar)
+        }
+    }
+
     static func draw(_ state: DashboardState, layout: DashboardLayout, into buffer: inout ScreenBuffer) {
         guard let (model, rows) = state.listModel else { return }
         let glyphs = state.options.glyphs
         var y = top
         for line in model.summary {
-            buffer.put(line.text, x: 0, y: y, style: line.style)
+            buffer.put(line.text, x: 0, y: y, style: Style(emphasis: line.style))
             y += 1
         }
-        let widths = model.widths(total: layout.width)
+        let shown = model.screenColumns
+        let widths = model.widths(total: layout.width, indices: shown)
         let sort = state.listSorts[state.view] ?? model.defaultSort.map { ListSort(column: $0.column, descending: $0.descending) }
-        var table = TableWidget(columns: zip(model.columns, widths).map { .init($0.title, width: $1, $0.alignment) })
-        if let sort, sort.column < table.columns.count {
-            table.columns[sort.column].title += sort.descending ? glyphs.descending : glyphs.ascending
+        var table = TableWidget(columns: zip(shown, widths).map { .init(model.columns[$0].title, width: $1, model.columns[$0].alignment) })
+        if let sort, let position = shown.firstIndex(of: sort.column) {
+            table.columns[position].title += sort.descending ? glyphs.descending : glyphs.ascending
         }
         table.drawHeader(into: &buffer, x: 0, y: y, width: layout.width)
         y += 1
@@ -33,7 +49,7 @@ enum ListScreen {
         let offset = state.listScroll[state.view] ?? 0
         let selectedID = state.listSelection[state.view] ?? rows.first?.id
         for (index, row) in rows.dropFirst(offset).prefix(visible).enumerated() {
-            let items = row.cells.map { TableWidget.Item($0.text, $0.style) }
+            let items = cells(row, model: model, shown: shown, widths: widths, rows: rows, glyphs: glyphs)
             table.drawRow(items, into: &buffer, x: 0, y: y + index, width: layout.width,
                           style: row.id == selectedID ? .selected : .normal)
         }

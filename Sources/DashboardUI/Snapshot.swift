@@ -18,7 +18,7 @@ public struct ClockTime: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// One complete, validated load of a data directory.
+/// One complete, validated load of a data directory, with its analyses under one key.
 public struct Snapshot: Sendable {
     public let dataset: MarketDataset
     /// The directory as the user gave it.
@@ -26,15 +26,26 @@ public struct Snapshot: Sendable {
     public let loadedAt: ClockTime
     /// Seconds since the epoch at load, to tell the data's age.
     public let loadedEpochSeconds: Double
-    /// Analyses already computed off the UI thread, for one market definition.
-    public let precomputed: (definition: String?, analyses: [PeriodAnalysis])?
+    /// Counts loads: a snapshot with the same version carries the same dataset (new analyses only).
+    public let version: Int
+    /// Every period's analysis, computed by the reload worker (or at start-up) for `series.key`.
+    public let series: AnalysisSeries
 
     public init(dataset: MarketDataset, directory: String, loadedAt: ClockTime, loadedEpochSeconds: Double = 0,
-                precomputed: (definition: String?, analyses: [PeriodAnalysis])? = nil) {
+                version: Int = 1, series: AnalysisSeries) {
         self.dataset = dataset
         self.directory = directory
         self.loadedAt = loadedAt
         self.loadedEpochSeconds = loadedEpochSeconds
-        self.precomputed = precomputed
+        self.version = version
+        self.series = series
+    }
+
+    /// A snapshot whose analyses are computed here, on the caller's thread: for start-up, `--plain`
+    /// and tests. The running dashboard gets its analyses from the reload worker.
+    public init(dataset: MarketDataset, directory: String, loadedAt: ClockTime, loadedEpochSeconds: Double = 0,
+                version: Int = 1, key: AnalysisKey = AnalysisKey()) {
+        self.init(dataset: dataset, directory: directory, loadedAt: loadedAt, loadedEpochSeconds: loadedEpochSeconds,
+                  version: version, series: AnalysisSeries(dataset: dataset, key: key))
     }
 }

@@ -145,6 +145,16 @@ extension CSVTable {
         }
     }
 
+    /// An amount that must be above zero (a bank's capital or loans): zero is an error, not "unknown".
+    func positiveAmount(_ record: CSVRecord, _ column: AmountColumn) throws(Diagnostic) -> Double {
+        let value = try amount(record, column)
+        if value == 0 {
+            throw diagnostic(record.fields[column.index], "column '\(column.name)': must be above zero "
+                             + "(leave the cell empty when it is not known)")
+        }
+        return value
+    }
+
     func period(_ record: CSVRecord, _ column: String = "period") throws(Diagnostic) -> Period {
         let field = field(record, column)!
         guard let period = Period(field.value) else {

@@ -20,9 +20,9 @@ public struct DatasetValidator {
 
     private mutating func run() throws(IngestFailure) -> MarketDataset {
         let platforms = readPlatforms()
-        let banks = readBanks()
-        let balances = readBalances(knownPlatforms: platforms.map { Set($0.keys) },
-                                    knownBanks: banks.map { Set($0.map(\.profile.bank)) })
+        let (banks, listedBanks) = readBanks()
+        // A bank whose row has an error is still listed: its rows in balances.csv are not knock-on errors.
+        let balances = readBalances(knownPlatforms: platforms.map { Set($0.keys) }, knownBanks: listedBanks)
         let market = readMarket()
         let rates = readRates()
         checkGranularity(balances: balances, market: market)
@@ -127,16 +127,39 @@ public struct DatasetValidator {
             if total == 0 {
                 throw table.diagnostic(row.fields[amount.index], "column '\(amount.name)': a market total must be positive")
             }
+            // Optional: what the total counts. Balances unless it says new lending.
+            var measure = Measure.balances
+            if let field = table.field(row, "measure"), !field.value.isEmpty {
+                guard let value = Measure(rawValue: field.value) else {
+                    throw table.diagnostic(field, "column 'measure': '\(field.value)' is not a measure (use balances or originations)")
+                }
+                measure = value
+            }
+            // Optional: the largest share any unreported lender may hold (a fraction, 0 < x ≤ 1).
+            var largest: Double?
+            if let field = table.field(row, "largest_unreported_share"), !field.value.isEmpty {
+                switch PlainDecimal.parse(field.value) {
+                case .success(let value) where value > 0 && value <= 1:
+                    largest = value
+                case .success:
+                    throw table.diagnostic(field, "column 'largest_unreported_share': '\(field.value)' is not a fraction "
+                                           + "above 0 and at most 1 (write 5% as 0.05)")
+                case .failure(let problem):
+                    throw table.diagnostic(field, "column 'largest_unreported_share': \(problem.describe(field.value))")
+                }
+            }
             let flag = try table.flag(row)
             let source = try table.text(row, "source")
-            let key = "\(period)\u{0}\(definition)"
+            let key = "\(period)\u{0}\(definition)\u{0}\(measure.rawValue)"
             if let earlier = firstLine[key] {
+                let what = measure == .balances ? "" : ", \(measure.rawValue)"
                 throw Diagnostic(path: table.path, line: row.line, column: 1,
-                                 message: "duplicate row for (\(period), \(definition)): first given at line \(earlier)")
+                                 message: "duplicate row for (\(period), \(definition)\(what)): first given at line \(earlier)")
             }
             firstLine[key] = row.line
             result.append(LocatedTotal(
-                total: MarketTotal(period: period, definition: definition, totalCNY: total, provenance: flag, source: source),
+                total: MarketTotal(period: period, definition: definition, measure: measure, totalCNY: total,
+                                   largestUnreportedShare: largest, provenance: flag, source: source),
                 totalField: row.fields[amount.index], periodField: table.field(row, "period")!))
         }
         return result
@@ -197,21 +220,25 @@ public struct DatasetValidator {
         var ownerField: CSVField?
     }
 
-    private mutating func readBanks() -> [LocatedBank]? {
-        guard let table = table(DataDirectory.banksFile) else { return nil }
+    /// The banks, and every name the file lists (rows with errors included); nil without banks.csv.
+    private mutating func readBanks() -> ([LocatedBank]?, Set<String>?) {
+        guard let table = table(DataDirectory.banksFile) else { return (nil, nil) }
         let hasColumns = table.require(["bank", "type", "region", "online_only"], diagnostics: &diagnostics)
         let tier1 = table.amountColumn("tier1_capital", required: true, diagnostics: &diagnostics)
         let loans = table.amountColumn("total_loans", required: true, diagnostics: &diagnostics)
-        guard hasColumns, let tier1, let loans else { return nil }
+        guard hasColumns, let tier1, let loans else { return (nil, nil) }
         var result: [LocatedBank] = []
+        var listed = Set<String>()
         var firstLine: [String: Int] = [:]
         each(table) { row throws(Diagnostic) in
             let bank = try table.name(row, "bank")
+            listed.insert(bank)
             let type = try table.name(row, "type")
             let region = try table.text(row, "region")
-            // An empty capital or loans cell means "not known": the matching cap is then not computed.
-            let tier1Value = row.fields[tier1.index].value.isEmpty ? nil : try table.amount(row, tier1)
-            let loansValue = row.fields[loans.index].value.isEmpty ? nil : try table.amount(row, loans)
+            // Only an empty capital or loans cell means "not known" (the matching cap is then not
+            // computed); zero is not "unknown" but impossible for a lending bank, and would hide a breach.
+            let tier1Value = row.fields[tier1.index].value.isEmpty ? nil : try table.positiveAmount(row, tier1)
+            let loansValue = row.fields[loans.index].value.isEmpty ? nil : try table.positiveAmount(row, loans)
             let onlineField = table.field(row, "online_only")!
             let online: Bool
             switch onlineField.value.lowercased() {
@@ -232,7 +259,7 @@ public struct DatasetValidator {
                 onlineOnly: online, ownerGroup: owner, provenance: try table.flag(row),
                 source: try table.text(row, "source")), ownerField: owner == nil ? nil : ownerField))
         }
-        return result
+        return (result, listed)
     }
 
     // MARK: Cross-file rules
@@ -255,7 +282,7 @@ public struct DatasetValidator {
     private mutating func checkTotals(balances: [LocatedBalance], market: [LocatedTotal], groupOf: [String: String]) {
         var reported: [Period: Double] = [:]
         for balance in balances { reported[balance.record.period, default: 0] += balance.record.balanceCNY }
-        for entry in market {
+        for entry in market where entry.total.measure == .balances {
             let sum = reported[entry.total.period] ?? 0
             // A relative tolerance absorbs decimal rounding in files written in billions.
             if entry.total.totalCNY < sum * (1 - 1e-9) {

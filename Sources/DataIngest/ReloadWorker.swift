@@ -4,32 +4,44 @@ import MarketAnalytics
 import Glibc
 #endif
 
-/// The result of one reload, with monotonic timestamps for `--trace`.
+/// The result of one request, with monotonic timestamps for `--trace`.
 public struct ReloadResult: Sendable {
     public let generation: Int
+    /// The files' outcome; for a request that only asked for other analyses, `.loaded` with the
+    /// dataset already loaded (same `datasetVersion`).
     public let outcome: LoadOutcome
+    /// Counts successful loads: the same version means the same dataset as before.
+    public let datasetVersion: Int
+    /// Seconds since the epoch when that dataset was loaded.
+    public let loadedEpochSeconds: Double
     public let parseStarted: Int64
     /// When the files were read, validated and parsed; the analyses follow.
     public let loadEnded: Int64
     public let parseEnded: Int64
-    /// Every period's analysis under `definition`, computed here so the UI thread only swaps.
-    public let analyses: [PeriodAnalysis]
-    public let definition: String?
+    /// Every period's analysis under the requested key, computed here so the UI thread only swaps.
+    public let series: AnalysisSeries?
 }
 
 /// Reloads a data directory on its own thread, so the UI keeps drawing and answering keys.
 ///
 /// A dedicated thread, not Swift's cooperative pool (two threads on this machine kind, which a
 /// long parse would starve). Each request gets a generation number; a newer request cancels
-/// the one in flight, and only the newest result is worth swapping in. Results are collected
-/// under a lock, and a byte written to `wakeDescriptor` wakes the event loop's `poll`.
+/// the one in flight, and only the newest result is worth swapping in. A request names the
+/// analysis key (market definition, measure) the screen wants, and may ask for analyses only,
+/// without reading the files: the worker is the one owner of analyses, so the UI never computes a
+/// different one on its own thread. Results are collected under a lock, and a byte written to
+/// `wakeDescriptor` wakes the event loop's `poll`.
 public final class ReloadWorker: @unchecked Sendable {
     private let directory: DataDirectory
     private let settle: Double
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var requested = 0
-    private var requestedDefinition: String?
+    private var requestedKey = AnalysisKey()
+    /// The generation of the newest request that asked for the files to be read.
+    private var reloadRequested = 0
+    /// The generation whose load last finished (not cancelled).
+    private var reloadFinished = 0
     private var started = 0
     private var results: [ReloadResult] = []
     private var stopping = false
@@ -37,7 +49,9 @@ public final class ReloadWorker: @unchecked Sendable {
     /// What the last reload parsed of the loan files (used on the worker thread only).
     private let reloadCache = ReloadCache()
     /// The last analyses and what they were made from (worker thread only).
-    private var lastAnalyses: (baseVersion: Int, definition: String?, periods: [Period], analyses: [PeriodAnalysis])?
+    private var lastAnalyses: (baseVersion: Int, key: AnalysisKey, periods: [Period], analyses: [PeriodAnalysis])?
+    /// The last dataset loaded, its version and load time (worker thread only).
+    private var lastDataset: (dataset: MarketDataset, version: Int, epochSeconds: Double)?
     /// Poll this descriptor; it is readable when results are waiting.
     public let wakeDescriptor: Int32
 
@@ -57,33 +71,38 @@ public final class ReloadWorker: @unchecked Sendable {
         thread.start()
     }
 
-    /// Every period's analysis. When only loan files changed since the last load (same validated
-    /// small files, same definition), the last analyses are kept with the new loans' stacking:
-    /// the balances measure takes nothing else from the loans.
-    func analyze(_ dataset: MarketDataset, definition: String?) -> [PeriodAnalysis] {
+    /// Every period's analysis under `key`. When only loan files changed since the last load (same
+    /// validated small files, same key, balances measure), the last analyses are kept with the new
+    /// loans' stacking: the balances measure takes nothing else from the loans.
+    func analyze(_ dataset: MarketDataset, key: AnalysisKey) -> AnalysisSeries {
         let periods = dataset.periods
-        if let last = lastAnalyses, last.baseVersion == reloadCache.baseVersion, last.definition == definition,
+        if let last = lastAnalyses, last.baseVersion == reloadCache.baseVersion, last.key == key,
            last.periods == periods {
             let kept = last.analyses.compactMap { $0.withLoans(of: dataset) }
             if kept.count == last.analyses.count {
-                lastAnalyses = (last.baseVersion, definition, periods, kept)
-                return kept
+                lastAnalyses = (last.baseVersion, key, periods, kept)
+                return AnalysisSeries(kept, key: key)
             }
         }
-        let analyses = periods.map { PeriodAnalysis(dataset: dataset, period: $0, definition: definition) }
-        lastAnalyses = (reloadCache.baseVersion, definition, periods, analyses)
-        return analyses
+        let series = AnalysisSeries(dataset: dataset, key: key)
+        lastAnalyses = (reloadCache.baseVersion, key, periods, series.analyses)
+        return series
     }
 
-    /// Asks for a reload; a reload already running is cancelled at its next check.
-    /// - Parameter definition: the market definition on screen, whose analyses are computed here.
+    /// Asks for a reload, or only for analyses under another key; a request already running is
+    /// cancelled at its next check.
+    /// - Parameters:
+    ///   - key: the analyses the screen wants (a definition the data lack falls back to the default).
+    ///   - reload: read the files; false computes analyses of the dataset already loaded (the files
+    ///     are read anyway when none is, or when an earlier reload was cancelled).
     /// - Returns: the new request's generation.
     @discardableResult
-    public func request(definition: String? = nil) -> Int {
+    public func request(key: AnalysisKey = AnalysisKey(), reload: Bool = true) -> Int {
         condition.lock()
         defer { condition.unlock() }
         requested += 1
-        requestedDefinition = definition
+        requestedKey = key
+        if reload { reloadRequested = requested }
         condition.signal()
         return requested
     }
@@ -114,6 +133,12 @@ public final class ReloadWorker: @unchecked Sendable {
         condition.unlock()
     }
 
+    static func epochSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
     private func run() {
         while true {
             condition.lock()
@@ -123,26 +148,43 @@ public final class ReloadWorker: @unchecked Sendable {
                 return
             }
             let generation = requested
-            let wanted = requestedDefinition
+            let wanted = requestedKey
+            let mustLoad = reloadRequested > reloadFinished || lastDataset == nil
             started = generation
             condition.unlock()
 
             let parseStarted = Clock.monotonicNanoseconds()
-            let outcome = directory.loadConsistently(settle: settle, reloadCache: reloadCache) {
-                self.condition.lock()
-                defer { self.condition.unlock() }
-                return self.requested != generation || self.stopping
+            var outcome: LoadOutcome
+            if mustLoad {
+                outcome = directory.loadConsistently(settle: settle, reloadCache: reloadCache) {
+                    self.condition.lock()
+                    defer { self.condition.unlock() }
+                    return self.requested != generation || self.stopping
+                }
+                if case .cancelled = outcome {} else {
+                    condition.lock()
+                    reloadFinished = max(reloadFinished, min(generation, reloadRequested))
+                    condition.unlock()
+                }
+                if case .loaded(let dataset) = outcome {
+                    lastDataset = (dataset, (lastDataset?.version ?? 0) + 1, Self.epochSeconds())
+                }
+            } else {
+                outcome = .loaded(lastDataset!.dataset)
             }
             let loadEnded = Clock.monotonicNanoseconds()
-            var analyses: [PeriodAnalysis] = []
-            var definition: String?
+            var series: AnalysisSeries?
             if case .loaded(let dataset) = outcome {
-                definition = wanted.flatMap { dataset.marketDefinitions.contains($0) ? $0 : nil }
-                    ?? dataset.marketDefinitions.first
-                analyses = analyze(dataset, definition: definition)
+                var key = wanted
+                if let definition = key.definition, !dataset.marketDefinitions(for: key.measure).contains(definition) {
+                    key.definition = nil
+                }
+                if key.measure == .originations && dataset.loans == nil { key.measure = .balances }
+                series = analyze(dataset, key: key)
             }
-            let result = ReloadResult(generation: generation, outcome: outcome, parseStarted: parseStarted,
-                                      loadEnded: loadEnded, parseEnded: Clock.monotonicNanoseconds(), analyses: analyses, definition: definition)
+            let result = ReloadResult(generation: generation, outcome: outcome, datasetVersion: lastDataset?.version ?? 0,
+                                      loadedEpochSeconds: lastDataset?.epochSeconds ?? 0, parseStarted: parseStarted,
+                                      loadEnded: loadEnded, parseEnded: Clock.monotonicNanoseconds(), series: series)
             condition.lock()
             results.append(result)
             condition.unlock()

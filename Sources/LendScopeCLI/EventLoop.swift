@@ -1,6 +1,7 @@
 import DashboardUI
 import DataIngest
 import Foundation
+import MarketAnalytics
 import NcursesBackend
 
 /// The one event loop: keys, resizes, file changes, reload results and ticks become actions;
@@ -84,7 +85,7 @@ struct EventLoop {
             // Finished reloads: only the newest request's result is swapped in.
             if ready[2].readable {
                 for result in worker.takeResults() where result.generation == worker.latestRequest {
-                    if apply(result, &terminal) { reloadDue = Clock.monotonicNanoseconds() + Self.retryUnstable }
+                    if apply(result, worker, &terminal) { reloadDue = Clock.monotonicNanoseconds() + Self.retryUnstable }
                 }
             }
 
@@ -106,6 +107,9 @@ struct EventLoop {
                     switch effect {
                     case .render: needsDraw = true
                     case .reloadNow: startReload(worker, watcher, &terminal)
+                    case .analyze(let key):
+                        requestAnalyses(key, worker)
+                        needsDraw = true
                     default: if perform(effect, on: &terminal) { return 0 }
                     }
                 }
@@ -149,23 +153,30 @@ struct EventLoop {
                                       _ terminal: inout NcursesTerminal) {
         // The reload reads what is there now, so the poll need not report it again.
         _ = watcher.pollForChanges()
-        let generation = worker.request(definition: state.marketDefinition)
+        let generation = worker.request(key: state.requestedKey, reload: true)
         trace.record("reload_requested", "generation=\(generation)")
         if state.apply(.reloadStarted) == .render { terminal.draw(DashboardView.render(state)) }
     }
 
-    /// Swaps in a finished reload, or shows why it failed.
+    /// Asks the worker for analyses under another key (`n`, `m`): the worker owns every analysis.
+    private func requestAnalyses(_ key: AnalysisKey, _ worker: ReloadWorker) {
+        let generation = worker.request(key: key, reload: false)
+        trace.record("analyses_requested", "generation=\(generation)")
+    }
+
+    /// Swaps in a finished reload or a new set of analyses, or shows why a reload failed.
     /// - Returns: true when the files were still changing and the load should be tried again.
-    private mutating func apply(_ result: ReloadResult, _ terminal: inout NcursesTerminal) -> Bool {
+    private mutating func apply(_ result: ReloadResult, _ worker: ReloadWorker, _ terminal: inout NcursesTerminal) -> Bool {
         trace.record("parse_start", at: result.parseStarted, "generation=\(result.generation)")
         trace.record("load_end", at: result.loadEnded, "generation=\(result.generation)")
         trace.record("parse_end", at: result.parseEnded, "generation=\(result.generation)")
         switch result.outcome {
         case .loaded(let dataset):
-            _ = state.apply(.snapshotLoaded(Snapshot(dataset: dataset, directory: directory.path,
-                                                     loadedAt: Platform.clockTime(),
-                                                     loadedEpochSeconds: Platform.epochSeconds(),
-                                                     precomputed: (result.definition, result.analyses))))
+            guard let series = result.series else { return false }
+            let effect = state.apply(.snapshotLoaded(Snapshot(
+                dataset: dataset, directory: directory.path, loadedAt: Platform.clockTime(at: result.loadedEpochSeconds),
+                loadedEpochSeconds: result.loadedEpochSeconds, version: result.datasetVersion, series: series)))
+            if case .analyze(let key) = effect { requestAnalyses(key, worker) }
             trace.record("swap", "generation=\(result.generation)")
         case .failed(let failure):
             _ = state.apply(.reloadFailed(failure.diagnostics.map(\.description)))
@@ -183,7 +194,7 @@ struct EventLoop {
     /// Performs an effect and any follow-up; true when the program should quit.
     private mutating func perform(_ effect: Effect, on terminal: inout NcursesTerminal) -> Bool {
         switch effect {
-        case .none, .reloadNow:
+        case .none, .reloadNow, .analyze:
             return false
         case .quit:
             return true

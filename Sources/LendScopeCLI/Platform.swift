@@ -22,7 +22,12 @@ enum Platform {
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
     static func clockTime() -> ClockTime {
-        var now = time(nil)
+        clockTime(at: epochSeconds())
+    }
+
+    /// The local wall-clock time of a moment given in seconds since the epoch.
+    static func clockTime(at epochSeconds: Double) -> ClockTime {
+        var now = time_t(epochSeconds.rounded(.down))
         var parts = tm()
         localtime_r(&now, &parts)
         return ClockTime(hour: Int(parts.tm_hour), minute: Int(parts.tm_min), second: Int(parts.tm_sec))

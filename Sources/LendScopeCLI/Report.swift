@@ -19,6 +19,8 @@ struct Report: ParsableCommand {
               lendscope report --period 2020Q2
               lendscope report --period 2020Q2 --fx-date 2020-11-03 --format json
               lendscope report --merge "JD Technology+Du Xiaoman"
+              lendscope report --all-periods              (cap monitor: every breach run)
+              lendscope report --all-periods --format csv (panel: one row per period × group)
             """
     )
 
@@ -42,12 +44,22 @@ struct Report: ParsableCommand {
     @Option(help: "Output format: \(PeriodReport.Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: PeriodReport.Format = .table
 
+    @Flag(name: .customLong("all-periods"),
+          help: "Every period: the cap monitor (which banks breached, with whom, since when) and a per-period summary; with --format csv a panel of one row per period × group; with json every period's report and the breach runs.")
+    var allPeriods = false
+
     func validate() throws {
         if let period, Period(period) == nil {
             throw ValidationError("'\(period)' is not a period: use YYYYQn (e.g. 2020Q2) or YYYY-MM (e.g. 2020-06)")
         }
         if let fxDate, CalendarDate(iso: fxDate) == nil {
             throw ValidationError("'\(fxDate)' is not a date: use YYYY-MM-DD")
+        }
+        if allPeriods && period != nil {
+            throw ValidationError("--all-periods covers every period: leave out --period")
+        }
+        if allPeriods && merge != nil {
+            throw ValidationError("--merge is a what-if for one period: use it with --period, not --all-periods")
         }
         if let merge, mergeParties(merge).count < 2 {
             throw ValidationError("--merge needs two or more groups joined by '+', e.g. \"Ant Group+JD Technology\"")
@@ -61,12 +73,33 @@ struct Report: ParsableCommand {
     func run() throws {
         let dataset = try data.load()
         do {
+            if allPeriods {
+                let series = try makeSeries(dataset)
+                print(SeriesReport(series: series, source: data.directory).render(format), terminator: "")
+                return
+            }
             let report = try makeReport(dataset)
             print(report.render(format), terminator: "")
         } catch let error as DataRequestError {
             StandardError.write("error: \(SafeText.sanitize(error.description))\n")
             throw ExitCode.failure
         }
+    }
+
+    /// Every period's analysis under the chosen market and measure: one series, so that an alert's
+    /// first period and run length read the same here as on the dashboard.
+    func makeSeries(_ dataset: MarketDataset) throws -> AnalysisSeries {
+        guard !dataset.periods.isEmpty else { throw DataRequestError(description: "the data directory has no balances") }
+        if let market, !dataset.marketDefinitions(for: measure).contains(market) {
+            let known = dataset.marketDefinitions(for: measure).map { "'\($0)'" }.joined(separator: ", ")
+            throw DataRequestError(description: "unknown market definition '\(market)' for \(measure.rawValue) "
+                                   + "(known: \(known.isEmpty ? "none" : known))")
+        }
+        if measure == .originations && dataset.loans == nil {
+            throw DataRequestError(description: "--measure originations needs loan files in \(data.directory)/loans/")
+        }
+        return AnalysisSeries(dataset: dataset, key: AnalysisKey(definition: market, measure: measure),
+                              fxDate: fxDate.flatMap(CalendarDate.init(iso:)))
     }
 
     func makeReport(_ dataset: MarketDataset) throws -> PeriodReport {
@@ -76,15 +109,8 @@ struct Report: ParsableCommand {
         guard periods.contains(chosen) else {
             throw DataRequestError(description: "no balances for period \(chosen) (the data cover \(periods.first!)–\(latest))")
         }
-        if let market, !dataset.marketDefinitions.contains(market) {
-            let known = dataset.marketDefinitions.map { "'\($0)'" }.joined(separator: ", ")
-            throw DataRequestError(description: "unknown market definition '\(market)' (known: \(known.isEmpty ? "none" : known))")
-        }
-        if measure == .originations && dataset.loans == nil {
-            throw DataRequestError(description: "--measure originations needs loan files in \(data.directory)/loans/")
-        }
-        let analysis = PeriodAnalysis(dataset: dataset, period: chosen, definition: market,
-                                      fxDate: fxDate.flatMap(CalendarDate.init(iso:)), measure: measure)
+        let series = try makeSeries(dataset)
+        let analysis = series.analysis(for: chosen)!
         var merger: MergerAnalysis?
         if let merge {
             let parties = mergeParties(merge)

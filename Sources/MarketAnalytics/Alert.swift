@@ -1,4 +1,4 @@
-/// A rule that a period's figures trigger, with the numbers and where the rule comes from.
+/// A rule that a period's figures trigger, with the numbers, whom it concerns and where the rule comes from.
 public struct Alert: Hashable, Sendable {
     public enum Rule: String, Sendable, CaseIterable {
         case singlePartnerExposure = "single_partner_exposure"
@@ -9,6 +9,43 @@ public struct Alert: Hashable, Sendable {
         case us2023Concentration = "us2023_concentration"
         case us2010Concentration = "us2010_concentration"
         case eu2004Concentration = "eu2004_concentration"
+
+        /// The unit of `value` and `limit`: a property of the rule, never guessed from a number's size.
+        public enum Unit: String, Sendable {
+            /// A fraction of the bank's tier-1 capital or total loans.
+            case fractionOfBase = "fraction"
+            /// A fraction of the market.
+            case shareOfMarket = "share_of_market"
+            /// HHI on the 0–10,000 scale.
+            case hhi
+        }
+
+        public var unit: Unit {
+            switch self {
+            case .singlePartnerExposure, .aggregateColending: return .fractionOfBase
+            case .dominanceOne, .dominanceTwo, .dominanceThree: return .shareOfMarket
+            case .us2023Concentration, .us2010Concentration, .eu2004Concentration: return .hhi
+            }
+        }
+
+        /// The co-lending cap this rule applies, if it is one.
+        public var cap: ColendingCap? {
+            switch self {
+            case .singlePartnerExposure: return .singlePartner
+            case .aggregateColending: return .aggregate
+            default: return nil
+            }
+        }
+
+        /// The competition guideline whose concentration threshold this rule applies, if any.
+        public var guideline: Guideline? {
+            switch self {
+            case .us2023Concentration: return .us2023
+            case .us2010Concentration: return .us2010
+            case .eu2004Concentration: return .eu2004
+            default: return nil
+            }
+        }
 
         /// The rule in words, with its limit.
         public var title: String {
@@ -24,19 +61,7 @@ public struct Alert: Hashable, Sendable {
             }
         }
 
-        public var source: String {
-            switch self {
-            case .singlePartnerExposure, .aggregateColending:
-                return "CBIRC notice on internet loans of commercial banks"
-            case .dominanceOne, .dominanceTwo, .dominanceThree:
-                return "PRC Anti-Monopoly Law, art. 24"
-            case .us2023Concentration: return Guideline.us2023.title
-            case .us2010Concentration: return Guideline.us2010.title
-            case .eu2004Concentration: return Guideline.eu2004.title
-            }
-        }
-
-        /// The date of the text, ISO.
+        /// The date of the text, ISO (for the AML, the 2008 law; an alert cites the article of its period).
         public var date: String {
             switch self {
             case .singlePartnerExposure, .aggregateColending: return "2021-02-20"
@@ -53,7 +78,7 @@ public struct Alert: Hashable, Sendable {
             case .singlePartnerExposure, .aggregateColending:
                 return "final; rectification by 2022-07-17, extended to 2023-06-30"
             case .dominanceOne, .dominanceTwo, .dominanceThree:
-                return "in force from 2008-08-01 (amended 2022)"
+                return "in force from 2008-08-01 (art. 19; art. 24 from 2022-08-01)"
             case .us2023Concentration: return "final; in force from 2023-12-18"
             case .us2010Concentration: return "final; superseded on 2023-12-18"
             case .eu2004Concentration: return "final; in force from 2004-02-05"
@@ -61,49 +86,142 @@ public struct Alert: Hashable, Sendable {
         }
     }
 
+    /// Whom an alert concerns, as a value: nothing ever parses a display string back into names.
+    public enum Subject: Hashable, Sendable, CustomStringConvertible {
+        /// A bank and one partner group (the 25% rule).
+        case pair(bank: String, partner: String)
+        /// A bank (the 50% rule).
+        case bank(String)
+        /// Groups presumed dominant, and groups counted in the joint share but under 1/10 (not presumed).
+        case groups(presumed: [String], countedNotPresumed: [String])
+        case market
+
+        public var bank: String? {
+            switch self {
+            case .pair(let bank, _), .bank(let bank): return bank
+            default: return nil
+            }
+        }
+
+        public var partner: String? {
+            if case .pair(_, let partner) = self { return partner }
+            return nil
+        }
+
+        public var description: String {
+            switch self {
+            case .pair(let bank, let partner): return "\(bank) with \(partner)"
+            case .bank(let bank): return bank
+            case .groups(let presumed, let counted):
+                let names = presumed.joined(separator: " + ")
+                return counted.isEmpty ? names
+                    : names + " (with \(counted.joined(separator: ", ")): under 1/10, not presumed)"
+            case .market: return "market"
+            }
+        }
+    }
+
     public let rule: Rule
-    /// What triggered it: a bank, a group or groups, or "market".
-    public let subject: String
+    public let subject: Subject
+    /// In the rule's unit.
     public let value: Double
     public let limit: Double
+    /// False for a co-lending cap in a period that ended before the rule was published: the figures
+    /// would breach it, but no rule in force is breached.
+    public let inForce: Bool
+    /// How much funding must move for the bank to be at the cap, in yuan; nil for competition rules.
+    public let excessCNY: Double?
+    /// The text cited, with the article in force at the period's date for the AML.
+    public let source: String
+    /// The first period of the unbroken run of periods with this alert that reaches this one, and
+    /// the run's length; set when the analysis is part of a series (`AnalysisSeries`).
+    public internal(set) var firstPeriod: Period?
+    public internal(set) var periods: Int?
+
+    public init(rule: Rule, subject: Subject, value: Double, limit: Double, inForce: Bool = true,
+                excessCNY: Double? = nil, source: String? = nil) {
+        self.rule = rule
+        self.subject = subject
+        self.value = value
+        self.limit = limit
+        self.inForce = inForce
+        self.excessCNY = excessCNY
+        self.source = source ?? Self.defaultSource(rule)
+    }
+
+    /// The status shown and exported: the rule's, or that it did not yet exist.
+    public var status: String {
+        inForce ? rule.status : "would breach; rule not yet in force (published \(ColendingCap.inForceFrom))"
+    }
+
+    /// What identifies "the same alert" from one period to the next.
+    public struct Identity: Hashable, Sendable {
+        public let rule: Rule
+        public let subject: Subject
+    }
+
+    public var identity: Identity { Identity(rule: rule, subject: subject) }
+
+    static func defaultSource(_ rule: Rule) -> String {
+        if let cap = rule.cap { return ColendingCap.source + ", " + cap.operativeText.prefix { $0 != ":" } }
+        if let guideline = rule.guideline { return guideline.title }
+        return "PRC Anti-Monopoly Law"
+    }
 }
 
 extension PeriodAnalysis {
-    /// Every rule triggered in this period, banks first (largest breach first), then the market.
-    public var alerts: [Alert] {
+    /// Every rule triggered in this period: every (bank, partner) pair over 25% of tier-1 capital
+    /// (largest first), every bank over 50% of total loans, then the market's competition rules.
+    /// Caps are measured on outstanding balances whatever the measure; competition rules only where
+    /// the verdicts exist (a market total for the measure).
+    func computeAlerts() -> [Alert] {
         var alerts: [Alert] = []
+        let inForce = ColendingCap.isInForce(on: period.endDate)
         for bank in banks {
-            if let exposure = bank.maxExposureToTier1, exposure > BankDependence.singlePartnerCap {
-                alerts.append(Alert(rule: .singlePartnerExposure, subject: "\(bank.bank) with \(bank.topPartner)",
-                                    value: exposure, limit: BankDependence.singlePartnerCap))
+            guard let tier1 = bank.profile?.tier1CapitalCNY, tier1 > 0 else { continue }
+            for (partner, balance) in bank.exposuresLargestFirst
+            where ColendingCap.singlePartner.isBreached(amount: balance, base: tier1) {
+                alerts.append(Alert(rule: .singlePartnerExposure, subject: .pair(bank: bank.bank, partner: partner),
+                                    value: balance / tier1, limit: ColendingCap.singlePartner.limit, inForce: inForce,
+                                    excessCNY: balance - ColendingCap.singlePartner.limit * tier1))
             }
         }
+        var aggregate: [Alert] = []
         for bank in banks {
-            if let ratio = bank.colendingToTotalLoans, ratio > BankDependence.aggregateCap {
-                alerts.append(Alert(rule: .aggregateColending, subject: bank.bank, value: ratio,
-                                    limit: BankDependence.aggregateCap))
-            }
+            guard let loans = bank.profile?.totalLoansCNY, loans > 0,
+                  ColendingCap.aggregate.isBreached(amount: bank.platformSourcedCNY, base: loans) else { continue }
+            aggregate.append(Alert(rule: .aggregateColending, subject: .bank(bank.bank),
+                                   value: bank.platformSourcedCNY / loans, limit: ColendingCap.aggregate.limit,
+                                   inForce: inForce, excessCNY: bank.platformSourcedCNY - ColendingCap.aggregate.limit * loans))
         }
-        alerts.sort { ($0.rule == .singlePartnerExposure ? 0 : 1, -$0.value) < ($1.rule == .singlePartnerExposure ? 0 : 1, -$1.value) }
+        let order: (Alert, Alert) -> Bool = { a, b in
+            (a.value, b.subject.description) > (b.value, a.subject.description)
+        }
+        alerts.sort(by: order)
+        alerts += aggregate.sorted(by: order)
 
-        let ranked = groups.sorted { $0.shareOfMarket > $1.shareOfMarket }
-        let counted = ranked.filter { $0.shareOfMarket >= 0.1 }
-        if let first = ranked.first, first.shareOfMarket >= 0.5 {
-            alerts.append(Alert(rule: .dominanceOne, subject: first.group, value: first.shareOfMarket, limit: 0.5))
-        }
-        if counted.count >= 2, counted[0].shareOfMarket + counted[1].shareOfMarket >= 2.0 / 3.0 {
-            alerts.append(Alert(rule: .dominanceTwo, subject: counted.prefix(2).map(\.group).joined(separator: " + "),
-                                value: counted[0].shareOfMarket + counted[1].shareOfMarket, limit: 2.0 / 3.0))
-        }
-        if counted.count >= 3, counted.prefix(3).reduce(0, { $0 + $1.shareOfMarket }) >= 0.75 {
-            alerts.append(Alert(rule: .dominanceThree, subject: counted.prefix(3).map(\.group).joined(separator: " + "),
-                                value: counted.prefix(3).reduce(0) { $0 + $1.shareOfMarket }, limit: 0.75))
+        guard let verdicts else { return alerts }
+        if let presumption = verdicts.first(where: { $0.guideline == .chinaAML })?.presumption {
+            let ranked = groups.map(\.group)
+            let rules: [Alert.Rule] = [.dominanceOne, .dominanceTwo, .dominanceThree]
+            let limits = [1.0 / 2, 2.0 / 3, 3.0 / 4]
+            let source = "PRC Anti-Monopoly Law, " + presumption.article
+            for clause in presumption.clauses {
+                let members = Array(ranked.prefix(clause))
+                alerts.append(Alert(
+                    rule: rules[clause - 1],
+                    subject: .groups(presumed: members.filter(presumption.presumedDominant.contains),
+                                     countedNotPresumed: members.filter { !presumption.presumedDominant.contains($0) }),
+                    value: presumption.topShares[clause - 1], limit: limits[clause - 1], source: source))
+            }
         }
         // Concentration levels on the lower bound: an alert is raised only when the market is
         // certainly past the threshold; the verdicts show when the bounds straddle it.
-        if indices.hhi > 1_800 { alerts.append(Alert(rule: .us2023Concentration, subject: "market", value: indices.hhi, limit: 1_800)) }
-        if indices.hhi >= 1_500 { alerts.append(Alert(rule: .us2010Concentration, subject: "market", value: indices.hhi, limit: 1_500)) }
-        if indices.hhi >= 1_000 { alerts.append(Alert(rule: .eu2004Concentration, subject: "market", value: indices.hhi, limit: 1_000)) }
+        for rule in [Alert.Rule.us2023Concentration, .us2010Concentration, .eu2004Concentration] {
+            guard let guideline = rule.guideline, let threshold = guideline.concentrationThreshold,
+                  guideline.marketLevel(indices.hhi).severity > .clear else { continue }
+            alerts.append(Alert(rule: rule, subject: .market, value: indices.hhi, limit: threshold.hhi))
+        }
         return alerts
     }
 }

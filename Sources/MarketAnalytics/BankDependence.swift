@@ -1,5 +1,6 @@
 /// How much one bank depends on the platforms it co-lends with, against the February 2021 caps.
-public struct BankDependence: Hashable, Sendable {
+/// Always on outstanding balances: the caps are defined on balances, whatever the measure shown.
+public struct BankDependence: Sendable {
     public let bank: String
     public let profile: BankProfile?
     /// Σ over partner groups of the balance this bank funds.
@@ -16,16 +17,21 @@ public struct BankDependence: Hashable, Sendable {
     /// All co-lending / total loans; nil without total loans.
     public let colendingToTotalLoans: Double?
 
+    /// Funded balance per partner group, largest first (ties by name).
+    public let exposuresLargestFirst: [(partner: String, balanceCNY: Double)]
+
     /// The single-partner cap: 25% of net tier-1 capital (CBIRC notice, final, Feb 2021).
-    public static let singlePartnerCap = 0.25
+    public static let singlePartnerCap = ColendingCap.singlePartner.limit
     /// The aggregate cap: 50% of total loans (CBIRC notice, final, Feb 2021).
-    public static let aggregateCap = 0.50
+    public static let aggregateCap = ColendingCap.aggregate.limit
 
     public init(bank: String, profile: BankProfile?, exposures: [String: Double]) {
         self.bank = bank
         self.profile = profile
         self.exposures = exposures
         let total = exposures.values.reduce(0, +)
+        self.exposuresLargestFirst = exposures.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            .map { (partner: $0.key, balanceCNY: $0.value) }
         self.platformSourcedCNY = total
         // Ties broken by name so output is deterministic.
         let top = exposures.max { ($0.value, $1.key) < ($1.value, $0.key) }
@@ -45,6 +51,22 @@ public struct BankDependence: Hashable, Sendable {
         }
     }
 
-    public var breachesSinglePartnerCap: Bool { (maxExposureToTier1 ?? 0) > Self.singlePartnerCap }
-    public var breachesAggregateCap: Bool { (colendingToTotalLoans ?? 0) > Self.aggregateCap }
+    /// The balance co-funded with `partner` over net tier-1 capital; nil without capital or without that partner.
+    public func exposureToTier1(_ partner: String) -> Double? {
+        guard let balance = exposures[partner], let tier1 = profile?.tier1CapitalCNY, tier1 > 0 else { return nil }
+        return balance / tier1
+    }
+
+    /// Partners whose co-funded balance passes 25% of net tier-1 capital, largest first.
+    public var partnersOverCap: [String] {
+        guard let tier1 = profile?.tier1CapitalCNY, tier1 > 0 else { return [] }
+        return exposuresLargestFirst.filter { ColendingCap.singlePartner.isBreached(amount: $0.balanceCNY, base: tier1) }
+            .map(\.partner)
+    }
+
+    public var breachesSinglePartnerCap: Bool { !partnersOverCap.isEmpty }
+    public var breachesAggregateCap: Bool {
+        guard let loans = profile?.totalLoansCNY, loans > 0 else { return false }
+        return ColendingCap.aggregate.isBreached(amount: platformSourcedCNY, base: loans)
+    }
 }

@@ -3,21 +3,35 @@ extension Guideline {
     ///
     /// When the bounds straddle a threshold the finding names both sides, so an unreported
     /// part of the market never makes the verdict look more certain than the data allow.
-    public func verdict(hhi: HHIBounds, marketShares: [Double]) -> Verdict {
+    /// - Parameters:
+    ///   - undertakings: the reported groups and their sizes, for the China AML presumption.
+    ///   - total: the market the sizes are part of.
+    ///   - date: the period's end date (picks the AML article).
+    public func verdict(hhi: HHIBounds, undertakings: [(name: String, size: Double)], total: Double,
+                        date: CalendarDate) -> Verdict {
         switch self {
         case .chinaAML:
-            return chinaDominanceVerdict(marketShares: marketShares)
+            return chinaDominanceVerdict(ChinaAMLPresumption(undertakings: undertakings, total: total, date: date))
         default:
-            let low = marketLevel(hhi.lower)
-            let high = marketLevel(hhi.upper)
-            if low.finding == high.finding { return low }
-            return Verdict(guideline: self, severity: high.severity,
-                           finding: "\(low.finding) to \(high.finding) (HHI bounds straddle a threshold)",
-                           threshold: "\(low.threshold); \(high.threshold)")
+            return Self.straddle(marketLevel(hhi.lower), marketLevel(hhi.upper))
         }
     }
 
-    func marketLevel(_ hhi: Double) -> Verdict {
+    /// One verdict from the verdicts at the lower and the upper HHI bound: the lower one when they
+    /// agree, else a range whose severity is the upper one's (never `clear` if the upper crosses).
+    static func straddle(_ low: Verdict, _ high: Verdict) -> Verdict {
+        // The same finding at both ends holds everywhere between them (the verdicts are monotone in HHI).
+        if low.finding == high.finding { return low }
+        return Verdict(guideline: low.guideline, severity: max(low.severity, high.severity),
+                       finding: "\(low.finding) to \(high.finding) (HHI bounds straddle a threshold)",
+                       threshold: "\(low.threshold); \(high.threshold)", straddles: true)
+    }
+
+    /// An HHI rounded to 6 decimals before it meets a threshold (see `mergerLevel`).
+    static func snapHHI(_ hhi: Double) -> Double { (hhi * 1e6).rounded() / 1e6 }
+
+    func marketLevel(_ unrounded: Double) -> Verdict {
+        let hhi = Self.snapHHI(unrounded)
         switch self {
         case .us2023:
             return hhi > 1_800
@@ -41,36 +55,47 @@ extension Guideline {
             }
             return Verdict(guideline: self, severity: .concern, finding: "high concentration (safe harbour if ΔHHI < 150)",
                            threshold: "HHI > 2,000")
-        case .chinaAML:
-            return chinaDominanceVerdict(marketShares: [])
+        case .chinaAML: // shares, not HHI: `verdict(hhi:undertakings:total:date:)` applies the presumption
+            return chinaDominanceVerdict(ChinaAMLPresumption(undertakings: [], total: 0, date: ChinaAMLPresumption.amendmentInForce))
         }
     }
 
-    /// China AML art. 24: one ≥ 1/2, two ≥ 2/3, three ≥ 3/4; firms below 1/10 are not counted in the joint tests.
-    func chinaDominanceVerdict(marketShares: [Double]) -> Verdict {
-        let sorted = marketShares.sorted(by: >)
-        let counted = sorted.filter { $0 >= 0.1 }
-        if let first = sorted.first, first >= 0.5 {
-            return Verdict(guideline: self, severity: .concern, finding: "dominance presumed: one firm holds ≥ 1/2",
-                           threshold: "largest share ≥ 1/2")
+    /// The China AML presumption as a verdict: who is presumed dominant, under which clause and article.
+    func chinaDominanceVerdict(_ p: ChinaAMLPresumption) -> Verdict {
+        guard !p.clauses.isEmpty else {
+            return Verdict(guideline: self, severity: .clear, finding: "no dominance presumption",
+                           threshold: "one < 1/2, two < 2/3, three < 3/4 (\(p.article))", presumption: p)
         }
-        if counted.count >= 2, counted[0] + counted[1] >= 2.0 / 3.0 {
-            return Verdict(guideline: self, severity: .concern, finding: "joint dominance presumed: two firms hold ≥ 2/3",
-                           threshold: "two largest ≥ 2/3, each ≥ 1/10")
+        let names = p.presumedDominant.joined(separator: ", ")
+        var finding = p.presumedDominant.count == 1 ? "dominance presumed: \(names)" : "dominance presumed: \(names) (jointly)"
+        if !p.countedNotPresumed.isEmpty {
+            finding += "; \(p.countedNotPresumed.joined(separator: ", ")) counted but under 1/10, not presumed"
         }
-        if counted.count >= 3, counted[0] + counted[1] + counted[2] >= 0.75 {
-            return Verdict(guideline: self, severity: .concern, finding: "joint dominance presumed: three firms hold ≥ 3/4",
-                           threshold: "three largest ≥ 3/4, each ≥ 1/10")
-        }
-        return Verdict(guideline: self, severity: .clear, finding: "no dominance presumption",
-                       threshold: "one < 1/2, two < 2/3, three < 3/4")
+        let thresholds = p.clauses.map { ["", "one ≥ 1/2", "two ≥ 2/3", "three ≥ 3/4"][$0] }.joined(separator: ", ")
+        return Verdict(guideline: self, severity: .concern, finding: finding,
+                       threshold: "\(thresholds) (\(p.article))", presumption: p)
     }
 
-    /// The verdict on a merger with the given post-merger HHI, ΔHHI and merged share (fraction).
-    public func verdict(merger: MergerAnalysis) -> Verdict {
-        let post = merger.hhiAfter
-        let delta = merger.deltaHHI
-        let share = merger.mergedShare
+    /// The verdict on a merger, judged at the lower and the upper bound of the post-merger HHI.
+    ///
+    /// ΔHHI = 2·Σ Sa·Sb involves only the parties, which are reported, so it is exact; the
+    /// post-merger HHI is a range when part of the market is unreported, and a finding that differs
+    /// between the two ends says the bounds straddle the threshold (severity: the upper end's).
+    public func verdict(merger: MergerAnalysis, date: CalendarDate) -> Verdict {
+        if self == .chinaAML {
+            return chinaDominanceVerdict(ChinaAMLPresumption(undertakings: merger.undertakingsAfter, total: 1, date: date))
+        }
+        return Self.straddle(mergerLevel(post: merger.boundsAfter.lower, merger: merger),
+                             mergerLevel(post: merger.boundsAfter.upper, merger: merger))
+    }
+
+    /// The merger verdict at one post-merger HHI.
+    func mergerLevel(post unrounded: Double, merger: MergerAnalysis) -> Verdict {
+        // Shares summed from fractions carry rounding (0.2 + 0.1 = 0.30000000000000004): compare at
+        // 12 significant places for shares and 6 decimals of HHI, so "exactly 30%" is exactly 30%.
+        let post = Self.snapHHI(unrounded)
+        let delta = Self.snapHHI(merger.deltaHHI)
+        let share = (merger.mergedShare * 1e12).rounded() / 1e12
         switch self {
         case .us2023:
             if post > 1_800 && delta > 100 {
@@ -125,8 +150,9 @@ extension Guideline {
                           threshold: "post HHI > 2,000 and ΔHHI < 150")
                 : Verdict(guideline: self, severity: .watch, finding: "outside the safe harbour: may raise concerns",
                           threshold: "post HHI > 2,000 and ΔHHI ≥ 150")
-        case .chinaAML:
-            return chinaDominanceVerdict(marketShares: merger.marketSharesAfter)
+        case .chinaAML: // shares, not HHI: `verdict(merger:date:)` applies the presumption
+            return chinaDominanceVerdict(ChinaAMLPresumption(undertakings: merger.undertakingsAfter, total: 1,
+                                                             date: ChinaAMLPresumption.amendmentInForce))
         }
     }
 }

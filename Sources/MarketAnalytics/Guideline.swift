@@ -29,7 +29,7 @@ public enum Guideline: String, CaseIterable, Sendable, Codable {
         case .us2023: return "US DOJ and FTC"
         case .us2010: return "US DOJ and FTC"
         case .eu2004: return "European Commission (OJ C 31)"
-        case .chinaAML: return "PRC Anti-Monopoly Law, art. 24 (2008, amended 2022)"
+        case .chinaAML: return "PRC Anti-Monopoly Law, art. 19 (2008) / art. 24 (from 2022-08-01)"
         }
     }
 
@@ -59,8 +59,9 @@ public enum Guideline: String, CaseIterable, Sendable, Codable {
                 + "ΔHHI below 250, or above 2,000 with ΔHHI below 150; a combined share not above 25% is presumed "
                 + "compatible; a share of 50% or more may itself be evidence of a dominant position."
         case .chinaAML:
-            return "A dominant position is presumed where one undertaking holds 1/2 of the market, two together 2/3, "
-                + "or three together 3/4; an undertaking below 1/10 is not counted towards the joint presumptions."
+            return "Dominance may be presumed where one undertaking reaches 1/2 of the market, two together 2/3, "
+                + "or three together 3/4; in the two- and three-firm cases an undertaking below 1/10 is not itself "
+                + "presumed dominant, though its share counts in the joint sum."
         }
     }
 }
@@ -82,4 +83,31 @@ public struct Verdict: Hashable, Sendable {
     public let finding: String
     /// The threshold that decided the finding, e.g. "1,500 ≤ HHI ≤ 2,500".
     public let threshold: String
+    /// China AML only: the presumption as applied (who is presumed dominant, which article).
+    public let presumption: ChinaAMLPresumption?
+    /// True when the HHI bounds fall on both sides of a threshold, so the finding is a range.
+    public let straddles: Bool
+
+    public init(guideline: Guideline, severity: Severity, finding: String, threshold: String,
+                presumption: ChinaAMLPresumption? = nil, straddles: Bool = false) {
+        self.guideline = guideline
+        self.severity = severity
+        self.finding = finding
+        self.threshold = threshold
+        self.presumption = presumption
+        self.straddles = straddles
+    }
+}
+
+extension Guideline {
+    /// The HHI level (0–10,000) above which a market is a concern: the one number that both the
+    /// market verdicts and the concentration alerts use. nil for the China AML (shares, not HHI).
+    public var concentrationThreshold: (hhi: Double, inclusive: Bool)? {
+        switch self {
+        case .us2023: return (1_800, false)   // "HHI greater than 1,800"
+        case .us2010: return (1_500, true)    // 1,500 and above: moderately or highly concentrated
+        case .eu2004: return (1_000, true)    // 1,000 and above: outside the widest safe harbour
+        case .chinaAML: return nil
+        }
+    }
 }

@@ -1,21 +1,59 @@
 /// Honest bounds on the market HHI when only some firms are reported.
 ///
-/// Known market shares s₍₁₎ ≥ … ≥ s₍ₖ₎ leave a residual R = 1 − Σ sᵢ held by
-/// unreported firms, each assumed no larger than the smallest reported firm s₍ₖ₎.
-/// - Lower bound: Σ sᵢ² (R spread over infinitely many tiny firms).
-/// - Upper bound: Σ sᵢ² + q·s₍ₖ₎² + r², q = ⌊R / s₍ₖ₎⌋, r = R − q·s₍ₖ₎ (R packed into
-///   firms as large as allowed; Kvålseth 2018, Heliyon 4:e00846).
-/// Treating the residual as one firm (Σ sᵢ² + R²) is not a bound once R > s₍ₖ₎, so it is never offered.
+/// Known market shares s₍₁₎ ≥ … ≥ s₍ₖ₎ leave a residual R = 1 − Σ sᵢ held by unreported firms.
+/// - Lower bound: Σ sᵢ² (R spread over infinitely many tiny firms). Needs no assumption.
+/// - Upper bound under a cap c on any unreported firm's share: Σ sᵢ² + q·c² + r², q = ⌊R / c⌋,
+///   r = R − q·c (R packed into firms as large as allowed; Kvålseth 2018, Heliyon 4:e00846).
+///   By default c = s₍ₖ₎, the smallest reported share: an assumption the data rarely justify
+///   (banks' own card books are unreported and often larger), so it is always named, and the data
+///   may state a better cap (`largest_unreported_share` in `market.csv`).
+/// - Upper bound with no assumption: Σ sᵢ² + R² (the remainder as one firm): the most the HHI can be.
 public struct HHIBounds: Hashable, Sendable {
+    /// What the upper bound assumes about the unreported firms.
+    public enum Assumption: Hashable, Sendable {
+        /// Nothing is unreported: the bounds coincide.
+        case none
+        /// No unreported firm is larger than the smallest reported one (this share).
+        case smallestReported(Double)
+        /// No unreported firm is larger than the share the data state.
+        case stated(Double)
+
+        /// The assumption in words, for every place the upper bound is shown.
+        public var text: String {
+            switch self {
+            case .none:
+                return "none: the whole market is reported"
+            case .smallestReported(let share):
+                return "no unreported lender is larger than the smallest reported group (\(Self.percent(share)))"
+            case .stated(let share):
+                return "no unreported lender is larger than \(Self.percent(share)) of the market (largest_unreported_share in market.csv)"
+            }
+        }
+
+        /// A share as a percentage with enough digits for small groups (0.07%), without Foundation.
+        static func percent(_ fraction: Double) -> String {
+            let hundredths = (fraction * 10_000).rounded()
+            let whole = Int(hundredths / 100)
+            let rest = Int(hundredths) - whole * 100
+            return "\(whole).\(rest < 10 ? "0" : "")\(rest)%"
+        }
+    }
+
     /// On the 0–10,000 scale.
     public let lower: Double
-    /// On the 0–10,000 scale; equal to `lower` when nothing is unreported.
+    /// On the 0–10,000 scale, under `assumption`; equal to `lower` when nothing is unreported.
     public let upper: Double
+    /// On the 0–10,000 scale: the unreported remainder as one firm, true whatever the unreported firms are.
+    public let upperNoAssumption: Double
     /// The unreported fraction of the market, R.
     public let unreported: Double
+    public let assumption: Assumption
 
-    /// - Parameter marketShares: the reported firms' shares of the whole market (fractions, sum ≤ 1).
-    public init(marketShares: [Double]) {
+    /// - Parameters:
+    ///   - marketShares: the reported firms' shares of the whole market (fractions, sum ≤ 1).
+    ///   - largestUnreported: the largest share an unreported firm may hold, when the data state it;
+    ///     nil assumes the smallest reported share.
+    public init(marketShares: [Double], largestUnreported: Double? = nil) {
         let known = marketShares.filter { $0 > 0 }
         let sumSquares = known.reduce(0) { $0 + $1 * $1 }
         // Tolerate rounding: a residual within 1e-12 of zero is zero.
@@ -23,17 +61,28 @@ public struct HHIBounds: Hashable, Sendable {
         if abs(residual) < 1e-12 { residual = 0 }
         residual = max(0, residual)
         var upper = sumSquares
+        var assumption = Assumption.none
         if residual > 0 {
-            if let smallest = known.min() {
-                let q = (residual / smallest).rounded(.down)
-                let r = residual - q * smallest
-                upper += q * smallest * smallest + r * r
+            let cap: Double?
+            if let largestUnreported, largestUnreported > 0 {
+                cap = largestUnreported
+                assumption = .stated(largestUnreported)
+            } else {
+                cap = known.min()
+                assumption = cap.map { .smallestReported($0) } ?? .stated(1)
+            }
+            if let cap {
+                let q = (residual / cap).rounded(.down)
+                let r = residual - q * cap
+                upper += q * cap * cap + r * r
             } else {
                 upper = 1 // nothing reported: one unreported firm may hold the whole market
             }
         }
         self.lower = sumSquares * 10_000
         self.upper = upper * 10_000
+        self.upperNoAssumption = (sumSquares + residual * residual) * 10_000
         self.unreported = residual
+        self.assumption = assumption
     }
 }

@@ -18,19 +18,26 @@ public struct BalanceRecord: Hashable, Sendable {
     }
 }
 
-/// One row of `market.csv`: the denominator of market shares under one definition.
+/// One row of `market.csv`: the denominator of market shares under one definition and measure.
 public struct MarketTotal: Hashable, Sendable {
     public var period: Period
     public var definition: String
+    /// What the total counts: outstanding balances (the default) or new lending in the period.
+    public var measure: Measure
     public var totalCNY: Double
+    /// The largest share (fraction) any single unreported lender may hold, when the data state it;
+    /// the HHI upper bound then assumes no unreported lender is larger.
+    public var largestUnreportedShare: Double?
     public var provenance: Provenance
     public var source: String
 
-    public init(period: Period, definition: String, totalCNY: Double,
-                provenance: Provenance = .sourced, source: String = "") {
+    public init(period: Period, definition: String, measure: Measure = .balances, totalCNY: Double,
+                largestUnreportedShare: Double? = nil, provenance: Provenance = .sourced, source: String = "") {
         self.period = period
         self.definition = definition
+        self.measure = measure
         self.totalCNY = totalCNY
+        self.largestUnreportedShare = largestUnreportedShare
         self.provenance = provenance
         self.source = source
     }
@@ -119,10 +126,15 @@ public struct MarketDataset: Sendable {
         Array(Set(balances.map(\.period))).sorted()
     }
 
-    /// Market definitions in file order; the first is the default.
-    public var marketDefinitions: [String] {
+    /// Market definitions of outstanding balances in file order; the first is the default.
+    public var marketDefinitions: [String] { marketDefinitions(for: .balances) }
+
+    /// Market definitions with totals for `measure`, in file order; the first is the default.
+    public func marketDefinitions(for measure: Measure) -> [String] {
         var seen = Set<String>()
-        return marketTotals.compactMap { seen.insert($0.definition).inserted ? $0.definition : nil }
+        return marketTotals.compactMap {
+            $0.measure == measure && seen.insert($0.definition).inserted ? $0.definition : nil
+        }
     }
 
     public func group(of platform: String) -> String {
@@ -134,8 +146,8 @@ public struct MarketDataset: Sendable {
         banks[bank]?.ownerGroup == group
     }
 
-    public func marketTotal(for period: Period, definition: String) -> MarketTotal? {
-        marketTotals.first { $0.period == period && $0.definition == definition }
+    public func marketTotal(for period: Period, definition: String, measure: Measure = .balances) -> MarketTotal? {
+        marketTotals.first { $0.period == period && $0.definition == definition && $0.measure == measure }
     }
 
     /// The latest rate dated on or before `date`; nil when every rate is later.

@@ -36,8 +36,12 @@ public struct GroupFigures: Hashable, Sendable {
 public struct ConcentrationFigures: Hashable, Sendable {
     /// Market HHI, lower bound (0–10,000).
     public let hhi: Double
-    /// Market HHI, upper bound (0–10,000).
+    /// Market HHI, upper bound (0–10,000), under `hhiUpperAssumption`.
     public let hhiUpper: Double
+    /// What `hhiUpper` assumes about the unreported lenders, in words.
+    public let hhiUpperAssumption: String
+    /// Market HHI, upper bound with no assumption: the unreported remainder as one firm (0–10,000).
+    public let hhiUpperNoAssumption: Double
     /// HHI of shares within reported platforms (0–10,000).
     public let hhiPlatforms: Double
     public let hhiNormalized: Double?
@@ -57,6 +61,21 @@ public struct ConcentrationFigures: Hashable, Sendable {
     public let linda: Double?
 }
 
+/// What a set of analyses was computed for: the market definition and the measure. A view never
+/// shows analyses made for another key than the one it says.
+public struct AnalysisKey: Hashable, Sendable, CustomStringConvertible {
+    /// nil: the dataset's default definition for the measure.
+    public var definition: String?
+    public var measure: Measure
+
+    public init(definition: String? = nil, measure: Measure = .balances) {
+        self.definition = definition
+        self.measure = measure
+    }
+
+    public var description: String { "\(measure.rawValue), \(definition ?? "default market")" }
+}
+
 /// Everything LendScope shows about one period under one market definition and FX choice.
 public struct PeriodAnalysis: Sendable {
     public let period: Period
@@ -68,7 +87,7 @@ public struct PeriodAnalysis: Sendable {
     /// Per group: the share of the amount originated in the period that is overdue, defaulted or
     /// written off (new-lending measure only).
     public let badShare: [String: Double]
-    /// The market definition asked for; nil when the directory has no market totals.
+    /// The market definition asked for; nil when the directory has no market totals for the measure.
     public let marketDefinition: String?
     /// The denominator row; nil when no total exists and shares are of the reported groups.
     public let marketTotal: MarketTotal?
@@ -80,9 +99,18 @@ public struct PeriodAnalysis: Sendable {
     public let othersShare: Double
     public let bounds: HHIBounds
     public let indices: ConcentrationFigures
-    public let verdicts: [Verdict]
-    /// Banks that co-lend with any platform group (own lending arms excluded), largest single-partner exposure / tier-1 first.
+    /// Each guideline's verdict on the market; nil when there is no market to judge: new lending
+    /// without a market total for new lending (shares of a sample of groups are not market shares).
+    public let verdicts: [Verdict]?
+    /// Why `verdicts` is nil.
+    public let verdictsUnavailable: String?
+    /// Banks that co-lend with any platform group (own lending arms excluded), largest single-partner
+    /// exposure / tier-1 first. On outstanding balances whatever the measure: the caps are defined on them.
     public let banks: [BankDependence]
+    /// Amount in the analysis' measure per bank and group, own lending arms included.
+    public let fundingByBank: [String: [String: Double]]
+    /// Every rule triggered in the period (see `computeAlerts`); runs are filled in by `AnalysisSeries`.
+    public internal(set) var alerts: [Alert] = []
 
     /// True when no market total exists and the denominator is the sum of the groups.
     public var denominatorIsSumOfGroups: Bool { marketTotal == nil }
@@ -91,11 +119,14 @@ public struct PeriodAnalysis: Sendable {
         marketTotal?.totalCNY ?? groups.reduce(0) { $0 + $1.balanceCNY }
     }
 
+    public var key: AnalysisKey { AnalysisKey(definition: marketDefinition, measure: measure) }
+
     /// - Parameters:
-    ///   - definition: a market definition; nil picks the dataset's default (the first in `market.csv`).
+    ///   - definition: a market definition; nil picks the dataset's default for the measure (the
+    ///     first in `market.csv`).
     ///   - fxDate: converts at the rate on or before this date instead of the period end.
     ///   - measure: outstanding balances, or new lending from loan files (shares of the reported
-    ///     groups: no market total exists for originations).
+    ///     groups unless `market.csv` has a new-lending total).
     public init(dataset: MarketDataset, period: Period, definition: String? = nil, fxDate: CalendarDate? = nil,
                 measure: Measure = .balances) {
         self.init(dataset: dataset, period: period, definition: definition, fxDate: fxDate, measure: measure,
@@ -120,9 +151,10 @@ public struct PeriodAnalysis: Sendable {
         self.measure = measure
         self.stacking = dataset.loans?.stacking[period]
         self.stackingUnavailable = dataset.loans?.stackingUnavailable
-        let definition = definition ?? dataset.marketDefinitions.first
+        let known = dataset.marketDefinitions(for: measure)
+        let definition = definition.flatMap { known.contains($0) ? $0 : nil } ?? known.first
         self.marketDefinition = definition
-        self.marketTotal = measure == .balances ? definition.flatMap { dataset.marketTotal(for: period, definition: $0) } : nil
+        self.marketTotal = definition.flatMap { dataset.marketTotal(for: period, definition: $0, measure: measure) }
         let rate = dataset.exchangeRate(onOrBefore: fxDate ?? period.endDate)
         self.exchangeRate = rate
 
@@ -140,7 +172,6 @@ public struct PeriodAnalysis: Sendable {
                 return Dictionary(uniqueKeysWithValues: analysis.groups.map { ($0.group, $0.shareOfMarket) })
             }
             : nil
-
         var groups: [GroupFigures] = []
         for (group, groupRows) in byGroup {
             let balance = groupTotals[group] ?? 0
@@ -177,12 +208,14 @@ public struct PeriodAnalysis: Sendable {
         let marketShares = groups.map(\.shareOfMarket)
         let platformShares = groups.map(\.shareOfPlatforms)
         let sizes = groups.map(\.balanceCNY)
-        let bounds = HHIBounds(marketShares: marketShares)
+        let bounds = HHIBounds(marketShares: marketShares, largestUnreported: marketTotal?.largestUnreportedShare)
         self.bounds = bounds
         let hhiPlatforms = ConcentrationIndex.hhi(shares: platformShares)
         self.indices = ConcentrationFigures(
             hhi: bounds.lower,
             hhiUpper: bounds.upper,
+            hhiUpperAssumption: bounds.assumption.text,
+            hhiUpperNoAssumption: bounds.upperNoAssumption,
             hhiPlatforms: hhiPlatforms,
             hhiNormalized: ConcentrationIndex.normalizedHHI(shares: platformShares),
             cr1: ConcentrationIndex.concentrationRatio(1, shares: marketShares),
@@ -200,7 +233,17 @@ public struct PeriodAnalysis: Sendable {
             dominance: ConcentrationIndex.dominance(shares: platformShares),
             linda: ConcentrationIndex.linda(shares: platformShares)
         )
-        self.verdicts = Guideline.allCases.map { $0.verdict(hhi: bounds, marketShares: marketShares) }
+        if measure == .originations && marketTotal == nil {
+            self.verdicts = nil
+            self.verdictsUnavailable = "no competition verdicts on new lending without a market total for new lending "
+                + "(a market.csv row with measure 'originations'): shares of the reported groups are not market shares"
+        } else {
+            let undertakings = groups.map { (name: $0.group, size: $0.balanceCNY) }
+            self.verdicts = Guideline.allCases.map {
+                $0.verdict(hhi: bounds, undertakings: undertakings, total: denominator, date: period.endDate)
+            }
+            self.verdictsUnavailable = nil
+        }
 
         // Co-lending only: a lending arm funding its own group is not a partner exposure.
         var bad: [String: Double] = [:]
@@ -217,8 +260,10 @@ public struct PeriodAnalysis: Sendable {
         }
         self.badShare = bad
 
+        // Dependence on outstanding balances whatever the measure; co-lending only: a lending arm
+        // funding its own group is not a partner exposure.
         var exposuresByBank: [String: [String: Double]] = [:]
-        for row in rows {
+        for row in dataset.balances where row.period == period {
             let group = dataset.group(of: row.platform)
             if dataset.isOwnLender(row.bank, of: group) { continue }
             exposuresByBank[row.bank, default: [:]][group, default: 0] += row.balanceCNY
@@ -226,10 +271,20 @@ public struct PeriodAnalysis: Sendable {
         self.banks = exposuresByBank
             .map { BankDependence(bank: $0.key, profile: dataset.banks[$0.key], exposures: $0.value) }
             .sorted { ($0.maxExposureToTier1 ?? -1, $1.bank) > ($1.maxExposureToTier1 ?? -1, $0.bank) }
+        var funding: [String: [String: Double]] = [:]
+        for row in rows { funding[row.bank, default: [:]][dataset.group(of: row.platform), default: 0] += row.balanceCNY }
+        self.fundingByBank = funding
+        self.alerts = computeAlerts()
     }
 
-    public func verdict(_ guideline: Guideline) -> Verdict {
-        verdicts.first { $0.guideline == guideline }!
+    /// The verdict of `guideline`; nil when the analysis has no verdicts (see `verdictsUnavailable`).
+    public func verdict(_ guideline: Guideline) -> Verdict? {
+        verdicts?.first { $0.guideline == guideline }
+    }
+
+    /// The bank's co-lending dependence (balances), if it co-lends in this period.
+    public func dependence(of bank: String) -> BankDependence? {
+        banks.first { $0.bank == bank }
     }
 
     /// A merger of the named groups; nil when a name is not a group of this period.
@@ -237,6 +292,7 @@ public struct PeriodAnalysis: Sendable {
         let known = Set(groups.map(\.group))
         guard parties.count >= 2, parties.allSatisfy(known.contains), Set(parties).count == parties.count else { return nil }
         return MergerAnalysis(parties: parties,
-                              marketShares: Dictionary(uniqueKeysWithValues: groups.map { ($0.group, $0.shareOfMarket) }))
+                              marketShares: Dictionary(uniqueKeysWithValues: groups.map { ($0.group, $0.shareOfMarket) }),
+                              period: period, largestUnreported: marketTotal?.largestUnreportedShare)
     }
 }

@@ -31,6 +31,18 @@ public enum NumberFormat {
         grouped(fraction * 100, decimals: decimals) + "%"
     }
 
+    /// A fraction as a percentage with enough decimals (up to 4) that a value above `limit` never
+    /// reads as equal to it: 0.250004 against 0.25 is `25.0004%`, not `25.0%`.
+    public static func percent(_ fraction: Double, decimals: Int, distinctFrom limit: Double) -> String {
+        var places = decimals
+        var text = percent(fraction, decimals: places)
+        while fraction != limit, places < 4, text == percent(limit, decimals: places) {
+            places += 1
+            text = percent(fraction, decimals: places)
+        }
+        return text
+    }
+
     /// A signed change in percentage points: `+1.36`, `-0.40`, `0.00`.
     public static func signed(_ value: Double, decimals: Int = 2) -> String {
         let text = grouped(value, decimals: decimals)

@@ -21,6 +21,7 @@ struct JSONReport: Encodable {
     enum Keys: String, CodingKey {
         case period, measure, market, fx, platforms, others, indices, verdicts, banks, merger, alerts, stacking
         case stackingUnavailable = "stacking_unavailable"
+        case verdictsUnavailable = "verdicts_unavailable"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -28,13 +29,15 @@ struct JSONReport: Encodable {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(a.period.description, forKey: .period)
         try c.encode(Market(definition: a.marketDefinition, total: a.marketTotal?.totalCNY,
-                            flag: a.marketTotal?.provenance.rawValue, sumOfGroups: a.denominatorIsSumOfGroups),
+                            flag: a.marketTotal?.provenance.rawValue, sumOfGroups: a.denominatorIsSumOfGroups,
+                            measure: a.measure.rawValue, largestUnreported: a.marketTotal?.largestUnreportedShare),
                      forKey: .market)
         try c.encode(a.exchangeRate.map { FX(usdCNY: $0.usdCNY, date: $0.date.description, basis: $0.basis) }, forKey: .fx)
         try c.encode(a.groups.map(Platform.init), forKey: .platforms)
         try c.encode(Others(balance: a.othersCNY, share: a.othersShare), forKey: .others)
         try c.encode(Indices(a.indices), forKey: .indices)
-        try c.encode(Verdicts(a.verdicts), forKey: .verdicts)
+        try c.encode(a.verdicts.map(Verdicts.init), forKey: .verdicts)
+        try c.encode(a.verdictsUnavailable, forKey: .verdictsUnavailable)
         try c.encode(a.banks.map(Bank.init), forKey: .banks)
         if let m = report.merger { try c.encode(Merger(m), forKey: .merger) }
         try c.encode(a.alerts.map(AlertJSON.init), forKey: .alerts)
@@ -48,8 +51,11 @@ struct JSONReport: Encodable {
         let total: Double?
         let flag: String?
         let sumOfGroups: Bool
+        let measure: String
+        let largestUnreported: Double?
         enum CodingKeys: String, CodingKey {
-            case definition, total = "total_cny", flag, sumOfGroups = "denominator_is_sum_of_groups"
+            case definition, total = "total_cny", flag, sumOfGroups = "denominator_is_sum_of_groups", measure
+            case largestUnreported = "largest_unreported_share"
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -57,6 +63,8 @@ struct JSONReport: Encodable {
             try c.encode(total, forKey: .total)
             try c.encode(flag, forKey: .flag)
             try c.encode(sumOfGroups, forKey: .sumOfGroups)
+            try c.encode(measure, forKey: .measure)
+            try c.encode(largestUnreported, forKey: .largestUnreported)
         }
     }
 
@@ -97,7 +105,8 @@ struct JSONReport: Encodable {
         let i: ConcentrationFigures
         init(_ i: ConcentrationFigures) { self.i = i }
         enum CodingKeys: String, CodingKey {
-            case hhi, hhiUpper = "hhi_upper", hhiPlatforms = "hhi_platforms", hhiNormalized = "hhi_normalized"
+            case hhi, hhiUpper = "hhi_upper", hhiUpperAssumption = "hhi_upper_assumption"
+            case hhiUpperNoAssumption = "hhi_upper_no_assumption", hhiPlatforms = "hhi_platforms", hhiNormalized = "hhi_normalized"
             case cr1, cr3, cr4, cr5, cr8, equivalentFirms = "equivalent_firms", gini, giniCorrected = "gini_corrected"
             case entropy, entropyRelative = "entropy_relative", theilT = "theil_t", hallTideman = "hall_tideman"
             case dominance, linda
@@ -106,6 +115,8 @@ struct JSONReport: Encodable {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(i.hhi, forKey: .hhi)
             try c.encode(i.hhiUpper, forKey: .hhiUpper)
+            try c.encode(i.hhiUpperAssumption, forKey: .hhiUpperAssumption)
+            try c.encode(i.hhiUpperNoAssumption, forKey: .hhiUpperNoAssumption)
             try c.encode(i.hhiPlatforms, forKey: .hhiPlatforms)
             try c.encode(i.hhiNormalized, forKey: .hhiNormalized)
             try c.encode(i.cr1, forKey: .cr1)
@@ -127,9 +138,18 @@ struct JSONReport: Encodable {
 
     struct VerdictJSON: Encodable {
         let v: Verdict
-        enum CodingKeys: String, CodingKey { case finding, threshold, severity, guideline, issued, rule }
+        enum CodingKeys: String, CodingKey {
+            case finding, threshold, severity, guideline, issued, rule, straddles
+            case presumedDominant = "presumed_dominant", countedNotPresumed = "counted_not_presumed", article
+        }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(v.straddles, forKey: .straddles)
+            if let p = v.presumption {
+                try c.encode(p.presumedDominant, forKey: .presumedDominant)
+                try c.encode(p.countedNotPresumed, forKey: .countedNotPresumed)
+                try c.encode(p.article, forKey: .article)
+            }
             try c.encode(v.finding, forKey: .finding)
             try c.encode(v.threshold, forKey: .threshold)
             try c.encode(["clear", "watch", "concern"][v.severity.rawValue], forKey: .severity)
@@ -155,6 +175,22 @@ struct JSONReport: Encodable {
             case bank, type, platformSourced = "platform_sourced_cny", topPartner = "top_partner"
             case topPartnerShare = "top_partner_share", partnerHHI = "partner_hhi"
             case maxExposure = "max_exposure_to_tier1", colending = "colending_to_total_loans", onlineOnly = "online_only"
+            case exposures, basis, partnersOverCap = "partners_over_cap", tier1 = "tier1_capital_cny"
+            case totalLoans = "total_loans_cny"
+        }
+        struct Exposure: Encodable {
+            let partner: String
+            let balance: Double
+            let toTier1: Double?
+            let overCap: Bool
+            enum CodingKeys: String, CodingKey { case partner, balance = "balance_cny", toTier1 = "to_tier1", overCap = "over_cap" }
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(partner, forKey: .partner)
+                try c.encode(balance, forKey: .balance)
+                try c.encode(toTier1, forKey: .toTier1)
+                try c.encode(overCap, forKey: .overCap)
+            }
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -167,6 +203,15 @@ struct JSONReport: Encodable {
             try c.encode(b.maxExposureToTier1, forKey: .maxExposure)
             try c.encode(b.colendingToTotalLoans, forKey: .colending)
             try c.encode(b.profile?.onlineOnly, forKey: .onlineOnly)
+            try c.encode(b.profile?.tier1CapitalCNY, forKey: .tier1)
+            try c.encode(b.profile?.totalLoansCNY, forKey: .totalLoans)
+            try c.encode("balances", forKey: .basis)
+            let over = Set(b.partnersOverCap)
+            try c.encode(b.partnersOverCap, forKey: .partnersOverCap)
+            try c.encode(b.exposuresLargestFirst.map {
+                Exposure(partner: $0.partner, balance: $0.balanceCNY, toTier1: b.exposureToTier1($0.partner),
+                         overCap: over.contains($0.partner))
+            }, forKey: .exposures)
         }
     }
 
@@ -175,11 +220,12 @@ struct JSONReport: Encodable {
         init(_ m: MergerAnalysis) { self.m = m }
         enum CodingKeys: String, CodingKey {
             case parties, share, hhiBefore = "hhi_before", hhiAfter = "hhi_after", delta = "delta_hhi", verdicts
-            case upperBefore = "hhi_upper_before", upperAfter = "hhi_upper_after"
+            case upperBefore = "hhi_upper_before", upperAfter = "hhi_upper_after", period
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(m.parties, forKey: .parties)
+            try c.encode(m.period.description, forKey: .period)
             try c.encode(m.mergedShare, forKey: .share)
             try c.encode(m.hhiBefore, forKey: .hhiBefore)
             try c.encode(m.hhiAfter, forKey: .hhiAfter)
@@ -210,17 +256,28 @@ struct JSONReport: Encodable {
     struct AlertJSON: Encodable {
         let alert: Alert
         init(_ alert: Alert) { self.alert = alert }
-        enum CodingKeys: String, CodingKey { case rule, status, subject, value, limit, title, source, date }
+        enum CodingKeys: String, CodingKey {
+            case rule, status, subject, value, limit, title, source, date, bank, partner, unit, groups
+            case inForce = "in_force", firstPeriod = "first_period", periods, excess = "excess_cny"
+        }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(alert.rule.rawValue, forKey: .rule)
-            try c.encode(alert.rule.status, forKey: .status)
-            try c.encode(alert.subject, forKey: .subject)
+            try c.encode(alert.status, forKey: .status)
+            try c.encode(alert.subject.description, forKey: .subject)
+            try c.encode(alert.subject.bank, forKey: .bank)
+            try c.encode(alert.subject.partner, forKey: .partner)
+            if case .groups(let presumed, _) = alert.subject { try c.encode(presumed, forKey: .groups) }
             try c.encode(alert.value, forKey: .value)
             try c.encode(alert.limit, forKey: .limit)
+            try c.encode(alert.rule.unit.rawValue, forKey: .unit)
             try c.encode(alert.rule.title, forKey: .title)
-            try c.encode(alert.rule.source, forKey: .source)
+            try c.encode(alert.source, forKey: .source)
             try c.encode(alert.rule.date, forKey: .date)
+            try c.encode(alert.inForce, forKey: .inForce)
+            try c.encode(alert.firstPeriod?.description, forKey: .firstPeriod)
+            try c.encode(alert.periods, forKey: .periods)
+            try c.encode(alert.excessCNY, forKey: .excess)
         }
     }
 

@@ -13,19 +13,25 @@ extension PeriodReport {
         lines.append("")
         lines.append(a.measure == .balances
             ? "Platform groups: outstanding balances (shares of the market total; Δ pp vs the previous period)"
-            : "Platform groups: new lending (shares of the groups' total; Δ pp vs the previous period; "
-                + "Bad = overdue, defaulted or written off, by amount)")
-        lines += platformTable().render(indent: "  ")
+            : "Platform groups: new lending (shares of the \(a.marketTotal == nil ? "groups' total" : "new-lending market total"); "
+                + "Δ pp vs the previous period; Bad = overdue, defaulted or written off, by amount)")
+        lines += overviewTable.textLines(rows: overviewTable.rows, indent: "  ")
         lines.append("")
         lines.append("Concentration across platform groups")
-        lines += indexTable().render(indent: "  ")
+        let indices = OverviewModel.indices(a)
+        lines += indices.textLines(rows: indices.rows, indent: "  ")
         lines.append("")
-        lines.append("Guideline verdicts on the market HHI (! marks a finding of concern)")
-        lines += verdictTable(a.verdicts).render(indent: "  ")
+        if let verdicts = a.verdicts {
+            lines.append("Guideline verdicts on the market HHI (! marks a finding of concern)")
+            lines += verdictTable(verdicts).render(indent: "  ")
+        } else {
+            lines.append("Guideline verdicts: none")
+            lines.append("  \(a.verdictsUnavailable ?? "")")
+        }
         if let m = merger {
             lines.append("")
-            lines.append("Merger what-if (static shares; ΔHHI = 2·Σ Sa·Sb, shares in percent)")
-            lines += mergerTable(m).render(indent: "  ")
+            lines.append("Merger what-if (static shares; ΔHHI = 2·Σ Sa·Sb, shares in percent, exact; HHI after on both bounds)")
+            lines += mergerSummary(m).map { "  " + $0 }
             lines += verdictTable(m.verdicts).render(indent: "  ")
         }
         lines.append("")
@@ -38,14 +44,36 @@ extension PeriodReport {
             lines.append("  unavailable: \(reason) (counted exactly or not at all)")
             lines.append("")
         }
-        lines.append("Alerts (\(a.alerts.count) rule\(a.alerts.count == 1 ? "" : "s") triggered)")
-        if !a.alerts.isEmpty { lines += alertTable().render(indent: "  ") }
+        let alerts = RuleModels.alerts(a) as DataTable<Never>
+        lines.append("Alerts (\(a.alerts.count); ! breach of a rule in force, ~ would breach a rule not yet in force)")
+        if !a.alerts.isEmpty {
+            lines += alerts.textLines(rows: alerts.rows, indent: "  ")
+            lines.append("  Rules cited:")
+            lines += RuleModels.citations(a.alerts).map { "    " + $0 }
+        }
         lines.append("")
-        let breaches = a.banks.filter { $0.breachesSinglePartnerCap || $0.breachesAggregateCap }.count
-        lines.append("Bank dependence (caps: one partner ≤ 25% of net tier-1 capital, all co-lending ≤ 50% of total loans; "
-                     + "\(breaches) bank\(breaches == 1 ? "" : "s") over a cap, marked !)")
-        lines += bankTable(limit: nil).render(indent: "  ")
+        lines.append(bankHeading)
+        let banks = RuleModels.banks(a) as DataTable<Never>
+        lines += banks.textLines(rows: banks.rows, indent: "  ")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The bank section's heading: the caps, their basis, and how many banks pass them.
+    var bankHeading: String {
+        let a = analysis
+        let breaches = a.banks.filter { $0.breachesSinglePartnerCap || $0.breachesAggregateCap }.count
+        let inForce = ColendingCap.isInForce(on: a.period.endDate)
+        return "Bank dependence on outstanding balances (caps: one partner ≤ 25% of net tier-1 capital, all co-lending ≤ 50% "
+            + "of total loans; \(breaches) bank\(breaches == 1 ? "" : "s") "
+            + (inForce ? "over a cap, marked !)" : "would be over a cap, marked ~: the caps apply from \(ColendingCap.inForceFrom))")
+    }
+
+    /// The merger's figures in words: parties, merged share, HHI before and after on both bounds, ΔHHI.
+    func mergerSummary(_ m: MergerAnalysis) -> [String] {
+        func f(_ v: Double) -> String { NumberFormat.grouped(v, decimals: 1) }
+        return ["\(m.parties.joined(separator: " + ")), \(m.period): merged share \(NumberFormat.percent(m.mergedShare))",
+                "HHI before \(f(m.boundsBefore.lower))–\(f(m.boundsBefore.upper)), after \(f(m.boundsAfter.lower))–"
+                    + "\(f(m.boundsAfter.upper)), ΔHHI \(f(m.deltaHHI))"]
     }
 
     func stackingLine(_ s: StackingFigures) -> String {
@@ -57,7 +85,7 @@ extension PeriodReport {
             + "with CNY \(NumberFormat.billions(s.amountMultiPlatform3, decimals: 3)) bn"
     }
 
-    /// Paste-ready Markdown: the same sections as the table view.
+    /// Paste-ready Markdown: the same sections and tables as the table view.
     func markdownText() -> String {
         let a = analysis
         var lines: [String] = []
@@ -69,54 +97,48 @@ extension PeriodReport {
         lines.append("")
         lines.append("### Platform groups")
         lines.append("")
-        lines += platformTable().markdown()
+        lines += overviewTable.markdownTable(rows: overviewTable.rows)
         lines.append("")
         lines.append("### Concentration")
         lines.append("")
-        lines += indexTable().markdown()
+        let indices = OverviewModel.indices(a)
+        lines += indices.markdownTable(rows: indices.rows)
         lines.append("")
         lines.append("### Guideline verdicts")
         lines.append("")
-        lines += verdictTable(a.verdicts).markdown()
+        if let verdicts = a.verdicts { lines += verdictTable(verdicts).markdown() } else { lines.append(a.verdictsUnavailable ?? "") }
         if let m = merger {
             lines.append("")
             lines.append("### Merger what-if")
             lines.append("")
-            lines += mergerTable(m).markdown()
+            lines += mergerSummary(m).map { "- " + $0 }
             lines.append("")
             lines += verdictTable(m.verdicts).markdown()
         }
         lines.append("")
         lines.append("### Alerts")
         lines.append("")
-        lines += a.alerts.isEmpty ? ["None."] : alertTable().markdown()
+        let alerts = RuleModels.alerts(a) as DataTable<Never>
+        lines += a.alerts.isEmpty ? ["None."] : alerts.markdownTable(rows: alerts.rows)
+        if !a.alerts.isEmpty { lines += [""] + RuleModels.citations(a.alerts).map { "- " + $0 } }
         lines.append("")
         lines.append("### Bank dependence")
         lines.append("")
-        lines += bankTable(limit: nil).markdown()
+        lines.append(SafeText.sanitize(bankHeading))
+        lines.append("")
+        let banks = RuleModels.banks(a) as DataTable<Never>
+        lines += banks.markdownTable(rows: banks.rows)
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The platform table as RFC 4180 CSV, full precision, amounts in yuan.
+    /// CSV: the merger table when a what-if was asked for, else the overview table (groups, then
+    /// the unreported remainder), with the period in the first column; units in the headers.
     func csvText() -> String {
-        let a = analysis
-        var lines = ["rank,group,balance_cny,balance_usd,share_of_market,share_of_platforms,change_pp,flag"]
-        func field(_ text: String) -> String {
-            let safe = SafeText.sanitize(text)
-            let needsQuotes = safe.contains(",") || safe.contains("\"")
-            return needsQuotes ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
+        let prefix = [(name: "period", value: analysis.period.description)]
+        if let merger {
+            let table = RuleModels.merger(merger) as DataTable<Never>
+            return table.csv(rows: table.rows)
         }
-        func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
-        for (rank, g) in a.groups.enumerated() {
-            lines.append([String(rank + 1), field(g.group), number(g.balanceCNY), number(g.balanceUSD), number(g.shareOfMarket),
-                          number(g.shareOfPlatforms), number(g.changePP), g.provenance.rawValue].joined(separator: ","))
-        }
-        if a.marketTotal != nil {
-            lines.append(["", "others (unreported)", number(a.othersCNY), number(a.exchangeRate.map { a.othersCNY / $0.usdCNY }),
-                          number(a.othersShare), "", "", ""].joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+        return overviewTable.csv(rows: overviewTable.rows, prefix: prefix)
     }
 }
-
-import Foundation

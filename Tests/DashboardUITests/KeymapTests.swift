@@ -53,7 +53,7 @@ struct KeymapTests {
     @Test("the help screen lists every binding's help text")
     func helpListsEverything() {
         var state = Support.smallState(width: 160, height: 50)
-        _ = state.apply(.keyPressed(.character("?")))
+        _ = state.send(.keyPressed(.character("?")))
         let screen = DashboardView.render(state).lines.joined(separator: "\n")
         for binding in Keymap.bindings {
             #expect(screen.contains(binding.help), "help misses '\(binding.help)'")

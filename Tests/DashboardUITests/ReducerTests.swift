@@ -18,23 +18,23 @@ struct ReducerTests {
     @Test("← and → move between periods and stop at the ends")
     func periods() {
         var state = Support.smallState()
-        #expect(state.apply(.keyPressed(.right)) == .none)
-        #expect(state.apply(.keyPressed(.left)) == .render)
+        #expect(state.send(.keyPressed(.right)) == .none)
+        #expect(state.send(.keyPressed(.left)) == .render)
         #expect(state.analysis?.period.description == "2020Q1")
-        #expect(state.apply(.keyPressed(.character("["))) == .none)
-        #expect(state.apply(.keyPressed(.character("l"))) == .render)
+        #expect(state.send(.keyPressed(.character("["))) == .none)
+        #expect(state.send(.keyPressed(.character("l"))) == .render)
         #expect(state.analysis?.period.description == "2020Q2")
     }
 
     @Test("the selection follows the group across periods and re-sorts")
     func selectionFollowsIdentity() {
         var state = Support.smallState()
-        _ = state.apply(.keyPressed(.down))                 // JD (2nd in 2020Q2)
+        _ = state.send(.keyPressed(.down))                 // JD (2nd in 2020Q2)
         #expect(state.selectedGroup == "JD")
-        _ = state.apply(.keyPressed(.left))                 // 2020Q1: JD is 3rd
+        _ = state.send(.keyPressed(.left))                 // 2020Q1: JD is 3rd
         #expect(state.selectedGroup == "JD")
         #expect(state.selectedIndex == 2)
-        _ = state.apply(.keyPressed(.character("2")))       // sort by group A→Z
+        _ = state.send(.keyPressed(.character("2")))       // sort by group A→Z
         #expect(state.rows.map(\.figures.group) == ["Ant Group", "JD", "WeBank 微众"])
         #expect(state.selectedGroup == "JD")
         #expect(state.selectedIndex == 1)
@@ -43,15 +43,15 @@ struct ReducerTests {
     @Test("j, k, Home/H and End/L move the selection and clamp at the edges")
     func movement() {
         var state = Support.smallState()
-        _ = state.apply(.keyPressed(.character("k")))
+        _ = state.send(.keyPressed(.character("k")))
         #expect(state.selectedGroup == "Ant Group")
-        _ = state.apply(.keyPressed(.character("L")))
+        _ = state.send(.keyPressed(.character("L")))
         #expect(state.selectedGroup == "WeBank 微众")
-        _ = state.apply(.keyPressed(.character("j")))
+        _ = state.send(.keyPressed(.character("j")))
         #expect(state.selectedGroup == "WeBank 微众")
-        _ = state.apply(.keyPressed(.home))
+        _ = state.send(.keyPressed(.home))
         #expect(state.selectedGroup == "Ant Group")
-        _ = state.apply(.keyPressed(.pageDown))
+        _ = state.send(.keyPressed(.pageDown))
         #expect(state.selectedGroup == "WeBank 微众")
     }
 
@@ -59,41 +59,41 @@ struct ReducerTests {
     func sorting() {
         var state = Support.smallState()
         #expect(state.sort == SortOrder(column: .share, descending: true))
-        _ = state.apply(.keyPressed(.character(">")))
+        _ = state.send(.keyPressed(.character(">")))
         #expect(state.sort == SortOrder(column: .change, descending: true))
-        _ = state.apply(.keyPressed(.character("<")))
-        _ = state.apply(.keyPressed(.character("<")))
+        _ = state.send(.keyPressed(.character("<")))
+        _ = state.send(.keyPressed(.character("<")))
         #expect(state.sort == SortOrder(column: .balance, descending: true))
-        _ = state.apply(.keyPressed(.character("2")))
+        _ = state.send(.keyPressed(.character("2")))
         #expect(state.sort == SortOrder(column: .group, descending: false))
-        _ = state.apply(.keyPressed(.character("2")))
+        _ = state.send(.keyPressed(.character("2")))
         #expect(state.sort == SortOrder(column: .group, descending: true))
         #expect(state.rows.map(\.figures.group) == ["WeBank 微众", "JD", "Ant Group"])
-        _ = state.apply(.keyPressed(.character("i")))
+        _ = state.send(.keyPressed(.character("i")))
         #expect(state.sort == SortOrder(column: .group, descending: false))
-        _ = state.apply(.keyPressed(.character("<")))
-        _ = state.apply(.keyPressed(.character("<")))
+        _ = state.send(.keyPressed(.character("<")))
+        _ = state.send(.keyPressed(.character("<")))
         #expect(state.sort.column == .flag) // wraps around
     }
 
     @Test("/ edits a filter on group and product names; Enter keeps it, Esc clears it")
     func filtering() {
         var state = Support.smallState()
-        _ = state.apply(.keyPressed(.character("/")))
+        _ = state.send(.keyPressed(.character("/")))
         #expect(state.isEditingFilter)
-        for c in "微" { _ = state.apply(.keyPressed(.character(c))) }
+        for c in "微" { _ = state.send(.keyPressed(.character(c))) }
         #expect(state.rows.map(\.figures.group) == ["WeBank 微众"])
         #expect(state.selectedGroup == "WeBank 微众")
-        _ = state.apply(.keyPressed(.backspace))
-        for c in "hua" { _ = state.apply(.keyPressed(.character(c))) }
+        _ = state.send(.keyPressed(.backspace))
+        for c in "hua" { _ = state.send(.keyPressed(.character(c))) }
         #expect(state.rows.map(\.figures.group) == ["Ant Group"]) // matched through the product Huabei
-        #expect(state.apply(.keyPressed(.control("a"))) == .none)
-        _ = state.apply(.keyPressed(.enter))
+        #expect(state.send(.keyPressed(.control("a"))) == .none)
+        _ = state.send(.keyPressed(.enter))
         #expect(!state.isEditingFilter)
         #expect(state.filter == "hua")
-        _ = state.apply(.keyPressed(.character("q"))) // q is a command again, not text
+        _ = state.send(.keyPressed(.character("q"))) // q is a command again, not text
         var cleared = state
-        _ = cleared.apply(.keyPressed(.escape))
+        _ = cleared.send(.keyPressed(.escape))
         #expect(cleared.filter.isEmpty)
         #expect(cleared.rows.count == 3)
     }
@@ -101,26 +101,26 @@ struct ReducerTests {
     @Test("Esc while typing a filter abandons it")
     func escapeWhileTyping() {
         var state = Support.smallState()
-        _ = state.apply(.keyPressed(.character("/")))
-        _ = state.apply(.keyPressed(.character("x")))
-        _ = state.apply(.keyPressed(.escape))
+        _ = state.send(.keyPressed(.character("/")))
+        _ = state.send(.keyPressed(.character("x")))
+        _ = state.send(.keyPressed(.escape))
         #expect(!state.isEditingFilter && state.filter.isEmpty)
     }
 
     @Test("u toggles units, d cycles the market definition (and the shares), g cycles guidelines")
     func displayToggles() {
         var state = Support.smallState()
-        _ = state.apply(.keyPressed(.character("u")))
+        _ = state.send(.keyPressed(.character("u")))
         #expect(state.units == .usd)
         #expect(state.analysis?.groups.first?.shareOfMarket == 0.3)
-        _ = state.apply(.keyPressed(.character("d")))
+        _ = state.send(.keyPressed(.character("d")))
         #expect(state.marketDefinition == "wide")
         #expect(state.analysis?.groups.first?.shareOfMarket == 0.15)
-        _ = state.apply(.keyPressed(.character("d")))
+        _ = state.send(.keyPressed(.character("d")))
         #expect(state.marketDefinition == "narrow")
         #expect(state.guideline == .us2010)
         for expected in [Guideline.eu2004, .chinaAML, .us2023, .us2010] {
-            _ = state.apply(.keyPressed(.character("g")))
+            _ = state.send(.keyPressed(.character("g")))
             #expect(state.guideline == expected)
         }
     }
@@ -128,30 +128,30 @@ struct ReducerTests {
     @Test("help is modal: ? opens it, other keys do nothing, ?, Esc or q close it; q at the top quits")
     func helpAndQuit() {
         var state = Support.smallState()
-        _ = state.apply(.keyPressed(.character("?")))
+        _ = state.send(.keyPressed(.character("?")))
         #expect(state.showingHelp)
-        #expect(state.apply(.keyPressed(.right)) == .none)
+        #expect(state.send(.keyPressed(.right)) == .none)
         #expect(state.analysis?.period.description == "2020Q2")
-        #expect(state.apply(.keyPressed(.character("q"))) == .render)
+        #expect(state.send(.keyPressed(.character("q"))) == .render)
         #expect(!state.showingHelp)
-        _ = state.apply(.keyPressed(.function(1)))
-        _ = state.apply(.keyPressed(.escape))
+        _ = state.send(.keyPressed(.function(1)))
+        _ = state.send(.keyPressed(.escape))
         #expect(!state.showingHelp)
-        #expect(state.apply(.keyPressed(.function(10))) == .quit)
-        #expect(state.apply(.keyPressed(.character("q"))) == .quit)
+        #expect(state.send(.keyPressed(.function(10))) == .quit)
+        #expect(state.send(.keyPressed(.character("q"))) == .quit)
     }
 
     @Test("keys outside the keymap change nothing")
     func unboundKeys() {
         var state = Support.smallState()
-        #expect(state.apply(.keyPressed(.character("z"))) == .none)
-        #expect(state.apply(.keyPressed(.function(7))) == .none)
+        #expect(state.send(.keyPressed(.character("z"))) == .none)
+        #expect(state.send(.keyPressed(.function(7))) == .none)
     }
 
     @Test("a resize relays out and keeps the selection in view")
     func resize() {
         var state = Support.sampleState(width: 80, height: 24)
-        _ = state.apply(.keyPressed(.end))
+        _ = state.send(.keyPressed(.end))
         _ = state.apply(.resized(width: 60, height: 14))
         let layout = DashboardLayout(width: 60, height: 14)
         #expect(state.width == 60 && state.height == 14)
@@ -162,13 +162,14 @@ struct ReducerTests {
     @Test("a failed reload keeps the data and shows the error until a good load; the view survives reloads")
     func reloads() {
         var state = Support.smallState()
-        _ = state.apply(.keyPressed(.left))
-        _ = state.apply(.keyPressed(.down))
+        _ = state.send(.keyPressed(.left))
+        _ = state.send(.keyPressed(.down))
         _ = state.apply(.reloadFailed(["data/balances.csv:3:1: boom"]))
         #expect(state.loadErrors == ["data/balances.csv:3:1: boom"])
         #expect(state.analysis?.period.description == "2020Q1")
+        // A later good load is a new version of the data.
         _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.smallDataset(), directory: "data",
-                                                 loadedAt: ClockTime(hour: 13, minute: 0, second: 0))))
+                                                 loadedAt: ClockTime(hour: 13, minute: 0, second: 0), version: 2)))
         #expect(state.loadErrors.isEmpty)
         #expect(state.analysis?.period.description == "2020Q1")
         #expect(state.selectedGroup == "WeBank 微众")
@@ -189,16 +190,17 @@ struct ReducerTests {
     @Test("r asks for a reload, p pauses and resumes live refresh; the header says so")
     func reloadAndPause() {
         var state = Support.smallState(width: 120)
-        #expect(state.apply(.keyPressed(.character("r"))) == .reloadNow)
+        #expect(state.send(.keyPressed(.character("r"))) == .reloadNow)
         #expect(state.apply(.reloadStarted) == .render)
         #expect(DashboardView.render(state).lines[0].contains("reloading…"))
         #expect(state.apply(.reloadStarted) == .none)
-        _ = state.apply(.keyPressed(.character("p")))
+        _ = state.send(.keyPressed(.character("p")))
         #expect(state.isPaused)
         #expect(DashboardView.render(state).lines[0].contains("refresh paused"))
-        _ = state.apply(.keyPressed(.character("p")))
+        _ = state.send(.keyPressed(.character("p")))
         #expect(!state.isPaused)
-        _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.smallDataset(), directory: "data", loadedAt: Support.noon)))
+        _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.smallDataset(), directory: "data", loadedAt: Support.noon,
+                                                 version: 2)))
         #expect(!state.isReloading)
     }
 
@@ -213,15 +215,30 @@ struct ReducerTests {
         #expect(lines.contains { $0.contains("Ant Group") })
     }
 
-    @Test("precomputed analyses are used when they match the definition on screen")
-    func precomputed() {
+    @Test("d and n ask the worker for analyses under the new key; the screen keeps its key until they arrive")
+    func analysesComeFromTheWorker() {
         var state = Support.smallState()
-        _ = state.apply(.keyPressed(.character("d"))) // wide
+        let effect = state.apply(.keyPressed(.character("d")))
+        #expect(effect == .analyze(AnalysisKey(definition: "wide", measure: .balances)))
+        // Nothing computed on the UI side: still the narrow market, with the request pending.
+        #expect(state.marketDefinition == "narrow")
+        #expect(state.analysis?.groups.first?.shareOfMarket == 0.3)
+        #expect(state.pendingKey == AnalysisKey(definition: "wide", measure: .balances))
+        #expect(DashboardView.render(state).lines[0].contains("computing"))
+        // The worker's answer for the same data (same version) is swapped in, keeping the data's age.
+        _ = state.apply(.tick(epochSeconds: 180))
         let dataset = Support.smallDataset()
-        let wide = dataset.periods.map { PeriodAnalysis(dataset: dataset, period: $0, definition: "wide") }
-        _ = state.apply(.snapshotLoaded(Snapshot(dataset: dataset, directory: "data", loadedAt: Support.noon,
-                                                 precomputed: ("wide", wide))))
+        let wide = Snapshot(dataset: dataset, directory: "data", loadedAt: Support.noon, version: 1,
+                            key: AnalysisKey(definition: "wide", measure: .balances))
+        #expect(state.apply(.snapshotLoaded(wide)) == .render)
         #expect(state.marketDefinition == "wide")
         #expect(state.analysis?.groups.first?.shareOfMarket == 0.15)
+        #expect(state.pendingKey == nil)
+        #expect(state.ageMinutes == 3)
+        // A reload that still carries the old key asks again instead of showing the old key silently.
+        _ = state.apply(.keyPressed(.character("d")))
+        let narrow = Snapshot(dataset: dataset, directory: "data", loadedAt: Support.noon, version: 2,
+                              key: AnalysisKey(definition: "wide", measure: .balances))
+        #expect(state.apply(.snapshotLoaded(narrow)) == .analyze(AnalysisKey(definition: "narrow", measure: .balances)))
     }
 }

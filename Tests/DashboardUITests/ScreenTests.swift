@@ -10,8 +10,8 @@ struct ScreenTests {
     func overview(width: Int, height: Int, ascii: Bool) throws {
         var state = Support.sampleState(width: width, height: height,
                                         options: DisplayOptions(glyphs: ascii ? .ascii : .unicode))
-        _ = state.apply(.keyPressed(.character("[")))
-        _ = state.apply(.keyPressed(.character("[")))
+        _ = state.send(.keyPressed(.character("[")))
+        _ = state.send(.keyPressed(.character("[")))
         let buffer = DashboardView.render(state)
         try Support.expectSnapshot(buffer.lines, named: "overview-\(width)x\(height)-\(ascii ? "ascii" : "utf8")")
         if ascii {
@@ -28,22 +28,22 @@ struct ScreenTests {
     @Test("the 2020Q2 overview shows Ant Group at 21.00% with the numbers of the report")
     func foundingExampleOnScreen() {
         var state = Support.sampleState()
-        for _ in 0..<6 { _ = state.apply(.keyPressed(.left)) }
+        for _ in 0..<6 { _ = state.send(.keyPressed(.left)) }
         let lines = DashboardView.render(state).lines
         #expect(lines[0].contains("2020Q2"))
         let ant = lines.first { $0.contains("Ant Group") } ?? ""
         #expect(ant.contains("1,732.0") && ant.contains("21.00%") && ant.contains("+2.36") && ant.contains("E*"))
-        _ = state.apply(.keyPressed(.character("u")))
+        _ = state.send(.keyPressed(.character("u")))
         #expect(DashboardView.render(state).lines.contains { $0.contains("Ant Group") && $0.contains("245.1") })
     }
 
     @Test("the help screen fits 80×24 and the filter footer shows what is typed")
     func helpAndFilter() throws {
         var state = Support.sampleState()
-        _ = state.apply(.keyPressed(.character("?")))
+        _ = state.send(.keyPressed(.character("?")))
         try Support.expectSnapshot(DashboardView.render(state).lines, named: "help-80x24-utf8")
-        _ = state.apply(.keyPressed(.character("?")))
-        for key: Key in [.character("/"), .character("j"), .character("d")] { _ = state.apply(.keyPressed(key)) }
+        _ = state.send(.keyPressed(.character("?")))
+        for key: Key in [.character("/"), .character("j"), .character("d")] { _ = state.send(.keyPressed(key)) }
         let lines = DashboardView.render(state).lines
         #expect(lines[23].hasPrefix(" Filter: jd█  Enter keeps it, Esc clears"))
         #expect(lines[3].contains("JD Technology"))

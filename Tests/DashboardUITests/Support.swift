@@ -66,3 +66,18 @@ enum Support {
         #expect(lines == expected, "screen differs from \(name).txt", sourceLocation: sourceLocation)
     }
 }
+
+extension DashboardState {
+    /// Applies an action as the event loop would, performing `.analyze` effects on the spot (the
+    /// loop asks the reload worker; here the analyses are computed inline) — an embedded loop for tests.
+    @discardableResult
+    mutating func send(_ action: Action) -> Effect {
+        var effect = apply(action)
+        while case .analyze(let key) = effect, let snapshot {
+            effect = apply(.snapshotLoaded(Snapshot(dataset: snapshot.dataset, directory: snapshot.directory,
+                                                    loadedAt: snapshot.loadedAt, loadedEpochSeconds: snapshot.loadedEpochSeconds,
+                                                    version: snapshot.version, key: key)))
+        }
+        return effect
+    }
+}

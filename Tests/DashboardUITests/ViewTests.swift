@@ -10,12 +10,12 @@ struct ViewTests {
     static func at2020Q2(width: Int = 80, height: Int = 24, features: Features = Features()) -> DashboardState {
         var state = DashboardState(width: width, height: height, features: features)
         _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.sampleDataset, directory: "sample-data", loadedAt: Support.noon)))
-        for _ in 0..<6 { _ = state.apply(.keyPressed(.left)) }
+        for _ in 0..<6 { _ = state.send(.keyPressed(.left)) }
         return state
     }
 
     static func press(_ state: inout DashboardState, _ keys: Key...) {
-        for key in keys { _ = state.apply(.keyPressed(key)) }
+        for key in keys { _ = state.send(.keyPressed(key)) }
     }
 
     @Test("Enter drills from the overview into the selected group; Esc comes back with the selection kept")
@@ -35,7 +35,7 @@ struct ViewTests {
         Self.press(&state, .character("q"))
         #expect(state.viewStack == [.overview])
         #expect(state.selectedGroup == "Lufax")
-        #expect(state.apply(.keyPressed(.character("q"))) == .quit)
+        #expect(state.send(.keyPressed(.character("q"))) == .quit)
     }
 
     @Test("the platform drill-down lists Ant Group's funders, own lending arms marked, caps flagged, products shown")
@@ -50,8 +50,10 @@ struct ViewTests {
         let own = try #require(rows.first { $0.id == "Chongqing Ant Xiaowei Microcredit" })
         #expect(own.cells[1].text == "own lending arm" && own.cells[6].text == "own")
         let lanzhou = try #require(rows.first { $0.id == "Bank of Lanzhou" })
-        #expect(lanzhou.cells[6].text == "! 32.4%")
-        #expect(lanzhou.cells[6].style == .warning)
+        // 2020Q2 ended before the caps were published: marked ~ (would breach), not ! (breach).
+        #expect(lanzhou.cells[6].text == "~ 32.4%")
+        #expect(lanzhou.cells[6].style == .accent)
+        #expect(lanzhou.target == .pairing(group: "Ant Group", bank: "Bank of Lanzhou"))
     }
 
     @Test("b lists every bank, largest single-partner exposure first, caps flagged; Enter opens the bank")
@@ -63,14 +65,39 @@ struct ViewTests {
         #expect(rows.map(\.id) == analysis.banks.map(\.bank))
         #expect(rows.first?.id == "Bank of Lanzhou")
         let xw = try #require(rows.first { $0.id == "XW Bank" })
-        #expect(xw.cells[8].text == "! 55.9%")
+        #expect(xw.cells[8].text == "~ 30.1%")      // Exp/T1 (largest partner), before the rule
+        #expect(xw.cells[9].text == "2")            // two partners over 25%: Ant Group and Meituan
+        #expect(xw.cells[11].text == "~ 55.9%")     // all co-lending / total loans
         Self.press(&state, .enter)
         #expect(state.view == .bank("Bank of Lanzhou"))
         let (bankModel, bankRows) = try #require(state.listModel)
         #expect(bankModel.summary[0].text.contains("tier-1 CNY 22.0 bn"))
         #expect(bankRows.first?.id == "Ant Group")
         Self.press(&state, .enter)
-        #expect(state.viewStack == [.overview, .banks, .bank("Bank of Lanzhou"), .platform("Ant Group")])
+        #expect(state.viewStack == [.overview, .banks, .bank("Bank of Lanzhou"), .pairing(group: "Ant Group", bank: "Bank of Lanzhou")])
+    }
+
+    @Test("in force from 2021Q1: the banks view marks breaches with !, and the alerts view lists every pair per bank")
+    func inForceAndEveryPair() throws {
+        var state = Self.at2020Q2(width: 120, height: 40)
+        Self.press(&state, .right, .right, .right, .character("b"))
+        #expect(state.analysis?.period == Period("2021Q1"))
+        let (banks, rows) = try #require(state.listModel)
+        #expect(banks.summary[0].text.contains("7 over a cap (11 bank × partner pairs over 25%)"))
+        #expect(rows.first { $0.id == "XW Bank" }?.cells[8].text == "! 39.0%")
+        Self.press(&state, .character("a"))
+        let (_, alerts) = try #require(state.listModel)
+        let xwPartners = alerts.filter { $0.cells[1].text == "XW Bank" && $0.cells[0].text == "25% T1 cap" }.map { $0.cells[2].text }
+        #expect(xwPartners == ["Meituan", "Ant Group", "360 DigiTech"])
+        try Support.expectSnapshot(DashboardView.render(state).lines, named: "alerts-2021Q1-120x40")
+        // Enter on a pair opens that pairing's history, with the periods over the cap marked.
+        Self.press(&state, .down)
+        Self.press(&state, .enter)
+        #expect(state.view == .pairing(group: "Meituan", bank: "Suning Bank"))
+        let (pairing, history) = try #require(state.listModel)
+        #expect(pairing.summary[1].text == "  over 25% of tier-1 capital in 6 periods: 2020Q3, 2020Q4, 2021Q1, 2021Q2, 2021Q3, 2021Q4")
+        #expect(history.first { $0.id == "2020Q4" }?.cells[5].text == "over (not in force)")
+        #expect(history.first { $0.id == "2021Q1" }?.cells[5].text == "over")
     }
 
     @Test("list views sort by any column; the same digit again reverses")
@@ -128,9 +155,10 @@ struct ViewTests {
         let (_, rows) = try #require(state.listModel)
         let alerts = try #require(state.analysis?.alerts)
         #expect(rows.count == alerts.count)
-        #expect(rows.first?.cells[1].text == alerts.first?.subject)
+        #expect(rows.first?.cells[1].text == alerts.first?.subject.bank)
+        #expect(rows.first?.cells[2].text == alerts.first?.subject.partner)
         Self.press(&state, .enter)
-        #expect(state.view == .bank("Bank of Lanzhou"))
+        #expect(state.view == .pairing(group: "Ant Group", bank: "Bank of Lanzhou"))
     }
 
     @Test("trends mark the events inside the data and list the one after it")
@@ -148,15 +176,16 @@ struct ViewTests {
     func export() throws {
         var state = Self.at2020Q2()
         Self.press(&state, .character("b"))
-        guard case .export(let request) = state.apply(.keyPressed(.character("e"))) else {
+        guard case .export(let request) = state.send(.keyPressed(.character("e"))) else {
             Issue.record("e did not ask for an export")
             return
         }
-        #expect(request.stem == "lendscope-banks-2020Q2")
-        let csv = request.csv.split(separator: "\n")
-        #expect(csv[0] == "Bank,Type,Online,CNY bn,Top partner,Top %,HHI,Exp/T1,Colend")
-        #expect(csv[1].hasPrefix("Bank of Lanzhou,city commercial,,"))
-        #expect(request.markdown.hasPrefix("## Banks\n\nLendScope, sample-data, 2020Q2"))
+        #expect(request.files.map(\.name) == ["lendscope-banks-2020Q2.csv", "lendscope-banks-2020Q2.md"])
+        let csv = request.files[0].text.split(separator: "\n")
+        #expect(csv[0] == "period,bank,type,online_only,platform_sourced_cny_bn,platform_sourced_usd_bn,top_partner,"
+                + "top_partner_share,partner_hhi,max_exposure_to_tier1,partners_over_cap,partners_over_cap_names,colending_to_total_loans")
+        #expect(csv[1].hasPrefix("2020Q2,Bank of Lanzhou,city commercial,false,"))
+        #expect(request.files[1].text.hasPrefix("## Banks\n\nLendScope, sample-data, 2020Q2, outstanding balances"))
         _ = state.apply(.exportFinished(["./lendscope-banks-2020Q2.csv", "./lendscope-banks-2020Q2.md"]))
         #expect(DashboardView.render(state).lines[23].contains("exported ./lendscope-banks-2020Q2.csv and"))
         Self.press(&state, .down)
@@ -166,16 +195,16 @@ struct ViewTests {
     @Test("y copies the selected row, Y the table; both can be disabled, and so can export")
     func copyAndDisable() {
         var state = Self.at2020Q2()
-        #expect(state.apply(.keyPressed(.character("y"))) == .copy("#\tGroup\tCNY bn\tShare\tΔ pp\tFlag\n1\tAnt Group\t1,732.0\t21.00%\t+2.36\tE*\n"))
-        guard case .copy(let table) = state.apply(.keyPressed(.character("Y"))) else {
+        #expect(state.send(.keyPressed(.character("y"))) == .copy("#\tGroup\tCNY bn\tShare\tΔ pp\tFlag\n1\tAnt Group\t1,732.0\t21.00%\t+2.36\tE*\n"))
+        guard case .copy(let table) = state.send(.keyPressed(.character("Y"))) else {
             Issue.record("Y did not copy")
             return
         }
         #expect(table.split(separator: "\n").count == 13)
         var kiosk = Self.at2020Q2(features: Features(export: false, clipboard: false))
-        #expect(kiosk.apply(.keyPressed(.character("e"))) == .render)
+        #expect(kiosk.send(.keyPressed(.character("e"))) == .render)
         #expect(kiosk.statusMessage == "export is disabled in this session")
-        #expect(kiosk.apply(.keyPressed(.character("y"))) == .render)
+        #expect(kiosk.send(.keyPressed(.character("y"))) == .render)
         #expect(kiosk.statusMessage == "copy is disabled in this session")
     }
 
@@ -219,7 +248,7 @@ struct ViewTests {
     func screens(name: String, keys: [Key]) throws {
         for (width, height) in [(80, 24), (120, 40)] {
             var state = Self.at2020Q2(width: width, height: height)
-            for key in keys { _ = state.apply(.keyPressed(key)) }
+            for key in keys { _ = state.send(.keyPressed(key)) }
             try Support.expectSnapshot(DashboardView.render(state).lines, named: "\(name)-\(width)x\(height)")
         }
     }

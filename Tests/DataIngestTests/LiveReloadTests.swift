@@ -251,7 +251,7 @@ struct LiveReloadTests {
         let worker = ReloadWorker(directory: dir, settle: 0.01)
         defer { worker.stop() }
         let first = worker.request()
-        let second = worker.request(definition: nil)
+        let second = worker.request(key: AnalysisKey(), reload: true)
         #expect(second == first + 1)
         #expect(worker.latestRequest == second)
         var newest: ReloadResult?
@@ -266,7 +266,7 @@ struct LiveReloadTests {
             return
         }
         #expect(dataset.balances.count == 2)
-        #expect(result.analyses.count == 1)
+        #expect(result.series?.analyses.count == 1)
         #expect(result.parseEnded >= result.parseStarted)
     }
 }
@@ -293,21 +293,21 @@ extension LiveReloadTests {
         let worker = ReloadWorker(directory: dir, settle: 0.01)
         defer { worker.stop() }
         let first = try Self.result(of: worker, worker.request())
-        #expect(first.analyses.first?.stacking == StackingFigures(
+        #expect(first.series?.analyses.first?.stacking == StackingFigures(
             borrowers: 1, multiPlatform2: 0, multiPlatform3: 0, amountMultiPlatform2: 0, amountMultiPlatform3: 0))
         // b1 also borrows from C: two groups now.
         try Data((header + "L1,A,B,b1,1,30,2020-02-01,0.1,current\nL2,C,B,b1,2,30,2020-03-01,0.1,current\n").utf8)
             .write(to: URL(fileURLWithPath: loans))
         let second = try Self.result(of: worker, worker.request())
-        #expect(second.analyses.first?.stacking == StackingFigures(
+        #expect(second.series?.analyses.first?.stacking == StackingFigures(
             borrowers: 1, multiPlatform2: 1, multiPlatform3: 0, amountMultiPlatform2: 3, amountMultiPlatform3: 0))
-        #expect(second.analyses.first?.groups.map(\.balanceCNY) == first.analyses.first?.groups.map(\.balanceCNY))
+        #expect(second.series?.analyses.first?.groups.map(\.balanceCNY) == first.series?.analyses.first?.groups.map(\.balanceCNY))
         // A balances change is analysed afresh.
         try Data("period,platform,bank,balance_cny\n2020Q1,A,B,5\n2020Q1,C,B,2\n".utf8)
             .write(to: URL(fileURLWithPath: dir.displayPath("balances.csv")))
         let third = try Self.result(of: worker, worker.request())
-        #expect(third.analyses.first?.groups.map(\.balanceCNY) == [5, 2])
-        #expect(third.analyses.first?.stacking?.multiPlatform2 == 1)
+        #expect(third.series?.analyses.first?.groups.map(\.balanceCNY) == [5, 2])
+        #expect(third.series?.analyses.first?.stacking?.multiPlatform2 == 1)
     }
 }
 

@@ -71,6 +71,38 @@ struct ValidationErrorTests {
         #expect(Fixture.problems(banksOnly) == ["data/balances.csv:3:10: column 'bank': 'Y' is not listed in banks.csv"])
     }
 
+    @Test("a zero tier-1 capital or zero total loans is an error at its cell, not 'unknown'; empty stays unknown")
+    func zeroCapital() {
+        let header = "bank,type,region,tier1_capital_cny_bn,total_loans_cny_bn,online_only\n"
+        let balances = "period,platform,bank,balance_cny\n2021Q1,A,ICBC,1\n"
+        #expect(Fixture.problems(["balances.csv": balances, "banks.csv": header + "ICBC,state,national,0,18600,false\n"])
+                == ["data/banks.csv:2:21: column 'tier1_capital_cny_bn': must be above zero (leave the cell empty when it is not known)"])
+        #expect(Fixture.problems(["balances.csv": balances, "banks.csv": header + "ICBC,state,national,2900,0.00,false\n"])
+                == ["data/banks.csv:2:26: column 'total_loans_cny_bn': must be above zero (leave the cell empty when it is not known)"])
+        #expect(Fixture.problems(["balances.csv": balances, "banks.csv": header + "ICBC,state,national,-1,5,false\n"])
+                == ["data/banks.csv:2:21: column 'tier1_capital_cny_bn': negative amount '-1'"])
+        #expect(Fixture.problems(["balances.csv": balances, "banks.csv": header + "ICBC,state,national,,,false\n"]).isEmpty)
+    }
+
+    @Test("market.csv: an optional measure column (balances or originations) and largest_unreported_share (0 < x ≤ 1)")
+    func marketMeasureAndLargestUnreported() throws {
+        let balances = "period,platform,bank,balance_cny\n2021Q1,A,B,1\n"
+        let header = "period,definition,total_cny,measure,largest_unreported_share\n"
+        let good = header + "2021Q1,m,100,,0.05\n2021Q1,m,10,originations,\n"
+        let dataset = try Fixture.validate(["balances.csv": balances, "market.csv": good]).get()
+        #expect(dataset.marketTotals.map(\.measure) == [.balances, .originations])
+        #expect(dataset.marketTotals.map(\.largestUnreportedShare) == [0.05, nil])
+        #expect(dataset.marketDefinitions(for: .originations) == ["m"])
+        #expect(Fixture.problems(["balances.csv": balances, "market.csv": header + "2021Q1,m,100,loans,\n"])
+                == ["data/market.csv:2:14: column 'measure': 'loans' is not a measure (use balances or originations)"])
+        #expect(Fixture.problems(["balances.csv": balances, "market.csv": header + "2021Q1,m,100,,5\n"])
+                == ["data/market.csv:2:15: column 'largest_unreported_share': '5' is not a fraction above 0 and at most 1 (write 5% as 0.05)"])
+        #expect(Fixture.problems(["balances.csv": balances, "market.csv": header + "2021Q1,m,100,,0\n"]).count == 1)
+        // One total per period, definition and measure: the same definition may have both.
+        #expect(Fixture.problems(["balances.csv": balances, "market.csv": header + "2021Q1,m,100,,\n2021Q1,m,90,balances,\n"])
+                == ["data/market.csv:3:1: duplicate row for (2021Q1, m): first given at line 2"])
+    }
+
     @Test("quarters and months cannot mix in one directory")
     func mixedGranularity() {
         let csv = "period,platform,bank,balance_cny\n2020Q1,A,B,1\n2020-06,A,B,1\n"

@@ -51,11 +51,32 @@ struct ReportCommandTests {
     func marketDefinition() throws {
         let wide = try BinaryRunner.run(["report", "--period", "2020Q2", "--market", "consumer-credit-ex-mortgage", "--format", "csv"])
         #expect(wide.status == 0)
-        #expect(wide.stdout.split(separator: "\n")[1].hasPrefix("1,Ant Group,1732000000000.0,"))
+        let lines = wide.stdout.split(separator: "\n")
+        #expect(lines[0] == "period,rank,group,balance_cny_bn,balance_usd_bn,share_of_market,share_of_platforms,change_pp,flag")
+        #expect(lines[1].hasPrefix("2020Q2,1,Ant Group,1732,"))
         let unknown = try BinaryRunner.run(["report", "--market", "nope"])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "error: unknown market definition 'nope' (known: 'household-short-term-consumer', "
+        #expect(unknown.stderr == "error: unknown market definition 'nope' for balances (known: 'household-short-term-consumer', "
                 + "'consumer-credit-ex-mortgage')\n")
+    }
+
+    @Test("report --format csv --merge writes the merger table; --all-periods lists every breach run; bad combinations are refused")
+    func mergeCSVAndAllPeriods() throws {
+        let merge = try BinaryRunner.run(["report", "--period", "2020Q2", "--merge", "JD Technology+Du Xiaoman", "--format", "csv"])
+        #expect(merge.status == 0)
+        let lines = merge.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "period,parties,merged_share,hhi_before_lower,hhi_before_upper,hhi_after_lower,hhi_after_upper,"
+                + "delta_hhi,guideline,severity,finding,threshold,issued")
+        #expect(lines.count == 5 && lines[1].hasPrefix("2020Q2,JD Technology + Du Xiaoman,"))
+        let all = try BinaryRunner.run(["report", "--all-periods"])
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("Co-lending cap breaches (14 runs)"))
+        #expect(all.stdout.contains("25% T1 cap     Bank of Lanzhou                       Ant Group      2019Q2  2021Q2        9"))
+        let panel = try BinaryRunner.run(["report", "--all-periods", "--format", "csv"])
+        #expect(panel.stdout.hasPrefix("period,rank,group,balance_cny_bn,"))
+        let refused = try BinaryRunner.run(["report", "--all-periods", "--period", "2020Q2"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("--all-periods covers every period: leave out --period"))
     }
 
     @Test("--merge prints the what-if with ΔHHI and every guideline's verdict")

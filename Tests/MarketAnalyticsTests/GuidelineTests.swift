@@ -32,24 +32,33 @@ struct GuidelineTests {
     @Test("bounds that straddle a threshold give a finding naming both sides")
     func straddlingBounds() {
         let bounds = HHIBounds(marketShares: [0.3, 0.2]) // 1,300 to 2,200
-        let verdict = Guideline.us2010.verdict(hhi: bounds, marketShares: [0.3, 0.2])
+        let verdict = Guideline.us2010.verdict(hhi: bounds, undertakings: [("A", 0.3), ("B", 0.2)], total: 1,
+                                               date: CalendarDate(iso: "2021-12-31")!)
         #expect(verdict.finding == "unconcentrated to moderately concentrated (HHI bounds straddle a threshold)")
         #expect(verdict.severity == .watch)
     }
 
-    @Test("China AML: one firm ≥ 1/2, two ≥ 2/3, three ≥ 3/4, firms under 1/10 not counted",
-          arguments: [([0.5, 0.1], true), ([0.49, 0.18], true), ([0.4, 0.26], false), ([0.3, 0.25, 0.21], true),
-                      ([0.6, 0.09], true), ([0.45, 0.22, 0.09], true), ([0.4, 0.26, 0.09], false),
-                      ([0.55 - 0.001, 0.11, 0.09], true)])
+    /// Shares in whole percent as sizes out of 100, so sums such as 45 + 21 + 9 = 75 are exact.
+    static func presumption(_ percents: [Double]) -> ChinaAMLPresumption {
+        ChinaAMLPresumption(undertakings: percents.enumerated().map { (name: "G\($0.offset + 1)", size: $0.element) },
+                            total: 100, date: CalendarDate(iso: "2021-12-31")!)
+    }
+
+    @Test("China AML: one firm ≥ 1/2, two ≥ 2/3, three ≥ 3/4; firms under 1/10 count in the sums",
+          arguments: [([50, 10], true), ([49, 18], true), ([40, 26], false), ([30, 25, 21], true),
+                      ([60, 9], true), ([45, 22, 9], true), ([40, 26, 9], true), ([40, 25, 9], false),
+                      ([54.9, 11, 9], true)] as [([Double], Bool)])
     func chinaPresumptions(shares: [Double], presumed: Bool) {
-        let verdict = Guideline.chinaAML.chinaDominanceVerdict(marketShares: shares)
+        let verdict = Guideline.chinaAML.chinaDominanceVerdict(Self.presumption(shares))
         #expect((verdict.severity == .concern) == presumed)
     }
 
-    @Test("three firms 0.45/0.21/0.09: the 9% firm does not count towards 3/4")
-    func chinaSmallFirmNotCounted() {
-        let verdict = Guideline.chinaAML.chinaDominanceVerdict(marketShares: [0.45, 0.21, 0.09])
-        #expect(verdict.finding == "no dominance presumption")
+    @Test("three firms 45/21/9: together 75% ≥ 3/4, so the first two are presumed; the 9% firm is counted, not presumed")
+    func chinaSmallFirmCountedNotPresumed() {
+        let verdict = Guideline.chinaAML.chinaDominanceVerdict(Self.presumption([45, 21, 9]))
+        #expect(verdict.presumption?.presumedDominant == ["G1", "G2"])
+        #expect(verdict.finding == "dominance presumed: G1, G2 (jointly); G3 counted but under 1/10, not presumed")
+        #expect(verdict.threshold == "three ≥ 3/4 (art. 19 (2008 law))")
     }
 
     @Test("US 2023 merger: post HHI > 1,800 with ΔHHI > 100 is presumed; share > 30% with ΔHHI > 100 too")
@@ -59,7 +68,9 @@ struct GuidelineTests {
         #expect(Guideline.us2023.verdict(merger: concentrated).threshold == "post HHI > 1,800 and ΔHHI > 100")
         let shareOnly = MergerAnalysis(parties: ["A", "B"], marketShares: ["A": 0.20, "B": 0.12])
         #expect(shareOnly.hhiAfter <= 1_800)
+        // The unreported 68% may hold firms up to 32%: post HHI 1,024 to 3,088, presumed at both ends.
         #expect(Guideline.us2023.verdict(merger: shareOnly).threshold == "merged share > 30% and ΔHHI > 100")
+        #expect(Guideline.us2023.verdict(merger: shareOnly).severity == .concern)
         let small = MergerAnalysis(parties: ["A", "B"], marketShares: ["A": 0.05, "B": 0.05])
         #expect(Guideline.us2023.verdict(merger: small).severity == .clear)
     }
@@ -94,4 +105,15 @@ struct GuidelineTests {
         #expect(Guideline.us2010.date == "2010-08-19")
         #expect(Guideline.eu2004.date == "2004-02-05")
     }
+}
+
+extension MergerAnalysis {
+    /// A what-if in a period after every threshold in these tests took effect.
+    init(parties: [String], marketShares: [String: Double]) {
+        self.init(parties: parties, marketShares: marketShares, period: Period("2021Q4")!)
+    }
+}
+
+extension Guideline {
+    func verdict(merger: MergerAnalysis) -> Verdict { verdict(merger: merger, date: merger.period.endDate) }
 }

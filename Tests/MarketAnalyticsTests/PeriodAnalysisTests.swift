@@ -103,7 +103,7 @@ struct PeriodAnalysisTests {
         // Residual 0.6 packed in firms of 0.1: 6 · 100 = 600 more.
         #expect(abs(a.indices.hhiUpper - 1_600) < 1e-9)
         #expect(abs(a.indices.cr1 - 0.3) < 1e-12)
-        #expect(a.verdict(.us2010).finding == "unconcentrated to moderately concentrated (HHI bounds straddle a threshold)")
+        #expect(a.verdict(.us2010)?.finding == "unconcentrated to moderately concentrated (HHI bounds straddle a threshold)")
     }
 
     @Test("bank dependence: exposures to groups against tier-1 and total loans; own lenders excluded")

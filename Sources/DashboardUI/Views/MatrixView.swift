@@ -23,6 +23,9 @@ enum MatrixView {
         return (balance, g.balanceCNY > 0 ? balance / g.balanceCNY : 0)
     }
 
+    /// Yuan per CSV unit: billions for balances, millions for new lending.
+    static func unitScale(_ analysis: PeriodAnalysis) -> Double { analysis.measure == .originations ? 1e6 : 1e9 }
+
     /// How many bank columns fit.
     static func columnCount(width: Int, banks: Int) -> Int {
         max(1, min(banks, (width - labelWidth - 1) / cellWidth))
@@ -71,11 +74,15 @@ enum MatrixView {
         let rows = analysis.groups.enumerated().map { index, group in
             TableModel.Row(id: group.group, cells: [.name(group.group)] + banks.map { bank in
                 let (balance, share) = cell(analysis, group: index, bank: bank)
-                return TableModel.Cell(NumberFormat.percent(share, decimals: 1), sort: .number(share), csv: "\(balance)")
+                return TableModel.Cell(NumberFormat.percent(share, decimals: 1), sort: .number(share),
+                                       csv: DataTableCSV.number(balance / unitScale(analysis)))
             })
         }
-        return TableModel(title: "Pairing matrix, \(analysis.period) (cells: CNY funded; shown as share of the group's funding)",
-                          columns: [.init("Group", .fixed(labelWidth))] + banks.map { .init($0, .fixed(cellWidth), .right) },
+        let unit = analysis.measure == .originations ? "cny_mn" : "cny_bn"
+        return TableModel(title: "Pairing matrix, \(analysis.period) (\(analysis.measure == .originations ? "new lending" : "balances"); "
+                            + "CSV cells: \(unit) funded; screen: share of the group's funding)",
+                          columns: [.init("Group", .fixed(labelWidth), csv: "group")]
+                            + banks.map { .init($0, .fixed(cellWidth), .right, csv: "\($0) [\(unit)]") },
                           rows: rows)
     }
 
@@ -119,12 +126,13 @@ enum MatrixView {
         let bank = banks[cursor.column]
         let group = analysis.groups[cursor.row]
         let (balance, share) = cell(analysis, group: cursor.row, bank: bank)
-        let bankTotal = analysis.banks.first { $0.bank == bank }?.platformSourcedCNY
-        let tier1 = state.snapshot?.dataset.banks[bank]?.tier1CapitalCNY
-        var status = " \(group.group) × \(bank): CNY \(NumberFormat.billions(balance, decimals: 2)) bn · "
-            + "\(NumberFormat.percent(share, decimals: 1)) of the group's funding"
-        if let bankTotal, bankTotal > 0 { status += " · \(NumberFormat.percent(balance / bankTotal, decimals: 1)) of the bank's" }
-        if let tier1 { status += " · \(NumberFormat.percent(balance / tier1, decimals: 1)) of tier-1" }
+        let pairing = analysis.pairing(group: group.group, bank: bank)
+        let new = analysis.measure == .originations
+        var status = " \(group.group) × \(bank): CNY \(new ? NumberFormat.millions(balance, decimals: 1) + " mn" : NumberFormat.billions(balance, decimals: 2) + " bn") · "
+            + "\(NumberFormat.percent(share, decimals: 1)) of the group's"
+        if let ofBank = pairing.shareOfBank { status += " · \(NumberFormat.percent(ofBank, decimals: 1)) of the bank's" }
+        // The cap figure is on balances whatever the measure.
+        if let exposure = pairing.exposureToTier1 { status += " · balance \(NumberFormat.percent(exposure, decimals: 1)) of tier-1" }
         buffer.put(status, x: 0, y: buffer.height - 2, style: .accent)
     }
 }

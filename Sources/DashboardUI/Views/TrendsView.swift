@@ -40,9 +40,10 @@ enum TrendsView {
                 return .number(share, share.map { NumberFormat.percent($0) } ?? "n/a")
             })
         }
-        return TableModel(title: "Trends", columns: [.init("Period", .fixed(7)), .init("HHI", .fixed(8), .right),
-                                                     .init("HHI upper", .fixed(9), .right)]
-                            + groups.map { .init($0, .fixed(9), .right) }, rows: rows)
+        return TableModel(title: "Trends", columns: [.init("Period", .fixed(7), csv: "period"),
+                                                     .init("HHI", .fixed(8), .right, csv: "hhi"),
+                                                     .init("HHI upper", .fixed(9), .right, csv: "hhi_upper")]
+                            + groups.map { .init($0, .fixed(9), .right, csv: "\($0) [share_of_market]") }, rows: rows)
     }
 
     static func draw(_ state: DashboardState, top: Int, into buffer: inout ScreenBuffer) {

@@ -1,9 +1,10 @@
+import MarketReport
 import TerminalText
 
 /// A table of aligned columns drawn into a buffer; cells are clipped to their column by
 /// display width, so a CJK name never pushes the next column out of place.
 public struct TableWidget {
-    public enum Alignment: Sendable { case left, right }
+    public typealias Alignment = ColumnAlignment
 
     public struct Column: Sendable {
         public var title: String

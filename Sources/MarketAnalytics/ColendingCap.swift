@@ -1,0 +1,58 @@
+/// The two co-lending caps of the February 2021 notice, as data: limit, base, text and dates.
+///
+/// CBIRC General Office, 关于进一步规范商业银行互联网贷款业务的通知 (银保监办发〔2021〕24号),
+/// published 2021-02-20:
+/// - item 3: "与单一合作方（含其关联方）发放的本行贷款余额不得超过本行一级资本净额的25%" — the balance
+///   of loans co-funded with a single partner (including its related parties) shall not exceed 25%
+///   of the bank's net tier-1 capital;
+/// - item 4: "商业银行与全部合作机构共同出资发放的互联网贷款余额不得超过本行全部贷款余额的50%" — internet
+///   loans co-funded with all partners shall not exceed 50% of the bank's total loans.
+/// "Not exceed" allows the cap itself: exactly 25% (or 50%) is within it, anything above breaches.
+/// Both are defined on outstanding balances, so they are measured on balances whatever the
+/// dashboard's measure.
+public enum ColendingCap: String, CaseIterable, Sendable {
+    case singlePartner = "single_partner_exposure"
+    case aggregate = "aggregate_colending"
+
+    /// The cap as a fraction of its base.
+    public var limit: Double {
+        switch self {
+        case .singlePartner: return 0.25
+        case .aggregate: return 0.50
+        }
+    }
+
+    /// What the cap is a fraction of.
+    public var base: String {
+        switch self {
+        case .singlePartner: return "net tier-1 capital"
+        case .aggregate: return "total loans"
+        }
+    }
+
+    /// The day the notice was published: periods ending before it are measured against the cap
+    /// ("would breach") but are not breaches of a rule in force.
+    public static let inForceFrom = CalendarDate(year: 2021, month: 2, day: 20)!
+
+    public static let source = "CBIRC notice on internet loans of commercial banks (银保监办发〔2021〕24号)"
+
+    /// The operative sentence, as quoted in the UI's detail line.
+    public var operativeText: String {
+        switch self {
+        case .singlePartner:
+            return "item 3: the balance co-funded with a single partner (including its related parties) shall not "
+                + "exceed 25% of the bank's net tier-1 capital"
+        case .aggregate:
+            return "item 4: internet loans co-funded with all partners shall not exceed 50% of the bank's total loans"
+        }
+    }
+
+    /// True when a period ending on `date` falls under the rule.
+    public static func isInForce(on date: CalendarDate) -> Bool { date >= inForceFrom }
+
+    /// True when `amount` passes the cap on `base`. Compared as `amount > limit × base`: the limits
+    /// are powers of two, so the product is exact and a ratio of exactly 25% never breaches.
+    public func isBreached(amount: Double, base: Double) -> Bool {
+        amount > limit * base
+    }
+}

@@ -1,0 +1,134 @@
+import MarketAnalytics
+
+/// The platform-group table of one period: built once here, drawn by the dashboard and written by
+/// `report`, the exports and the clipboard.
+public enum OverviewModel {
+    /// The currency the screen shows; files carry both.
+    public enum Currency: Sendable {
+        case cny, usd
+    }
+
+    /// Flags E and R are marked so that an estimate is never read as a fact.
+    public static func flagText(_ flag: Provenance) -> String {
+        switch flag {
+        case .estimated: return "E*"
+        case .recalled: return "R*"
+        default: return flag.rawValue
+        }
+    }
+
+    /// - Parameters:
+    ///   - ranked: the groups to show with their rank by size, in display order (filtered and sorted
+    ///     by the caller; all groups in rank order for reports).
+    ///   - currency: which amount column the screen shows.
+    ///   - marked: groups marked for a what-if (shown with + before the rank).
+    ///   - target: what Enter opens from a group's row.
+    public static func table<Target>(_ analysis: PeriodAnalysis, ranked: [(rank: Int, figures: GroupFigures)],
+                                     currency: Currency = .cny, marked: Set<String> = [],
+                                     target: (GroupFigures) -> Target? = { _ in nil }) -> DataTable<Target> {
+        let new = analysis.measure == .originations
+        let unit = new ? "mn" : "bn"
+        let scale = new ? 1e6 : 1e9
+        let stem = new ? "originations" : "balance"
+        let rate = analysis.exchangeRate?.usdCNY
+        func amount(_ cny: Double) -> DataTable<Target>.Cell {
+            .number(cny, NumberFormat.amount(cny, originations: new), csvValue: cny / scale)
+        }
+        func dollars(_ usd: Double?) -> DataTable<Target>.Cell {
+            guard let usd else { return .number(nil, "n/a", style: .muted) }
+            return .number(usd, NumberFormat.amount(usd, originations: new), csvValue: usd / scale)
+        }
+        let columns: [DataTable<Target>.Column] = [
+            .init("#", .fixed(3), .right, csv: "rank"),
+            .init("Group", .flexible(min: 10, max: 26), csv: "group"),
+            .init("CNY \(unit)", .fixed(9), .right, csv: "\(stem)_cny_\(unit)", onScreen: currency == .cny),
+            .init("US$ \(unit)", .fixed(9), .right, csv: "\(stem)_usd_\(unit)", onScreen: currency == .usd),
+            .init("Share", .fixed(7), .right, csv: "share_of_market"),
+            .init("Of groups", .fixed(9), .right, csv: "share_of_platforms", onScreen: false),
+            .init("Δ pp", .fixed(6), .right, csv: "change_pp"),
+            .bar("bar", .flexible(min: 0, max: 200)),
+            .init("Flag", .fixed(4), csv: "flag"),
+        ] + (new ? [.init("Bad", .fixed(6), .right, csv: "bad_share_of_amount", onScreen: false)] : [])
+        let rows = ranked.map { entry -> DataTable<Target>.Row in
+            let g = entry.figures
+            let flagged = g.provenance == .estimated || g.provenance == .recalled
+            var cells: [DataTable<Target>.Cell] = [
+                DataTable<Target>.Cell((marked.contains(g.group) ? "+" : "") + String(entry.rank),
+                                       style: marked.contains(g.group) ? .accent : nil,
+                                       sort: .number(Double(entry.rank)), csv: String(entry.rank)),
+                .name(g.group),
+                amount(g.balanceCNY),
+                dollars(g.balanceUSD),
+                .number(g.shareOfMarket, NumberFormat.percent(g.shareOfMarket)),
+                .number(g.shareOfPlatforms, NumberFormat.percent(g.shareOfPlatforms)),
+                .number(g.changePP, g.changePP.map { NumberFormat.signed($0) } ?? "n/a"),
+                .screenOnly("", sort: .number(g.shareOfMarket)),
+                DataTable<Target>.Cell(flagText(g.provenance), style: flagged ? .estimate : nil,
+                                       sort: .text(g.provenance.rawValue), csv: g.provenance.rawValue),
+            ]
+            if new { cells.append(percentCell(analysis.badShare[g.group], decimals: 1)) }
+            return DataTable<Target>.Row(id: g.group, cells: cells, target: target(g))
+        }
+        var footer: [DataTable<Target>.Row] = []
+        if analysis.marketTotal != nil {
+            var cells: [DataTable<Target>.Cell] = [
+                .screenOnly(""), .name("others (unreported)", style: .muted),
+                amount(analysis.othersCNY), dollars(rate.map { analysis.othersCNY / $0 }),
+                .number(analysis.othersShare, NumberFormat.percent(analysis.othersShare), style: .muted),
+                .screenOnly(""), .screenOnly(""), .screenOnly("", sort: .number(analysis.othersShare)), .screenOnly(""),
+            ]
+            cells[2].style = .muted
+            cells[3].style = .muted
+            if new { cells.append(.screenOnly("")) }
+            footer.append(DataTable<Target>.Row(id: "others (unreported)", cells: cells))
+        }
+        return DataTable(title: "Platform groups, \(analysis.period)", columns: columns, rows: rows, footer: footer)
+    }
+
+    /// A fraction as a percentage cell; n/a when unknown.
+    static func percentCell<Target>(_ value: Double?, decimals: Int = 1) -> DataTable<Target>.Cell {
+        guard let value else { return .number(nil, "n/a", style: .muted) }
+        return .number(value, NumberFormat.percent(value, decimals: decimals))
+    }
+
+    /// The index panel's figures as a table: every index with its value and convention, so the
+    /// overview's export and the text report carry the same numbers the screen shows.
+    public static func indices(_ analysis: PeriodAnalysis) -> DataTable<Never> {
+        let i = analysis.indices
+        let b = analysis.bounds
+        func row(_ id: String, _ label: String, _ value: Double?, _ decimals: Int, _ convention: String,
+                 percent: Bool = false) -> DataTable<Never>.Row {
+            let text = value.map { percent ? NumberFormat.percent($0) : NumberFormat.grouped($0, decimals: decimals) } ?? "n/a"
+            return DataTable<Never>.Row(id: id, cells: [.name(id), .name(label), .number(value, text), .name(convention)])
+        }
+        let rows = [
+            row("hhi", "HHI, market (lower bound)", i.hhi, 1, "0–10,000; unreported part as many tiny firms"),
+            row("hhi_upper", "HHI, market (upper bound)", i.hhiUpper, 1, "0–10,000; assumes " + b.assumption.text
+                + " (Kvålseth 2018)"),
+            row("hhi_upper_no_assumption", "HHI, market (upper bound, no assumption)", i.hhiUpperNoAssumption, 1,
+                "0–10,000; the unreported remainder as one firm"),
+            row("hhi_platforms", "HHI within platforms", i.hhiPlatforms, 1, "0–10,000; shares of reported platforms"),
+            row("hhi_normalized", "HHI within platforms, normalised", i.hhiNormalized, 4, "(H − 1/N)/(1 − 1/N), 0–1"),
+            row("cr1", "CR1", i.cr1, 4, "market shares", percent: true),
+            row("cr3", "CR3", i.cr3, 4, "market shares", percent: true),
+            row("cr4", "CR4", i.cr4, 4, "market shares", percent: true),
+            row("cr5", "CR5", i.cr5, 4, "market shares", percent: true),
+            row("cr8", "CR8", i.cr8, 4, "market shares", percent: true),
+            row("equivalent_firms", "Equivalent number of firms", i.equivalentFirms, 2, "10,000 / HHI within platforms"),
+            row("gini", "Gini", i.gini, 4, "uncorrected (R ineq default), group balances"),
+            row("gini_corrected", "Gini, corrected", i.giniCorrected, 4, "× N/(N−1)"),
+            row("entropy", "Entropy", i.entropy, 4, "Shannon, natural log, platform shares"),
+            row("entropy_relative", "Entropy, relative", i.entropyRelative, 4, "entropy / ln N"),
+            row("theil_t", "Theil T", i.theilT, 4, "ln N − entropy (not Theil L)"),
+            row("hall_tideman", "Hall–Tideman", i.hallTideman, 4, "1 / (2 Σ i·sᵢ − 1)"),
+            row("dominance", "Dominance (García-Alba)", i.dominance, 4, "Σ (sᵢ²/H)²"),
+            row("linda", "Linda", i.linda, 4, "K = number of groups; equal shares give 1/K"),
+        ]
+        return DataTable(title: "Concentration, \(analysis.period)",
+                         columns: [.init("Key", .fixed(24), csv: "index", onScreen: false),
+                                   .init("Index", .flexible(min: 10, max: 40), csv: "label"),
+                                   .init("Value", .fixed(10), .right, csv: "value"),
+                                   .init("Convention", .flexible(min: 10, max: 80), csv: "convention")],
+                         rows: rows)
+    }
+}

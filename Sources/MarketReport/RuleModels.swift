@@ -1,0 +1,217 @@
+import MarketAnalytics
+
+/// The rule tables (alerts, breach runs, banks, merger what-if), built once and rendered by the
+/// dashboard, the exports and `report`.
+public enum RuleModels {
+    /// A value in its rule's unit, as text.
+    public static func format(_ value: Double, _ unit: Alert.Rule.Unit, decimals: Int = 1) -> String {
+        switch unit {
+        case .hhi: return NumberFormat.grouped(value, decimals: decimals)
+        case .fractionOfBase, .shareOfMarket: return NumberFormat.percent(value, decimals: decimals)
+        }
+    }
+
+    /// Short name of a rule for narrow columns.
+    public static func shortRule(_ rule: Alert.Rule) -> String {
+        switch rule {
+        case .singlePartnerExposure: return "25% T1 cap"
+        case .aggregateColending: return "50% loans cap"
+        case .dominanceOne: return "AML one ≥1/2"
+        case .dominanceTwo: return "AML two ≥2/3"
+        case .dominanceThree: return "AML three ≥3/4"
+        case .us2023Concentration: return "US 2023 HHI"
+        case .us2010Concentration: return "US 2010 HHI"
+        case .eu2004Concentration: return "EU 2004 HHI"
+        }
+    }
+
+    /// Every alert of a period: one row per (bank, partner) pair, per bank, or per market rule.
+    /// - Parameter target: what Enter opens from an alert (the dashboard: the pairing's history).
+    public static func alerts<Target>(_ analysis: PeriodAnalysis,
+                                      target: (Alert) -> Target? = { _ in nil }) -> DataTable<Target> {
+        let rows = analysis.alerts.enumerated().map { index, alert -> DataTable<Target>.Row in
+            let unit = alert.rule.unit
+            let status = alert.inForce ? alert.rule.status : alert.status
+            let since = alert.firstPeriod.map { "\($0)" } ?? ""
+            return DataTable<Target>.Row(id: "\(index)", cells: [
+                DataTable<Target>.Cell(shortRule(alert.rule), sort: .text(alert.rule.rawValue), csv: alert.rule.rawValue),
+                .name(alert.subject.bank ?? ""),
+                .name(alert.subject.partner ?? (alert.subject.bank == nil ? alert.subject.description : "")),
+                .number(alert.value, (alert.inForce ? "! " : "~ ") + (unit == .hhi ? format(alert.value, unit)
+                        : NumberFormat.percent(alert.value, decimals: 1, distinctFrom: alert.limit)),
+                        style: alert.inForce ? .warning : .accent),
+                .number(alert.limit, format(alert.limit, unit, decimals: unit == .hhi ? 0 : 1)),
+                DataTable<Target>.Cell(unit.rawValue, sort: .text(unit.rawValue), csv: unit.rawValue),
+                .number(alert.excessCNY, alert.excessCNY.map { NumberFormat.billions($0, decimals: $0 < 5e6 ? 4 : 2) } ?? "",
+                        csvValue: alert.excessCNY.map { $0 / 1e9 }),
+                DataTable<Target>.Cell(since, sort: .text(since), csv: since),
+                .number(alert.periods.map(Double.init), alert.periods.map(String.init) ?? "",
+                        csvValue: alert.periods.map(Double.init)),
+                DataTable<Target>.Cell(alert.inForce ? "yes" : "not yet", style: alert.inForce ? nil : .accent,
+                                       sort: .text(alert.inForce ? "yes" : "no"), csv: alert.inForce ? "true" : "false"),
+                .name(alert.rule.title),
+                .name(alert.source), .name(alert.rule.date), .name(status),
+            ], target: target(alert), detail: [
+                "\(alert.subject): \(format(alert.value, unit)) vs \(format(alert.limit, unit))"
+                    + (alert.excessCNY.map { ", CNY \(NumberFormat.billions($0, decimals: 2)) bn over" } ?? "")
+                    + (alert.firstPeriod.map { ", since \($0) (\(alert.periods ?? 1) period\(alert.periods == 1 ? "" : "s"))" } ?? "")
+                    + ". \(alert.rule.title).",
+                "\(alert.source), \(alert.rule.date); \(status).",
+            ])
+        }
+        let inForce = analysis.alerts.filter(\.inForce).count
+        let notYet = analysis.alerts.count - inForce
+        var summary = "  \(analysis.alerts.count) alert\(analysis.alerts.count == 1 ? "" : "s") in \(analysis.period)"
+        if notYet > 0 { summary += " (\(notYet) would breach a rule not yet in force, marked ~)" }
+        if analysis.verdicts == nil { summary += "; no competition alerts: \(analysis.verdictsUnavailable ?? "")" }
+        return DataTable(
+            title: "Alerts, \(analysis.period)",
+            summary: [(summary, analysis.alerts.isEmpty ? .good : .warning)],
+            columns: [
+                .init("Rule", .fixed(14), csv: "rule"),
+                .init("Bank", .flexible(min: 12, max: 34), csv: "bank"),
+                .init("Partner / groups", .flexible(min: 10, max: 40), csv: "partner_or_subject"),
+                .init("Value", .fixed(8), .right, csv: "value"),
+                .init("Limit", .fixed(6), .right, csv: "limit"),
+                .init("Unit", .fixed(8), csv: "unit", onScreen: false, inText: false),
+                .init("Excess bn", .fixed(9), .right, csv: "excess_cny_bn"),
+                .init("Since", .fixed(7), csv: "first_period"),
+                .init("Pds", .fixed(3), .right, csv: "periods"),
+                // On screen `!` (in force) and `~` (not yet) before the value say it; files spell it out.
+                .init("In force", .fixed(8), csv: "in_force", onScreen: false),
+                .init("Title", .flexible(min: 10, max: 70), csv: "title", onScreen: false, inText: false),
+                .init("Source", .flexible(min: 10, max: 80), csv: "source", onScreen: false, inText: false),
+                .init("Date", .fixed(10), csv: "date", onScreen: false, inText: false),
+                .init("Status", .flexible(min: 10, max: 70), csv: "status", onScreen: false, inText: false),
+            ],
+            rows: rows)
+    }
+
+    /// The rules behind a list of alerts, each cited once: short name, title, source, date, status.
+    public static func citations(_ alerts: [Alert]) -> [String] {
+        var seen = Set<String>()
+        return alerts.compactMap { alert in
+            let line = "\(shortRule(alert.rule)): \(alert.rule.title); \(alert.source), \(alert.rule.date); \(alert.status)"
+            return seen.insert(line).inserted ? line : nil
+        }
+    }
+
+    /// Every run of co-lending cap breaches over all periods: which banks, with whom, since when.
+    public static func breachRuns(_ series: AnalysisSeries) -> DataTable<Never> {
+        let runs = series.alertRuns(rules: [.singlePartnerExposure, .aggregateColending])
+        let rows = runs.enumerated().map { index, run -> DataTable<Never>.Row in
+            DataTable<Never>.Row(id: "\(index)", cells: [
+                DataTable<Never>.Cell(shortRule(run.rule), sort: .text(run.rule.rawValue), csv: run.rule.rawValue),
+                .name(run.subject.bank ?? ""), .name(run.subject.partner ?? ""),
+                .name(run.firstPeriod.description), .name(run.lastPeriod.description),
+                .number(Double(run.periods), String(run.periods)),
+                .number(run.maxValue, format(run.maxValue, run.rule.unit)),
+                .number(run.last.excessCNY, run.last.excessCNY.map { NumberFormat.billions($0, decimals: 2) } ?? "",
+                        csvValue: run.last.excessCNY.map { $0 / 1e9 }),
+                DataTable<Never>.Cell(run.inForce ? "yes" : "not yet", csv: run.inForce ? "true" : "false"),
+            ])
+        }
+        return DataTable(
+            title: "Co-lending cap breaches, \(series.periods.first.map { "\($0)" } ?? "")–\(series.periods.last.map { "\($0)" } ?? "")",
+            columns: [
+                .init("Rule", .fixed(14), csv: "rule"), .init("Bank", .flexible(min: 12, max: 34), csv: "bank"),
+                .init("Partner", .flexible(min: 10, max: 24), csv: "partner"),
+                .init("First", .fixed(7), csv: "first_period"), .init("Last", .fixed(7), csv: "last_period"),
+                .init("Periods", .fixed(7), .right, csv: "periods"),
+                .init("Max", .fixed(7), .right, csv: "max_value"),
+                .init("Excess bn (last)", .fixed(9), .right, csv: "excess_cny_bn_last"),
+                .init("In force", .fixed(8), csv: "in_force"),
+            ],
+            rows: rows)
+    }
+
+    /// The merger what-if: one row per guideline, each with the parties, period, merged share,
+    /// HHI before and after on both bounds, ΔHHI and the verdict.
+    public static func merger<Target>(_ m: MergerAnalysis) -> DataTable<Target> {
+        let parties = m.parties.joined(separator: " + ")
+        let rows = m.verdicts.map { v -> DataTable<Target>.Row in
+            let style: Emphasis = v.severity == .concern ? .warning : v.severity == .watch ? .accent : .good
+            return DataTable<Target>.Row(id: v.guideline.rawValue, cells: [
+                .name(m.period.description), .name(parties),
+                .number(m.mergedShare, NumberFormat.percent(m.mergedShare)),
+                .number(m.boundsBefore.lower, NumberFormat.grouped(m.boundsBefore.lower, decimals: 1)),
+                .number(m.boundsBefore.upper, NumberFormat.grouped(m.boundsBefore.upper, decimals: 1)),
+                .number(m.boundsAfter.lower, NumberFormat.grouped(m.boundsAfter.lower, decimals: 1)),
+                .number(m.boundsAfter.upper, NumberFormat.grouped(m.boundsAfter.upper, decimals: 1)),
+                .number(m.deltaHHI, NumberFormat.grouped(m.deltaHHI, decimals: 1)),
+                .name(v.guideline.shortTitle),
+                DataTable<Target>.Cell(["clear", "watch", "concern"][v.severity.rawValue], style: style,
+                                       sort: .number(Double(v.severity.rawValue))),
+                DataTable<Target>.Cell((v.severity == .clear ? "" : "! ") + v.finding, style: style,
+                                       sort: .text(v.finding), csv: v.finding),
+                .name(v.threshold), .name(v.guideline.date),
+            ], detail: ["\(v.guideline.title) (\(v.guideline.issuer), \(v.guideline.date)): \(v.guideline.ruleText)"])
+        }
+        return DataTable(
+            title: "What-if: " + parties,
+            columns: [
+                .init("Period", .fixed(7), csv: "period", onScreen: false),
+                .init("Parties", .flexible(min: 10, max: 60), csv: "parties", onScreen: false),
+                .init("Merged", .fixed(7), .right, csv: "merged_share", onScreen: false),
+                .init("HHI before", .fixed(9), .right, csv: "hhi_before_lower", onScreen: false),
+                .init("before upper", .fixed(9), .right, csv: "hhi_before_upper", onScreen: false),
+                .init("HHI after", .fixed(9), .right, csv: "hhi_after_lower", onScreen: false),
+                .init("after upper", .fixed(9), .right, csv: "hhi_after_upper", onScreen: false),
+                .init("ΔHHI", .fixed(7), .right, csv: "delta_hhi", onScreen: false),
+                .init("Guideline", .fixed(10), csv: "guideline"),
+                .init("Severity", .fixed(8), csv: "severity", onScreen: false),
+                .init("Finding", .flexible(min: 20, max: 70), csv: "finding"),
+                .init("Threshold", .flexible(min: 10, max: 60), csv: "threshold"),
+                .init("Issued", .fixed(10), csv: "issued"),
+            ],
+            rows: rows)
+    }
+
+    /// Banks and their dependence on platforms, on outstanding balances whatever the measure.
+    public static func banks<Target>(_ analysis: PeriodAnalysis, currency: OverviewModel.Currency = .cny,
+                                     target: (BankDependence) -> Target? = { _ in nil }) -> DataTable<Target> {
+        let rate = analysis.exchangeRate?.usdCNY
+        let inForce = ColendingCap.isInForce(on: analysis.period.endDate)
+        func percent(_ value: Double?, over: Bool) -> DataTable<Target>.Cell {
+            guard let value else { return .number(nil, "n/a", style: .muted) }
+            return .number(value, (over ? (inForce ? "! " : "~ ") : "")
+                           + NumberFormat.percent(value, decimals: 1, distinctFrom: ColendingCap.singlePartner.limit),
+                           style: over ? (inForce ? .warning : .accent) : nil)
+        }
+        let rows = analysis.banks.map { b -> DataTable<Target>.Row in
+            let usd = rate.map { b.platformSourcedCNY / $0 }
+            let over = b.partnersOverCap
+            return DataTable<Target>.Row(id: b.bank, cells: [
+                .name(b.bank), .name(b.profile?.type ?? ""),
+                DataTable<Target>.Cell(b.profile?.onlineOnly == true ? "yes" : "", sort: .text(b.profile?.onlineOnly == true ? "yes" : ""),
+                                       csv: b.profile.map { $0.onlineOnly ? "true" : "false" } ?? ""),
+                .number(b.platformSourcedCNY, NumberFormat.billions(b.platformSourcedCNY, decimals: 2),
+                        csvValue: b.platformSourcedCNY / 1e9),
+                .number(usd, usd.map { NumberFormat.billions($0, decimals: 2) } ?? "n/a", csvValue: usd.map { $0 / 1e9 }),
+                .name(b.topPartner),
+                .number(b.topPartnerShare, NumberFormat.percent(b.topPartnerShare, decimals: 1)),
+                .number(b.partnerHHI, NumberFormat.grouped(b.partnerHHI, decimals: 0)),
+                percent(b.maxExposureToTier1, over: !over.isEmpty),
+                .number(Double(over.count), over.isEmpty ? "" : String(over.count)),
+                DataTable<Target>.Cell(over.joined(separator: "; "), sort: .text(over.joined(separator: "; "))),
+                percent(b.colendingToTotalLoans, over: b.breachesAggregateCap),
+            ], target: target(b))
+        }
+        return DataTable(
+            title: "Banks, \(analysis.period)",
+            columns: [
+                .init("Bank", .flexible(min: 12, max: 36), csv: "bank"), .init("Type", .flexible(min: 6, max: 16), csv: "type"),
+                .init("Online", .fixed(6), csv: "online_only", onScreen: false), // the type says online-only
+                .init(currency == .cny ? "CNY bn" : "CNY bn", .fixed(8), .right, csv: "platform_sourced_cny_bn", onScreen: currency == .cny),
+                .init("US$ bn", .fixed(8), .right, csv: "platform_sourced_usd_bn", onScreen: currency == .usd),
+                .init("Top partner", .flexible(min: 9, max: 18), csv: "top_partner"),
+                .init("Top %", .fixed(6), .right, csv: "top_partner_share"),
+                .init("HHI", .fixed(6), .right, csv: "partner_hhi"),
+                .init("Exp/T1", .fixed(8), .right, csv: "max_exposure_to_tier1"),
+                .init(">25%", .fixed(4), .right, csv: "partners_over_cap"),
+                .init("Partners over 25%", .flexible(min: 10, max: 60), csv: "partners_over_cap_names", onScreen: false),
+                .init("Colend", .fixed(8), .right, csv: "colending_to_total_loans"),
+            ],
+            rows: rows, defaultSort: (column: 8, descending: true))
+    }
+}
