@@ -22,6 +22,24 @@ public struct Features: Hashable, Sendable {
     }
 }
 
+/// A list view's state: what the user selected, where the window is, how it is sorted.
+public struct ListState: Hashable, Sendable {
+    /// The selected row's id (a group, a bank, a period…), so the selection follows the row.
+    public var selection: String?
+    public var scroll = 0
+    /// nil: the model's default sort.
+    public var sort: ListSort?
+    /// The matrix cursor (row index, bank column).
+    public var row = 0
+    public var column = 0
+
+    public init(selection: String? = nil, scroll: Int = 0, sort: ListSort? = nil) {
+        self.selection = selection
+        self.scroll = scroll
+        self.sort = sort
+    }
+}
+
 /// Everything the dashboard shows, as one value. Only `apply(_:)` changes it.
 public struct DashboardState: Sendable {
     public internal(set) var snapshot: Snapshot?
@@ -33,12 +51,8 @@ public struct DashboardState: Sendable {
     public internal(set) var pendingKey: AnalysisKey?
     public internal(set) var units: Units = .cny
     public internal(set) var guideline: Guideline = .us2010
-    public internal(set) var sort: SortOrder = .byShare
     public internal(set) var filter = ""
     public internal(set) var isEditingFilter = false
-    /// The selected group by name, so the selection follows it across re-sorts and periods.
-    public internal(set) var selectedGroup: String?
-    public internal(set) var scrollOffset = 0
     public internal(set) var showingHelp = false
     public internal(set) var helpScroll = 0
     public internal(set) var width: Int
@@ -50,15 +64,13 @@ public struct DashboardState: Sendable {
 
     /// The screens opened, the overview first; the last is on screen.
     public internal(set) var viewStack: [ViewKind] = [.overview]
-    /// Each list view's selected row id and scroll offset, kept when going back.
-    public internal(set) var listSelection: [ViewKind: String] = [:]
-    public internal(set) var listScroll: [ViewKind: Int] = [:]
-    public internal(set) var listSorts: [ViewKind: ListSort] = [:]
+    /// One list state per view kind, the overview and the matrix included: the selected row, the
+    /// scroll offset, the sort, the matrix cursor. Kept when going back.
+    public internal(set) var lists: [ViewKind: ListState] = [
+        .overview: ListState(sort: ListSort(column: OverviewColumn.share.rawValue, descending: true)),
+    ]
     /// Groups marked with Space for the merger what-if.
     public internal(set) var markedGroups: Set<String> = []
-    /// The matrix cursor: a group row and a bank column.
-    public internal(set) var matrixRow = 0
-    public internal(set) var matrixColumn = 0
     /// A reload is running in the background.
     public internal(set) var isReloading = false
     /// Live refresh is paused (`p`): changes are noticed but not loaded.
@@ -77,6 +89,57 @@ public struct DashboardState: Sendable {
     }
 
     public var view: ViewKind { viewStack.last ?? .overview }
+
+    // MARK: Views of `lists`, by the names the reducer and the views use
+
+    /// The overview's sort, as an overview column.
+    public internal(set) var sort: SortOrder {
+        get {
+            let stored = lists[.overview]?.sort ?? ListSort(column: OverviewColumn.share.rawValue, descending: true)
+            return SortOrder(column: OverviewColumn(rawValue: stored.column) ?? .share, descending: stored.descending)
+        }
+        set { lists[.overview, default: ListState()].sort = ListSort(column: newValue.column.rawValue, descending: newValue.descending) }
+    }
+
+    /// The selected group by name, so the selection follows it across re-sorts and periods.
+    public internal(set) var selectedGroup: String? {
+        get { lists[.overview]?.selection }
+        set { lists[.overview, default: ListState()].selection = newValue }
+    }
+
+    public internal(set) var scrollOffset: Int {
+        get { lists[.overview]?.scroll ?? 0 }
+        set { lists[.overview, default: ListState()].scroll = newValue }
+    }
+
+    /// The matrix cursor: a group row and a bank column.
+    public internal(set) var matrixRow: Int {
+        get { lists[.matrix]?.row ?? 0 }
+        set { lists[.matrix, default: ListState()].row = newValue }
+    }
+
+    public internal(set) var matrixColumn: Int {
+        get { lists[.matrix]?.column ?? 0 }
+        set { lists[.matrix, default: ListState()].column = newValue }
+    }
+
+    /// Each list view's selected row id.
+    public internal(set) var listSelection: [ViewKind: String] {
+        get { lists.compactMapValues(\.selection) }
+        set { for key in Set(lists.keys).union(newValue.keys) { lists[key, default: ListState()].selection = newValue[key] } }
+    }
+
+    /// Each list view's scroll offset.
+    public internal(set) var listScroll: [ViewKind: Int] {
+        get { lists.mapValues(\.scroll) }
+        set { for (key, value) in newValue { lists[key, default: ListState()].scroll = value } }
+    }
+
+    /// Each list view's sort, when the user chose one.
+    public internal(set) var listSorts: [ViewKind: ListSort] {
+        get { lists.filter { $0.key != .overview }.compactMapValues(\.sort) }
+        set { for (key, value) in newValue where key != .overview { lists[key, default: ListState()].sort = value } }
+    }
 
     /// Every period's analysis on screen, with the key they were made for.
     public var series: AnalysisSeries? { snapshot?.series }

@@ -70,40 +70,56 @@ public enum DashboardView {
         }
     }
 
+    /// The title line: every part with a priority (0 = keep longest). When the line is wider than
+    /// the screen, the least important parts go whole, so a period, a measure or a time is never
+    /// cut mid-word: the directory first, then the breadcrumbs' ancestors, then the product name.
     static func drawTitle(_ state: DashboardState, into buffer: inout ScreenBuffer) {
         let glyphs = state.options.glyphs
         buffer.fill(x: 0, y: 0, width: buffer.width, height: 1, style: .title)
-        var parts = [state.features.readOnly ? "LendScope (read-only)" : "LendScope"]
+        var parts: [(text: String, priority: Int)] = [(state.features.readOnly ? "LendScope (read-only)" : "LendScope",
+                                                       state.features.readOnly ? 2 : 5)]
         if let snapshot = state.snapshot {
-            parts.append(snapshot.directory)
+            parts.append((snapshot.directory, 6))
             if state.viewStack.count > 1 {
-                parts.append(state.viewStack.map(\.title).joined(separator: glyphs.isASCII ? " > " : " › "))
+                parts.append((state.viewStack.map(\.title).joined(separator: glyphs.isASCII ? " > " : " › "), 4))
             }
             if let period = state.analysis?.period {
-                parts.append("\(glyphs.previous) \(period) \(glyphs.next) \(state.periodIndex + 1)/\(state.periods.count)")
+                parts.append(("\(glyphs.previous) \(period) \(glyphs.next) \(state.periodIndex + 1)/\(state.periods.count)", 0))
+            }
+            // The measure on screen, in every view; and what is being computed when another was asked for.
+            parts.append((state.measure == .originations ? "new lending" : "balances", 0))
+            if let pending = state.pendingKey {
+                let ellipsis = glyphs.isASCII ? "..." : "…"
+                parts.append(("computing \(pending.measure == .originations ? "new lending" : "balances")"
+                              + (pending.definition.map { ", \($0)" } ?? "") + ellipsis, 1))
             }
             let age = state.ageMinutes == 0 ? "" : " (\(state.ageMinutes) min ago)"
             let prefix = state.loadErrors.isEmpty ? "loaded" : "reload failed: showing data loaded at"
-            parts.append("\(prefix) \(snapshot.loadedAt)\(age)")
-            if state.isReloading { parts.append(glyphs.isASCII ? "reloading..." : "reloading…") }
-            if state.isPaused { parts.append("refresh paused") }
+            parts.append(("\(prefix) \(snapshot.loadedAt)\(age)", 1))
+            if state.isReloading { parts.append((glyphs.isASCII ? "reloading..." : "reloading…", 2)) }
+            if state.isPaused { parts.append(("refresh paused", 1)) }
         } else {
-            parts.append("loading…")
-        }
-        // The measure on screen, in every view; and what is being computed when another was asked for.
-        parts.append(state.measure == .originations ? "new lending" : "balances")
-        if let pending = state.pendingKey {
-            let ellipsis = glyphs.isASCII ? "..." : "…"
-            parts.append("computing \(pending.measure == .originations ? "new lending" : "balances")"
-                         + (pending.definition.map { ", \($0)" } ?? "") + ellipsis)
+            parts.append(("loading…", 0))
         }
         if state.view == .overview {
             let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
-            parts.append("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)")
-            if !state.filter.isEmpty || state.isEditingFilter { parts.append("filter \"\(state.filter)\"") }
-            if !state.markedGroups.isEmpty { parts.append("\(state.markedGroups.count) marked") }
+            parts.append(("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)", 3))
+            if !state.filter.isEmpty || state.isEditingFilter { parts.append(("filter \"\(state.filter)\"", 1)) }
+            if !state.markedGroups.isEmpty { parts.append(("\(state.markedGroups.count) marked", 3)) }
         }
-        buffer.put(" " + parts.joined(separator: " \(glyphs.vertical) "), x: 0, y: 0, style: .title)
+        let separator = " \(glyphs.vertical) "
+        func line() -> String { " " + parts.map(\.text).joined(separator: separator) }
+        // The directory goes first; then the breadcrumbs shorten to the current view before they go.
+        if DisplayWidth.of(line()) > buffer.width { parts.removeAll { $0.priority == 6 } }
+        if DisplayWidth.of(line()) > buffer.width, let crumbs = parts.firstIndex(where: { $0.priority == 4 }),
+           let current = state.viewStack.last?.title {
+            parts[crumbs].text = current
+        }
+        while DisplayWidth.of(line()) > buffer.width, parts.count > 1,
+              let least = parts.indices.max(by: { parts[$0].priority < parts[$1].priority }), parts[least].priority > 0 {
+            parts.remove(at: least)
+        }
+        buffer.put(line(), x: 0, y: 0, style: .title)
     }
 
     static func drawInfoLine(_ state: DashboardState, into buffer: inout ScreenBuffer) {

@@ -32,6 +32,7 @@ enum IndexPanel {
             let lines: [(String, String)] = [
                 ("HHI, market", f(i.hhi, 1)),
                 ("  bounds", "\(f(i.hhi, 1)) \(dash) \(f(i.hhiUpper, 1))"),
+                ("  upper if", analysis.bounds.assumption.shortText.replacingOccurrences(of: "no unreported lender", with: "none")),
                 ("  no-assumption max", f(i.hhiUpperNoAssumption, 1)),
                 ("HHI within platforms", f(i.hhiPlatforms, 1)),
                 ("  normalised", f(i.hhiNormalized, 4)),
@@ -88,11 +89,12 @@ enum IndexPanel {
             let rule = String(repeating: glyphs.horizontal, count: width)
             buffer.put(rule, x: x, y: y, style: .muted)
             buffer.put("\(glyphs.horizontal) Concentration (HHI 0\(glyphs.isASCII ? "-" : "–")10,000) ", x: x, y: y, style: .header)
-            buffer.put(" HHI \(f(i.hhi, 1)) [\(f(i.hhi, 1))\(glyphs.isASCII ? "-" : "–")\(f(i.hhiUpper, 1))]  "
-                       + "platforms \(f(i.hhiPlatforms, 1))  norm \(f(i.hhiNormalized, 3))  firms \(f(i.equivalentFirms, 2))",
+            // The upper bound always with what it assumes, and the bound that assumes nothing.
+            buffer.put(" HHI \(f(i.hhi, 1))\(glyphs.isASCII ? "-" : "–")\(f(i.hhiUpper, 1)) (upper: "
+                       + "\(analysis.bounds.assumption.shortText); any: at most \(f(i.hhiUpperNoAssumption, 1)))",
                        x: x, y: y + 1, maxWidth: width)
-            buffer.put(" CR1 \(pct(i.cr1))  CR3 \(pct(i.cr3))  CR5 \(pct(i.cr5))  Gini \(f(i.gini, 3)) uncorrected  "
-                       + "entropy \(f(i.entropy, 3))", x: x, y: y + 2, maxWidth: width)
+            buffer.put(" CR1 \(pct(i.cr1))  CR3 \(pct(i.cr3))  CR5 \(pct(i.cr5))  platforms HHI \(f(i.hhiPlatforms, 1))"
+                       + "  firms \(f(i.equivalentFirms, 2))  Gini \(f(i.gini, 3))", x: x, y: y + 2, maxWidth: width)
             let used = buffer.put(" \(state.guideline.shortTitle): ", x: x, y: y + 3, style: .header)
             buffer.put(marker + verdict.finding + " (\(verdict.threshold))", x: x + used, y: y + 3,
                        style: verdictStyle, maxWidth: width - used)

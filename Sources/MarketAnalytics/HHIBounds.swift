@@ -30,6 +30,15 @@ public struct HHIBounds: Hashable, Sendable {
             }
         }
 
+        /// The assumption in a few words, for narrow places (the index panel).
+        public var shortText: String {
+            switch self {
+            case .none: return "whole market reported"
+            case .smallestReported(let share): return "no unreported lender > \(Self.percent(share))"
+            case .stated(let share): return "no unreported lender > \(Self.percent(share)) (stated)"
+            }
+        }
+
         /// A share as a percentage with enough digits for small groups (0.07%), without Foundation.
         static func percent(_ fraction: Double) -> String {
             let hundredths = (fraction * 10_000).rounded()

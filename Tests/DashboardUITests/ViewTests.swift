@@ -219,7 +219,15 @@ struct ViewTests {
         #expect(lines[2].contains("CNY mn"))
         let shares = try #require(state.analysis?.groups.map(\.shareOfMarket))
         #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
-        Self.press(&state, .character("n"))
+        // Caps stay on balances: the banks view shows the same exposures as under balances, and the
+        // competition verdicts are absent (no new-lending total in the sample's market.csv).
+        #expect(state.analysis?.verdicts == nil)
+        Self.press(&state, .character("b"))
+        let (banks, rows) = try #require(state.listModel)
+        #expect(banks.summary[0].text.contains("6 would be over a cap"))
+        #expect(rows.first { $0.id == "Bank of Lanzhou" }?.cells[8].text == "~ 32.4%")
+        #expect(DashboardView.render(state).lines[0].contains("new lending"))
+        Self.press(&state, .escape, .character("n"))
         #expect(state.measure == .balances)
         var small = Support.smallState()
         Self.press(&small, .character("n"))

@@ -30,7 +30,7 @@ struct ReportCommandTests {
     func plainDashboard() throws {
         let output = try BinaryRunner.run([])
         #expect(output.status == 0)
-        #expect(output.stdout.hasPrefix(" LendScope │ sample-data │ ◀ 2021Q4 ▶ 12/12 │ loaded "))
+        #expect(output.stdout.hasPrefix(" LendScope │ sample-data │ ◀ 2021Q4 ▶ 12/12 │ balances │ loaded "))
         #expect(!output.stdout.unicodeScalars.contains { $0.value == 0x1B })
         #expect(output.stdout.contains("others (unreported)"))
     }
