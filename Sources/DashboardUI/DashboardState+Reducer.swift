@@ -256,6 +256,8 @@ extension DashboardState {
             guard let (_, rows) = listModel, let row = rows.first(where: { $0.id == listSelection[view] }) ?? rows.first,
                   let target = row.target else { return .none }
             listSelection[view] = row.id
+            // A pairing's history opens on the period being looked at.
+            if case .pairing = target, let period = analysis?.period { listSelection[target] = period.description }
             viewStack.append(target)
         }
         keepSelectionVisible()

@@ -95,7 +95,8 @@ struct ViewTests {
         Self.press(&state, .enter)
         #expect(state.view == .pairing(group: "Meituan", bank: "Suning Bank"))
         let (pairing, history) = try #require(state.listModel)
-        #expect(pairing.summary[1].text == "  over 25% of tier-1 capital in 6 periods: 2020Q3, 2020Q4, 2021Q1, 2021Q2, 2021Q3, 2021Q4")
+        #expect(pairing.summary[1].text == "  over 25% of tier-1 capital in 6 periods: 2020Q3–2021Q4")
+        #expect(state.listSelection[state.view] == "2021Q1") // opened on the period being looked at
         #expect(history.first { $0.id == "2020Q4" }?.cells[5].text == "over (not in force)")
         #expect(history.first { $0.id == "2021Q1" }?.cells[5].text == "over")
     }

@@ -192,13 +192,25 @@ enum ViewModels {
         }
         let values = history.map(\.amountCNY)
         let overPeriods = history.filter(\.overCap).map(\.period.description)
+        // Runs of consecutive periods over the cap, as ranges: "2019Q2–2021Q2, 2021Q4".
+        var runs: [String] = []
+        var start: Int?
+        let dash = state.options.glyphs.isASCII ? "-" : "–"
+        for index in history.indices {
+            if history[index].overCap, start == nil { start = index }
+            let ends = start != nil && (index == history.count - 1 || !history[index + 1].overCap)
+            if ends, let first = start {
+                runs.append(first == index ? "\(history[index].period)" : "\(history[first].period)\(dash)\(history[index].period)")
+                start = nil
+            }
+        }
         return TableModel(
             title: "\(group) × \(bank)",
             summary: [("  \(state.measure == .originations ? "New lending" : "Balance") over time "
                        + Sparkline.render(values, glyphs: state.options.glyphs), .normal),
                       (overPeriods.isEmpty ? "  never over 25% of tier-1 capital"
                        : "  over 25% of tier-1 capital in \(overPeriods.count) period\(overPeriods.count == 1 ? "" : "s"): "
-                       + overPeriods.joined(separator: ", "), overPeriods.isEmpty ? .good : .warning)],
+                       + runs.joined(separator: ", "), overPeriods.isEmpty ? .good : .warning)],
             columns: [
                 .init("Period", .fixed(7), csv: "period"), .init(column.title, .fixed(9), .right, csv: column.csv),
                 .init("Of group", .fixed(9), .right, csv: "share_of_group"),
