@@ -87,6 +87,15 @@ enum TrendsView {
         }
         let value = "\(NumberFormat.grouped(lows[cursor], decimals: 0))\(glyphs.isASCII ? "-" : "–")\(NumberFormat.grouped(highs[cursor], decimals: 0))"
         buffer.put(value, x: x(periods.count) + 1, y: top, style: .accent)
+        // The upper bound is only as good as its assumption: say it under the figures.
+        // Wrapped by words into the room left of the edge, never cut mid-figure.
+        if let analysis = state.analysis {
+            let text = "upper if " + analysis.bounds.assumption.shortText.replacingOccurrences(of: "no unreported lender", with: "none")
+            let room = buffer.width - x(periods.count) - 1
+            for (offset, line) in HelpScreen.wrap(text, width: max(8, room)).prefix(bandRows - 1).enumerated() {
+                buffer.put(line, x: x(periods.count) + 1, y: top + 1 + offset, style: .muted)
+            }
+        }
 
         // Top five groups' shares, one sparkline each.
         var y = top + bandRows + 1
