@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// An open-addressing map from non-zero 64-bit keys to a count and a sum of cents: the parser's
 /// per-thread accumulator. Written by hand because it is on the hot path (one update per loan);
 /// a `Dictionary` of tuples costs several times as much per row.
@@ -70,15 +73,20 @@ struct CellTable {
 
 /// A thread's names (platforms or banks) → global id, looked up straight from the row's bytes.
 ///
-/// A name of up to 16 bytes (every name in practice) is its own key: two masked words and the
-/// length, compared exactly, so no two names can be confused. Longer names are keyed by their
-/// 64-bit hash. Quoted and unquoted spellings are told apart (the quoted one keeps its doubled
-/// quotes) and both map to the same id through the name. Open addressing, at most half full.
-/// Written by hand because it is on the hot path (two lookups per loan).
+/// A name of up to 16 bytes (most names in practice) is its own key: two masked words and the
+/// length, compared exactly. A longer name's slot is chosen by its 64-bit hash, but equality is
+/// decided by its bytes, kept in a side arena: a hash may choose the slot, never decide that two
+/// names are one (a crafted pair of colliding names stays two names). Quoted and unquoted
+/// spellings are told apart (the quoted one keeps its doubled quotes) and both map to the same
+/// id through the name. Open addressing, at most half full. Written by hand because it is on the
+/// hot path (two lookups per loan).
 struct NameTable {
     /// Four words a slot: low, high, tag, id. The tag holds the length, quoted (bit 16), hashed
-    /// (bit 17) and occupied (bit 18), so it is never 0 for a name.
+    /// (bit 17) and occupied (bit 18), so it is never 0 for a name. For a hashed (long) name, low is
+    /// the hash and high the offset of its bytes in `longNames`.
     private var slots: UnsafeMutablePointer<UInt64>
+    /// The bytes of every long name, one after another.
+    private var longNames: [UInt8] = []
     private var mask = 255
     /// 64 − log2(slots): the slot is the top bits of the mixed key.
     private var shift: UInt64 = 56
@@ -128,16 +136,26 @@ struct NameTable {
         var slot = Self.slot(wanted, shift)
         while true {
             let stored = slots + slot &* 4
-            if stored[2] == wanted.tag && stored[0] == wanted.low && stored[1] == wanted.high {
-                return Int(truncatingIfNeeded: stored[3])
+            if stored[2] == wanted.tag && stored[0] == wanted.low {
+                if n <= 16 {
+                    if stored[1] == wanted.high { return Int(truncatingIfNeeded: stored[3]) }
+                } else if sameBytes(p, n, at: Int(truncatingIfNeeded: stored[1])) {
+                    return Int(truncatingIfNeeded: stored[3])
+                }
             }
             if stored[2] == 0 { return nil }
             slot = (slot &+ 1) & mask
         }
     }
 
-    /// Remembers a name (n ≥ 1) under its id.
+    /// True when the `n` bytes at `p` are the long name stored at `offset`.
+    private func sameBytes(_ p: UnsafePointer<UInt8>, _ n: Int, at offset: Int) -> Bool {
+        longNames.withUnsafeBufferPointer { memcmp($0.baseAddress! + offset, p, n) == 0 }
+    }
+
+    /// Remembers a name (n ≥ 1) under its id. A name already known is not stored again.
     mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool, id: Int) {
+        if find(p, n, quoted: quoted) != nil { return }
         if (count + 1) * 2 > mask + 1 {
             let (old, oldSize) = (slots, mask + 1)
             slots = .allocate(capacity: oldSize * 2 * 4)
@@ -150,15 +168,22 @@ struct NameTable {
             }
             old.deallocate()
         }
-        place(key(p, n, quoted: quoted), id)
+        var key = key(p, n, quoted: quoted)
+        if n > 16 {
+            // The slot keeps the hash (to choose and filter) and where the bytes are (to decide).
+            key.high = UInt64(longNames.count)
+            longNames.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        }
+        place(key, id)
     }
 
+    /// Puts a key in the first free slot from its home (the caller knows it is not there yet).
     private mutating func place(_ key: (low: UInt64, high: UInt64, tag: UInt64), _ id: Int) {
-        var slot = Self.slot(key, shift)
-        while slots[slot * 4 + 2] != 0 && !(slots[slot * 4] == key.low && slots[slot * 4 + 1] == key.high && slots[slot * 4 + 2] == key.tag) {
+        var slot = Self.slot((key.low, key.tag & 1 << 17 != 0 ? 0 : key.high, key.tag), shift)
+        while slots[slot * 4 + 2] != 0 {
             slot = (slot + 1) & mask
         }
-        if slots[slot * 4 + 2] == 0 { count += 1 }
+        count += 1
         (slots[slot * 4], slots[slot * 4 + 1], slots[slot * 4 + 2], slots[slot * 4 + 3]) = (key.low, key.high, key.tag, UInt64(id))
     }
 }
