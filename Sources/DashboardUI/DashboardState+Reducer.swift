@@ -275,7 +275,8 @@ extension DashboardState {
         let context = "LendScope, \(snapshot?.directory ?? ""), \(analysis.period), \(measure), "
             + "market: \(marketDefinition ?? "sum of groups")"
         let stem = "lendscope-\(view.fileStem)-\(analysis.period)"
-        let prefix = [(name: "period", value: analysis.period.description)]
+        // Every export says its period, once (the what-if's model already has the column).
+        let prefix = model.columns.contains { $0.csvName == "period" } ? [] : [(name: "period", value: analysis.period.description)]
         var files = [ExportRequest.File(name: stem + ".csv", text: model.csv(rows: rows, prefix: prefix))]
         var markdown = model.markdown(rows: rows, context: context)
         if view == .overview {

@@ -135,7 +135,9 @@ public enum DashboardView {
         guard let analysis = state.analysis else { return }
         var text = " Market "
         if analysis.measure == .originations {
-            text = " New lending: loans originated in \(analysis.period), shares of the reported groups"
+            text = " New lending in \(analysis.period): " + (analysis.marketTotal.map {
+                "shares of \($0.definition) new lending [\($0.provenance.rawValue)]"
+            } ?? "shares of the reported groups (no market total)")
             if let group = state.selectedGroup, let bad = analysis.badShare[group] {
                 text += " · \(group) overdue/default \(NumberFormat.percent(bad, decimals: 1))"
             }
@@ -144,7 +146,8 @@ public enum DashboardView {
         } else {
             text += "none for \(analysis.period): shares of the platforms' sum"
         }
-        text += state.units == .cny ? " · CNY bn" : " · US$ bn"
+        let unit = analysis.measure == .originations ? "mn" : "bn"
+        text += state.units == .cny ? " · CNY \(unit)" : " · US$ \(unit)"
         if let rate = analysis.exchangeRate {
             let basis = rate.basis.isEmpty ? "" : ", \(rate.basis)"
             text += " · FX \(NumberFormat.grouped(rate.usdCNY, decimals: 4)) on \(rate.date)\(basis) [\(rate.provenance.rawValue)]"

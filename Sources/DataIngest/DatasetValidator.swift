@@ -230,6 +230,8 @@ public struct DatasetValidator {
         var result: [LocatedBank] = []
         var listed = Set<String>()
         var firstLine: [String: Int] = [:]
+        var earlierProblems: [Diagnostic] = []
+        defer { diagnostics += earlierProblems }
         each(table) { row throws(Diagnostic) in
             let bank = try table.name(row, "bank")
             listed.insert(bank)
@@ -237,15 +239,28 @@ public struct DatasetValidator {
             let region = try table.text(row, "region")
             // Only an empty capital or loans cell means "not known" (the matching cap is then not
             // computed); zero is not "unknown" but impossible for a lending bank, and would hide a breach.
-            let tier1Value = row.fields[tier1.index].value.isEmpty ? nil : try table.positiveAmount(row, tier1)
-            let loansValue = row.fields[loans.index].value.isEmpty ? nil : try table.positiveAmount(row, loans)
+            // The figures are checked one by one, so a row with several problems reports them all.
+            var rowProblems: [Diagnostic] = []
+            func checked<T>(_ body: () throws(Diagnostic) -> T?) -> T? {
+                do { return try body() } catch { rowProblems.append(error); return nil }
+            }
+            let tier1Value = checked { () throws(Diagnostic) in
+                row.fields[tier1.index].value.isEmpty ? nil : try table.positiveAmount(row, tier1)
+            }
+            let loansValue = checked { () throws(Diagnostic) in
+                row.fields[loans.index].value.isEmpty ? nil : try table.positiveAmount(row, loans)
+            }
             let onlineField = table.field(row, "online_only")!
-            let online: Bool
+            var online = false
             switch onlineField.value.lowercased() {
             case "true", "yes", "1": online = true
             case "false", "no", "0": online = false
             default:
-                throw table.diagnostic(onlineField, "column 'online_only': '\(onlineField.value)' is not true or false")
+                rowProblems.append(table.diagnostic(onlineField, "column 'online_only': '\(onlineField.value)' is not true or false"))
+            }
+            if let last = rowProblems.popLast() {
+                earlierProblems += rowProblems
+                throw last
             }
             let ownerField = table.field(row, "owner_group")
             let owner = (ownerField?.value.isEmpty ?? true) ? nil : try table.name(row, "owner_group")

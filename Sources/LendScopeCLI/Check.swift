@@ -20,6 +20,6 @@ struct Check: ParsableCommand {
         let span = periods.first.map { "\($0)–\(periods.last!)" } ?? "none"
         print("\(SafeText.sanitize(data.directory)): valid: \(dataset.balances.count) balance rows, "
               + "\(periods.count) periods (\(span)), \(groups.count) platform groups, \(dataset.banks.count) banks, "
-              + "\(dataset.marketDefinitions.count) market definitions, \(dataset.exchangeRates.count) FX rates")
+              + "\(Set(dataset.marketTotals.map { "\($0.definition)\u{0}\($0.measure.rawValue)" }).count) market definition(s), \(dataset.exchangeRates.count) FX rates")
     }
 }

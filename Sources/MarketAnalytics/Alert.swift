@@ -137,6 +137,8 @@ public struct Alert: Hashable, Sendable {
     /// the run's length; set when the analysis is part of a series (`AnalysisSeries`).
     public internal(set) var firstPeriod: Period?
     public internal(set) var periods: Int?
+    /// The first period of that run in which the rule was in force; nil when it never was.
+    public internal(set) var firstPeriodInForce: Period?
 
     public init(rule: Rule, subject: Subject, value: Double, limit: Double, inForce: Bool = true,
                 excessCNY: Double? = nil, source: String? = nil) {
@@ -151,7 +153,9 @@ public struct Alert: Hashable, Sendable {
 
     /// The status shown and exported: the rule's, or that it did not yet exist.
     public var status: String {
-        inForce ? rule.status : "would breach; rule not yet in force (published \(ColendingCap.inForceFrom))"
+        if inForce { return rule.status }
+        if rule.cap != nil { return "would breach; rule not yet in force (published \(ColendingCap.inForceFrom))" }
+        return "guideline not in force at the period's end (\(rule.status)): a benchmark, not a finding under it"
     }
 
     /// What identifies "the same alert" from one period to the next.
@@ -202,17 +206,16 @@ extension PeriodAnalysis {
 
         guard let verdicts else { return alerts }
         if let presumption = verdicts.first(where: { $0.guideline == .chinaAML })?.presumption {
-            let ranked = groups.map(\.group)
             let rules: [Alert.Rule] = [.dominanceOne, .dominanceTwo, .dominanceThree]
             let limits = [1.0 / 2, 2.0 / 3, 3.0 / 4]
             let source = "PRC Anti-Monopoly Law, " + presumption.article
+            let amlInForce = Guideline.chinaAML.isInForce(on: period.endDate)
             for clause in presumption.clauses {
-                let members = Array(ranked.prefix(clause))
+                let members = presumption.byClause[clause] ?? ([], [])
                 alerts.append(Alert(
                     rule: rules[clause - 1],
-                    subject: .groups(presumed: members.filter(presumption.presumedDominant.contains),
-                                     countedNotPresumed: members.filter { !presumption.presumedDominant.contains($0) }),
-                    value: presumption.topShares[clause - 1], limit: limits[clause - 1], source: source))
+                    subject: .groups(presumed: members.presumed, countedNotPresumed: members.counted),
+                    value: presumption.topShares[clause - 1], limit: limits[clause - 1], inForce: amlInForce, source: source))
             }
         }
         // Concentration levels on the lower bound: an alert is raised only when the market is
@@ -220,7 +223,8 @@ extension PeriodAnalysis {
         for rule in [Alert.Rule.us2023Concentration, .us2010Concentration, .eu2004Concentration] {
             guard let guideline = rule.guideline, let threshold = guideline.concentrationThreshold,
                   guideline.marketLevel(indices.hhi).severity > .clear else { continue }
-            alerts.append(Alert(rule: rule, subject: .market, value: indices.hhi, limit: threshold.hhi))
+            alerts.append(Alert(rule: rule, subject: .market, value: indices.hhi, limit: threshold.hhi,
+                                inForce: guideline.isInForce(on: period.endDate)))
         }
         return alerts
     }

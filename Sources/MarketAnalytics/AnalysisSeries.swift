@@ -21,15 +21,20 @@ public struct AnalysisSeries: Sendable {
     public init(_ analyses: [PeriodAnalysis], key: AnalysisKey) {
         self.key = key
         var annotated = analyses
-        var previous: [Alert.Identity: (first: Period, count: Int)] = [:]
+        var previous: [Alert.Identity: (first: Period, count: Int, firstInForce: Period?)] = [:]
         for index in annotated.indices {
-            var current: [Alert.Identity: (first: Period, count: Int)] = [:]
+            // A run is unbroken in the calendar: a period missing from the data ends it.
+            if index > 0, annotated[index - 1].period != annotated[index].period.previous { previous = [:] }
+            var current: [Alert.Identity: (first: Period, count: Int, firstInForce: Period?)] = [:]
             for alertIndex in annotated[index].alerts.indices {
-                let identity = annotated[index].alerts[alertIndex].identity
-                let run = previous[identity].map { ($0.first, $0.count + 1) } ?? (annotated[index].period, 1)
-                current[identity] = run
+                let alert = annotated[index].alerts[alertIndex]
+                let period = annotated[index].period
+                let run = previous[alert.identity].map { ($0.first, $0.count + 1, $0.firstInForce ?? (alert.inForce ? period : nil)) }
+                    ?? (period, 1, alert.inForce ? period : nil)
+                current[alert.identity] = run
                 annotated[index].alerts[alertIndex].firstPeriod = run.0
                 annotated[index].alerts[alertIndex].periods = run.1
+                annotated[index].alerts[alertIndex].firstPeriodInForce = run.2
             }
             previous = current
         }
@@ -42,7 +47,9 @@ public struct AnalysisSeries: Sendable {
         analyses.first { $0.period == period }
     }
 
-    /// One unbroken run of periods in which the same alert was raised.
+    /// One unbroken run of consecutive calendar periods in which the same alert was raised under the
+    /// same status: a run before a rule came into force and the run after it are two runs, so the
+    /// largest value and the status of a run never mix the two.
     public struct AlertRun: Sendable {
         public let rule: Alert.Rule
         public let subject: Alert.Subject
@@ -53,23 +60,32 @@ public struct AnalysisSeries: Sendable {
         public let maxValue: Double
         /// The alert in the run's last period.
         public let last: Alert
-        /// True when the rule was in force in at least one period of the run.
+        /// True when the rule was in force in every period of the run.
         public let inForce: Bool
     }
 
-    /// Every run of every alert over all periods, co-lending caps first, then by first period and subject.
+    /// Every run of every alert over all periods, co-lending caps first, then by subject (a pair's
+    /// runs side by side) and first period.
     /// With `rules`, only those rules' runs.
     public func alertRuns(rules: Set<Alert.Rule>? = nil) -> [AlertRun] {
         var runs: [AlertRun] = []
         var open: [Alert.Identity: (first: Period, last: Period, count: Int, max: Double, alert: Alert, inForce: Bool)] = [:]
+        var last: Period?
         for analysis in analyses {
+            // A gap in the calendar closes every run.
+            if let last, last != analysis.period.previous {
+                for (identity, run) in open { runs.append(Self.run(identity, run)) }
+                open = [:]
+            }
+            last = analysis.period
             var next: [Alert.Identity: (first: Period, last: Period, count: Int, max: Double, alert: Alert, inForce: Bool)] = [:]
             for alert in analysis.alerts where rules?.contains(alert.rule) ?? true {
                 let identity = alert.identity
-                if let run = open.removeValue(forKey: identity) {
-                    next[identity] = (run.first, analysis.period, run.count + 1, max(run.max, alert.value), alert,
-                                      run.inForce || alert.inForce)
+                if let run = open[identity], run.inForce == alert.inForce {
+                    open[identity] = nil
+                    next[identity] = (run.first, analysis.period, run.count + 1, max(run.max, alert.value), alert, run.inForce)
                 } else {
+                    if let ended = open.removeValue(forKey: identity) { runs.append(Self.run(identity, ended)) }
                     next[identity] = (analysis.period, analysis.period, 1, alert.value, alert, alert.inForce)
                 }
             }
@@ -79,7 +95,7 @@ public struct AnalysisSeries: Sendable {
         for (identity, run) in open { runs.append(Self.run(identity, run)) }
         func capFirst(_ rule: Alert.Rule) -> Int { Alert.Rule.allCases.firstIndex(of: rule)! }
         return runs.sorted {
-            (capFirst($0.rule), $0.firstPeriod, $0.subject.description) < (capFirst($1.rule), $1.firstPeriod, $1.subject.description)
+            (capFirst($0.rule), $0.subject.description, $0.firstPeriod) < (capFirst($1.rule), $1.subject.description, $1.firstPeriod)
         }
     }
 

@@ -8,14 +8,19 @@
 /// together reach 3/4; in the two- and three-firm cases an undertaking below 1/10 shall not be
 /// presumed dominant. Its share still counts in the joint sum: only the presumption skips it.
 /// "Reaches" (达到) includes the threshold; "below" (不足) excludes exactly 1/10.
-/// The joint tests are applied to the largest two and three undertakings, whose sums are the largest.
-public struct ChinaAMLPresumption: Hashable, Sendable {
+/// "Two (three) undertakings" is read as written, any two (three): an undertaking falls under a
+/// joint clause when it and the largest one (two) of the others reach the threshold together, so
+/// firms tied for a place are treated alike.
+public struct ChinaAMLPresumption: Sendable {
     /// Which clause (1, 2 or 3 undertakings) is met; empty when none.
     public let clauses: [Int]
     /// The undertakings presumed dominant, largest first; empty when none.
     public let presumedDominant: [String]
     /// Undertakings counted in a joint sum but not presumed dominant (below 1/10).
     public let countedNotPresumed: [String]
+    /// Per clause met (1, 2 or 3): the undertakings it presumes dominant and those it counts but
+    /// does not presume, largest first.
+    public let byClause: [Int: (presumed: [String], counted: [String])]
     /// The joint share of the largest one, two and three undertakings (fractions).
     public let topShares: [Double]
     /// The article in force on the period's date, e.g. "art. 24 (2022 amendment)".
@@ -42,28 +47,42 @@ public struct ChinaAMLPresumption: Hashable, Sendable {
             clauses = []
             presumedDominant = []
             countedNotPresumed = []
+            byClause = [:]
             topShares = []
             return
         }
         var clauses: [Int] = []
         var presumed: [String] = []
         var counted: [String] = []
+        var byClause: [Int: (presumed: [String], counted: [String])] = [:]
         func add(_ name: String, to list: inout [String]) { if !list.contains(name) { list.append(name) } }
-        if 2 * first.size >= total {
-            clauses.append(1)
-            add(first.name, to: &presumed)
+        // One undertaking reaching 1/2 (ties: each that does).
+        for firm in ranked where 2 * firm.size >= total {
+            if !clauses.contains(1) { clauses.append(1) }
+            add(firm.name, to: &presumed)
+            byClause[1, default: ([], [])].presumed.append(firm.name)
         }
         let tests: [(count: Int, numerator: Double, denominator: Double)] = [(2, 2, 3), (3, 3, 4)]
         for test in tests where ranked.count >= test.count {
-            let members = ranked.prefix(test.count)
-            let joint = members.reduce(0) { $0 + $1.size }
-            guard test.denominator * joint >= test.numerator * total else { continue }
-            clauses.append(test.count)
-            for member in members {
-                if 10 * member.size < total { add(member.name, to: &counted) } else { add(member.name, to: &presumed) }
+            var met = false
+            for (position, firm) in ranked.enumerated() {
+                // The firm with the largest others: the best group of this size that includes it.
+                let partners = ranked.enumerated().filter { $0.offset != position }.prefix(test.count - 1).map(\.element)
+                let joint = firm.size + partners.reduce(0) { $0 + $1.size }
+                guard test.denominator * joint >= test.numerator * total else { continue }
+                met = true
+                if 10 * firm.size < total {
+                    add(firm.name, to: &counted)
+                    byClause[test.count, default: ([], [])].counted.append(firm.name)
+                } else {
+                    add(firm.name, to: &presumed)
+                    byClause[test.count, default: ([], [])].presumed.append(firm.name)
+                }
             }
+            if met { clauses.append(test.count) }
         }
         self.clauses = clauses
+        self.byClause = byClause
         // A firm presumed under one clause is not listed as "not presumed" under another.
         self.presumedDominant = ranked.map(\.name).filter { presumed.contains($0) }
         self.countedNotPresumed = ranked.map(\.name).filter { counted.contains($0) && !presumed.contains($0) }

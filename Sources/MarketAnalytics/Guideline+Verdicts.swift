@@ -117,16 +117,23 @@ extension Guideline {
                 return Verdict(guideline: self, severity: .clear, finding: "unlikely to have adverse competitive effects",
                                threshold: "post HHI < 1,500")
             }
+            // §5.3 speaks of "less than 100" and "more than 100" points: exactly 100 is neither, and
+            // is shown as such rather than silently put on one side.
+            if delta == 100 {
+                return Verdict(guideline: self, severity: .watch,
+                               finding: "ΔHHI exactly 100: between the text's 'less than 100' and 'more than 100'",
+                               threshold: "ΔHHI = 100 and post HHI ≥ 1,500")
+            }
             if post <= 2_500 {
                 return Verdict(guideline: self, severity: .watch, finding: "potentially raises significant competitive concerns",
-                               threshold: "1,500 ≤ post HHI ≤ 2,500 and ΔHHI ≥ 100")
+                               threshold: "1,500 ≤ post HHI ≤ 2,500 and ΔHHI > 100")
             }
             if delta > 200 {
                 return Verdict(guideline: self, severity: .concern, finding: "presumed likely to enhance market power",
                                threshold: "post HHI > 2,500 and ΔHHI > 200")
             }
             return Verdict(guideline: self, severity: .watch, finding: "potentially raises significant competitive concerns",
-                           threshold: "post HHI > 2,500 and 100 ≤ ΔHHI ≤ 200")
+                           threshold: "post HHI > 2,500 and 100 < ΔHHI ≤ 200")
         case .eu2004:
             if share >= 0.5 {
                 return Verdict(guideline: self, severity: .concern, finding: "share ≥ 50% may itself be evidence of dominance",

@@ -76,7 +76,7 @@ public enum Severity: Int, Comparable, Sendable {
 }
 
 /// A guideline applied to one market or one merger.
-public struct Verdict: Hashable, Sendable {
+public struct Verdict: Sendable {
     public let guideline: Guideline
     public let severity: Severity
     /// What the guideline says about the figures, e.g. "moderately concentrated".
@@ -100,6 +100,22 @@ public struct Verdict: Hashable, Sendable {
 }
 
 extension Guideline {
+    /// True when the guideline applied on `date`: US 2010 from 2010-08-19 until the 2023
+    /// guidelines superseded it on 2023-12-18, US 2023 from then, EU 2004 from 2004-02-05, the AML
+    /// from 2008-08-01. A verdict under a guideline outside its dates is a benchmark, not a finding
+    /// under rules in force, and alerts say so.
+    public func isInForce(on date: CalendarDate) -> Bool {
+        let (from, until): (String, String?) = {
+            switch self {
+            case .us2023: return ("2023-12-18", nil)
+            case .us2010: return ("2010-08-19", "2023-12-18")
+            case .eu2004: return ("2004-02-05", nil)
+            case .chinaAML: return ("2008-08-01", nil)
+            }
+        }()
+        return date >= CalendarDate(iso: from)! && until.map { date < CalendarDate(iso: $0)! } ?? true
+    }
+
     /// The HHI level (0–10,000) above which a market is a concern: the one number that both the
     /// market verdicts and the concentration alerts use. nil for the China AML (shares, not HHI).
     public var concentrationThreshold: (hhi: Double, inclusive: Bool)? {

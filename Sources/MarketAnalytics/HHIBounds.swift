@@ -17,6 +17,9 @@ public struct HHIBounds: Hashable, Sendable {
         case smallestReported(Double)
         /// No unreported firm is larger than the share the data state.
         case stated(Double)
+        /// No market total: the shares are of the reported groups, so nothing is unreported by
+        /// construction (and no bound says anything about a market).
+        case noMarketTotal
 
         /// The assumption in words, for every place the upper bound is shown.
         public var text: String {
@@ -27,6 +30,8 @@ public struct HHIBounds: Hashable, Sendable {
                 return "no unreported lender is larger than the smallest reported group (\(Self.percent(share)))"
             case .stated(let share):
                 return "no unreported lender is larger than \(Self.percent(share)) of the market (largest_unreported_share in market.csv)"
+            case .noMarketTotal:
+                return "no market total: shares are of the reported groups, not of a market"
             }
         }
 
@@ -36,6 +41,7 @@ public struct HHIBounds: Hashable, Sendable {
             case .none: return "whole market reported"
             case .smallestReported(let share): return "no unreported lender > \(Self.percent(share))"
             case .stated(let share): return "no unreported lender > \(Self.percent(share)) (stated)"
+            case .noMarketTotal: return "no market total"
             }
         }
 
@@ -63,23 +69,31 @@ public struct HHIBounds: Hashable, Sendable {
     ///   - largestUnreported: the largest share an unreported firm may hold, when the data state it;
     ///     nil assumes the smallest reported share.
     public init(marketShares: [Double], largestUnreported: Double? = nil) {
-        let known = marketShares.filter { $0 > 0 }
+        let smallest = marketShares.filter { $0 > 0 }.min()
+        let assumption: Assumption = largestUnreported.map { $0 > 0 ? .stated($0) : .none }
+            ?? smallest.map { .smallestReported($0) } ?? .stated(1)
+        self.init(marketShares: marketShares, assumption: assumption)
+    }
+
+    /// Bounds under a given assumption: a merger keeps the market's (merging the two smallest
+    /// groups does not make the unreported lenders any larger).
+    public init(marketShares: [Double], assumption given: Assumption) {
+        // Summed largest first, so the same shares in any order give the same bits.
+        let known = marketShares.filter { $0 > 0 }.sorted(by: >)
         let sumSquares = known.reduce(0) { $0 + $1 * $1 }
         // Tolerate rounding: a residual within 1e-12 of zero is zero.
         var residual = 1 - known.reduce(0, +)
         if abs(residual) < 1e-12 { residual = 0 }
         residual = max(0, residual)
         var upper = sumSquares
-        var assumption = Assumption.none
+        var assumption = residual > 0 ? given : (given == .noMarketTotal ? .noMarketTotal : .none)
         if residual > 0 {
             let cap: Double?
-            if let largestUnreported, largestUnreported > 0 {
-                cap = largestUnreported
-                assumption = .stated(largestUnreported)
-            } else {
-                cap = known.min()
-                assumption = cap.map { .smallestReported($0) } ?? .stated(1)
+            switch given {
+            case .stated(let share), .smallestReported(let share): cap = share > 0 ? share : nil
+            case .none, .noMarketTotal: cap = known.min()
             }
+            if given == .none || given == .noMarketTotal { assumption = cap.map { .smallestReported($0) } ?? .stated(1) }
             if let cap {
                 let q = (residual / cap).rounded(.down)
                 let r = residual - q * cap

@@ -71,6 +71,14 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
         startDate <= date && date <= endDate
     }
 
+    /// The calendar period just before this one (2021Q1 → 2020Q4, 2021-01 → 2020-12); nil before year 1.
+    public var previous: Period? {
+        switch granularity {
+        case .quarter: return index > 1 ? Period(quarter: index - 1, of: year) : Period(quarter: 4, of: year - 1)
+        case .month: return index > 1 ? Period(month: index - 1, of: year) : Period(month: 12, of: year - 1)
+        }
+    }
+
     public static func < (lhs: Period, rhs: Period) -> Bool {
         (lhs.year, lhs.index) < (rhs.year, rhs.index)
     }

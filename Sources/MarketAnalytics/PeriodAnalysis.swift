@@ -165,8 +165,10 @@ public struct PeriodAnalysis: Sendable {
         let platformTotal = groupTotals.values.reduce(0, +)
         let denominator = marketTotal?.totalCNY ?? platformTotal
 
+        // Change against the calendar period just before, and only when the data have it: a gap in
+        // the data is not "the previous period".
         let previous: [String: Double]? = withChange
-            ? dataset.period(before: period).map { prior in
+            ? dataset.period(before: period).flatMap { $0 == period.previous ? $0 : nil }.map { prior in
                 let analysis = PeriodAnalysis(dataset: dataset, period: prior, definition: definition,
                                               fxDate: nil, measure: measure, withChange: false)
                 return Dictionary(uniqueKeysWithValues: analysis.groups.map { ($0.group, $0.shareOfMarket) })
@@ -208,7 +210,9 @@ public struct PeriodAnalysis: Sendable {
         let marketShares = groups.map(\.shareOfMarket)
         let platformShares = groups.map(\.shareOfPlatforms)
         let sizes = groups.map(\.balanceCNY)
-        let bounds = HHIBounds(marketShares: marketShares, largestUnreported: marketTotal?.largestUnreportedShare)
+        let bounds = marketTotal == nil
+            ? HHIBounds(marketShares: marketShares, assumption: .noMarketTotal)
+            : HHIBounds(marketShares: marketShares, largestUnreported: marketTotal?.largestUnreportedShare)
         self.bounds = bounds
         let hhiPlatforms = ConcentrationIndex.hhi(shares: platformShares)
         self.indices = ConcentrationFigures(
@@ -233,10 +237,14 @@ public struct PeriodAnalysis: Sendable {
             dominance: ConcentrationIndex.dominance(shares: platformShares),
             linda: ConcentrationIndex.linda(shares: platformShares)
         )
-        if measure == .originations && marketTotal == nil {
+        // Competition verdicts need a market: shares of the reported groups alone are not market shares.
+        if marketTotal == nil {
             self.verdicts = nil
-            self.verdictsUnavailable = "no competition verdicts on new lending without a market total for new lending "
-                + "(a market.csv row with measure 'originations'): shares of the reported groups are not market shares"
+            self.verdictsUnavailable = measure == .originations
+                ? "no competition verdicts on new lending without a market total for new lending "
+                    + "(a market.csv row with measure 'originations'): shares of the reported groups are not market shares"
+                : "no competition verdicts without a market total for \(period) in market.csv: "
+                    + "shares of the reported groups are not market shares"
         } else {
             let undertakings = groups.map { (name: $0.group, size: $0.balanceCNY) }
             self.verdicts = Guideline.allCases.map {

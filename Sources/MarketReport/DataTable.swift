@@ -256,12 +256,27 @@ public enum DataTableCSV {
             ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
     }
 
-    /// Full precision, no exponent for whole numbers below 10^15 (`1`, not `1.0`), empty when not finite.
+    /// Rounded to 15 significant digits (the precision a double always carries, so a unit
+    /// conversion's last-bit noise such as 0.30000000000000004 reads 0.3), never with an exponent,
+    /// whole numbers without a decimal point (`1`, not `1.0`); empty when not finite. JSON carries
+    /// every bit.
     public static func number(_ value: Double) -> String {
         guard value.isFinite else { return "" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
+        if value == 0 { return "0" }
+        let magnitude = Int((abs(value)).log10Floor)
+        let decimals = max(0, 14 - magnitude)
+        var text = String(format: "%.\(min(decimals, 340))f", value)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text == "-0" ? "0" : text
     }
 }
 
 import Foundation
+
+extension Double {
+    /// ⌊log10 |x|⌋ for a finite non-zero x.
+    var log10Floor: Double { Foundation.log10(Swift.abs(self)).rounded(.down) }
+}

@@ -31,16 +31,24 @@ public enum NumberFormat {
         grouped(fraction * 100, decimals: decimals) + "%"
     }
 
-    /// A fraction as a percentage with enough decimals (up to 4) that a value above `limit` never
-    /// reads as equal to it: 0.250004 against 0.25 is `25.0004%`, not `25.0%`.
+    /// A fraction as a percentage with enough decimals (up to 12) that a value other than `limit`
+    /// never reads as equal to it: 0.250004 against 0.25 is `25.0004%`, not `25.0%`.
     public static func percent(_ fraction: Double, decimals: Int, distinctFrom limit: Double) -> String {
         var places = decimals
         var text = percent(fraction, decimals: places)
-        while fraction != limit, places < 4, text == percent(limit, decimals: places) {
+        while fraction != limit, places < 12, text == percent(limit, decimals: places) {
             places += 1
             text = percent(fraction, decimals: places)
         }
         return text
+    }
+
+    /// Yuan in billions with enough decimals (2 to 9) that a positive amount never reads as zero.
+    public static func billionsNonZero(_ yuan: Double) -> String {
+        var places = 2
+        while yuan > 0, places < 9, grouped(yuan / 1e9, decimals: places) == grouped(0, decimals: places) { places += 1 }
+        let text = grouped(yuan / 1e9, decimals: places)
+        return yuan > 0 && text == grouped(0, decimals: places) ? "<0.000000001" : text
     }
 
     /// A signed change in percentage points: `+1.36`, `-0.40`, `0.00`.

@@ -259,6 +259,7 @@ struct JSONReport: Encodable {
         enum CodingKeys: String, CodingKey {
             case rule, status, subject, value, limit, title, source, date, bank, partner, unit, groups
             case inForce = "in_force", firstPeriod = "first_period", periods, excess = "excess_cny"
+            case firstInForce = "first_period_in_force"
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -277,6 +278,7 @@ struct JSONReport: Encodable {
             try c.encode(alert.inForce, forKey: .inForce)
             try c.encode(alert.firstPeriod?.description, forKey: .firstPeriod)
             try c.encode(alert.periods, forKey: .periods)
+            try c.encode(alert.firstPeriodInForce?.description, forKey: .firstInForce)
             try c.encode(alert.excessCNY, forKey: .excess)
         }
     }

@@ -11,8 +11,9 @@ extension PeriodReport {
         lines.append("FX       \(SafeText.sanitize(fxLine))")
         lines.append("Flags    S sourced, D derived, R* recalled (unconfirmed), E* estimated")
         lines.append("")
+        let denominator = a.marketTotal == nil ? "shares of the reported groups: no market total" : "shares of the market total"
         lines.append(a.measure == .balances
-            ? "Platform groups: outstanding balances (shares of the market total; Δ pp vs the previous period)"
+            ? "Platform groups: outstanding balances (\(denominator); Δ pp vs the previous calendar period)"
             : "Platform groups: new lending (shares of the \(a.marketTotal == nil ? "groups' total" : "new-lending market total"); "
                 + "Δ pp vs the previous period; Bad = overdue, defaulted or written off, by amount)")
         lines += overviewTable.textLines(rows: overviewTable.rows, indent: "  ")

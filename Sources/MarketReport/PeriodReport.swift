@@ -31,6 +31,10 @@ public struct PeriodReport: Sendable {
     var marketLine: String {
         let a = analysis
         if a.measure == .originations {
+            if let total = a.marketTotal {
+                return "new lending in \(a.period), \(total.definition): CNY \(NumberFormat.millions(total.totalCNY)) mn "
+                    + "[\(total.provenance.rawValue) \(total.provenance.label)]"
+            }
             return "new lending: loans originated in \(a.period), CNY \(NumberFormat.millions(a.denominatorCNY)) mn; "
                 + "shares are of the reported groups (no market total for new lending)"
         }

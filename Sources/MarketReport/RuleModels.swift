@@ -42,7 +42,7 @@ public enum RuleModels {
                         style: alert.inForce ? .warning : .accent),
                 .number(alert.limit, format(alert.limit, unit, decimals: unit == .hhi ? 0 : 1)),
                 DataTable<Target>.Cell(unit.rawValue, sort: .text(unit.rawValue), csv: unit.rawValue),
-                .number(alert.excessCNY, alert.excessCNY.map { NumberFormat.billions($0, decimals: $0 < 5e6 ? 4 : 2) } ?? "",
+                .number(alert.excessCNY, alert.excessCNY.map { NumberFormat.billionsNonZero($0) } ?? "",
                         csvValue: alert.excessCNY.map { $0 / 1e9 }),
                 DataTable<Target>.Cell(since, sort: .text(since), csv: since),
                 .number(alert.periods.map(Double.init), alert.periods.map(String.init) ?? "",
@@ -55,6 +55,7 @@ public enum RuleModels {
                 "\(alert.subject): \(format(alert.value, unit)) vs \(format(alert.limit, unit))"
                     + (alert.excessCNY.map { ", CNY \(NumberFormat.billions($0, decimals: 2)) bn over" } ?? "")
                     + (alert.firstPeriod.map { ", since \($0) (\(alert.periods ?? 1) period\(alert.periods == 1 ? "" : "s"))" } ?? "")
+                    + (alert.firstPeriodInForce.flatMap { $0 == alert.firstPeriod ? nil : ", in force since \($0)" } ?? "")
                     + ". \(alert.rule.title).",
                 "\(alert.source), \(alert.rule.date); \(status).",
             ])
@@ -69,9 +70,9 @@ public enum RuleModels {
             summary: [(summary, analysis.alerts.isEmpty ? .good : .warning)],
             columns: [
                 .init("Rule", .fixed(14), csv: "rule"),
-                .init("Bank", .flexible(min: 12, max: 34), csv: "bank"),
-                .init("Partner / groups", .flexible(min: 10, max: 40), csv: "partner_or_subject"),
-                .init("Value", .fixed(8), .right, csv: "value"),
+                .init("Bank", .flexible(min: 12, max: 40), csv: "bank"),
+                .init("Partner / groups", .flexible(min: 10, max: 30), csv: "partner_or_subject"),
+                .init("Value", .fixed(10), .right, csv: "value"),
                 .init("Limit", .fixed(6), .right, csv: "limit"),
                 .init("Unit", .fixed(8), csv: "unit", onScreen: false, inText: false),
                 .init("Excess bn", .fixed(9), .right, csv: "excess_cny_bn"),
@@ -106,7 +107,7 @@ public enum RuleModels {
                 .name(run.firstPeriod.description), .name(run.lastPeriod.description),
                 .number(Double(run.periods), String(run.periods)),
                 .number(run.maxValue, format(run.maxValue, run.rule.unit)),
-                .number(run.last.excessCNY, run.last.excessCNY.map { NumberFormat.billions($0, decimals: 2) } ?? "",
+                .number(run.last.excessCNY, run.last.excessCNY.map { NumberFormat.billionsNonZero($0) } ?? "",
                         csvValue: run.last.excessCNY.map { $0 / 1e9 }),
                 DataTable<Never>.Cell(run.inForce ? "yes" : "not yet", csv: run.inForce ? "true" : "false"),
             ])
@@ -172,10 +173,10 @@ public enum RuleModels {
                                      target: (BankDependence) -> Target? = { _ in nil }) -> DataTable<Target> {
         let rate = analysis.exchangeRate?.usdCNY
         let inForce = ColendingCap.isInForce(on: analysis.period.endDate)
-        func percent(_ value: Double?, over: Bool) -> DataTable<Target>.Cell {
+        func percent(_ value: Double?, over: Bool, cap: ColendingCap) -> DataTable<Target>.Cell {
             guard let value else { return .number(nil, "n/a", style: .muted) }
             return .number(value, (over ? (inForce ? "! " : "~ ") : "")
-                           + NumberFormat.percent(value, decimals: 1, distinctFrom: ColendingCap.singlePartner.limit),
+                           + NumberFormat.percent(value, decimals: 1, distinctFrom: cap.limit),
                            style: over ? (inForce ? .warning : .accent) : nil)
         }
         let rows = analysis.banks.map { b -> DataTable<Target>.Row in
@@ -191,10 +192,10 @@ public enum RuleModels {
                 .name(b.topPartner),
                 .number(b.topPartnerShare, NumberFormat.percent(b.topPartnerShare, decimals: 1)),
                 .number(b.partnerHHI, NumberFormat.grouped(b.partnerHHI, decimals: 0)),
-                percent(b.maxExposureToTier1, over: !over.isEmpty),
+                percent(b.maxExposureToTier1, over: !over.isEmpty, cap: .singlePartner),
                 .number(Double(over.count), over.isEmpty ? "" : String(over.count)),
                 DataTable<Target>.Cell(over.joined(separator: "; "), sort: .text(over.joined(separator: "; "))),
-                percent(b.colendingToTotalLoans, over: b.breachesAggregateCap),
+                percent(b.colendingToTotalLoans, over: b.breachesAggregateCap, cap: .aggregate),
             ], target: target(b))
         }
         return DataTable(
@@ -207,7 +208,7 @@ public enum RuleModels {
                 .init("Top partner", .flexible(min: 9, max: 18), csv: "top_partner"),
                 .init("Top %", .fixed(6), .right, csv: "top_partner_share"),
                 .init("HHI", .fixed(6), .right, csv: "partner_hhi"),
-                .init("Exp/T1", .fixed(8), .right, csv: "max_exposure_to_tier1"),
+                .init("Exp/T1", .fixed(10), .right, csv: "max_exposure_to_tier1"),
                 .init(">25%", .fixed(4), .right, csv: "partners_over_cap"),
                 .init("Partners over 25%", .flexible(min: 10, max: 60), csv: "partners_over_cap_names", onScreen: false),
                 .init("Colend", .fixed(8), .right, csv: "colending_to_total_loans"),

@@ -216,7 +216,7 @@ struct ViewTests {
         #expect(state.measure == .originations)
         let lines = DashboardView.render(state).lines
         #expect(lines[0].contains("new lending"))
-        #expect(lines[1].hasPrefix(" New lending: loans originated in 2020Q2"))
+        #expect(lines[1].hasPrefix(" New lending in 2020Q2: shares of the reported groups (no market total)"))
         #expect(lines[2].contains("CNY mn"))
         let shares = try #require(state.analysis?.groups.map(\.shareOfMarket))
         #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
@@ -234,6 +234,20 @@ struct ViewTests {
         Self.press(&small, .character("n"))
         #expect(small.measure == .balances)
         #expect(small.statusMessage == "no loan files in this data directory: new lending needs loans/*.csv")
+    }
+
+    @Test("the what-if export carries the period once, the parties, both bounds and ΔHHI")
+    func whatIfExport() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character(" "), .down, .character(" "), .character("w"))
+        guard case .export(let request) = state.send(.keyPressed(.character("e"))) else {
+            Issue.record("e did not ask for an export")
+            return
+        }
+        let lines = request.files[0].text.split(separator: "\n")
+        #expect(lines[0] == "period,parties,merged_share,hhi_before_lower,hhi_before_upper,hhi_after_lower,hhi_after_upper,"
+                + "delta_hhi,guideline,severity,finding,threshold,issued")
+        #expect(lines[1].hasPrefix("2020Q2,Ant Group + Lufax,0.26"))
     }
 
     @Test("view keys work from the help screen and close it")

@@ -82,6 +82,12 @@ struct ValidationErrorTests {
         #expect(Fixture.problems(["balances.csv": balances, "banks.csv": header + "ICBC,state,national,-1,5,false\n"])
                 == ["data/banks.csv:2:21: column 'tier1_capital_cny_bn': negative amount '-1'"])
         #expect(Fixture.problems(["balances.csv": balances, "banks.csv": header + "ICBC,state,national,,,false\n"]).isEmpty)
+        // Every problem of a row, not only its first.
+        #expect(Fixture.problems(["balances.csv": balances, "banks.csv": header + "ICBC,state,national,-5,0.00,maybe\n"]) == [
+            "data/banks.csv:2:21: column 'tier1_capital_cny_bn': negative amount '-5'",
+            "data/banks.csv:2:24: column 'total_loans_cny_bn': must be above zero (leave the cell empty when it is not known)",
+            "data/banks.csv:2:29: column 'online_only': 'maybe' is not true or false",
+        ])
     }
 
     @Test("market.csv: an optional measure column (balances or originations) and largest_unreported_share (0 < x ≤ 1)")

@@ -127,7 +127,8 @@ struct RuleLayerTests {
         for (period, article) in [("2022Q2", "art. 19"), ("2022Q3", "art. 24")] {
             let p = Period(period)!
             let dataset = MarketDataset(balances: [BalanceRecord(period: p, platform: "A", bank: "B", balanceCNY: 600),
-                                                   BalanceRecord(period: p, platform: "C", bank: "B", balanceCNY: 400)])
+                                                   BalanceRecord(period: p, platform: "C", bank: "B", balanceCNY: 400)],
+                                        marketTotals: [MarketTotal(period: p, definition: "m", totalCNY: 1_000)])
             let verdict = PeriodAnalysis(dataset: dataset, period: p).verdict(.chinaAML)
             #expect(verdict?.presumption?.article.hasPrefix(article) == true)
             #expect(verdict?.presumption?.presumedDominant == ["A", "C"]) // A ≥ 1/2; A + C = 100% ≥ 2/3
@@ -166,13 +167,14 @@ struct RuleLayerTests {
         #expect(v.finding == "unlikely to have adverse competitive effects to potentially raises significant competitive concerns (HHI bounds straddle a threshold)")
     }
 
-    @Test("US 2023: post 1,444 to 1,880 straddles 1,800 with ΔHHI 400 → concern, never clear")
+    @Test("US 2023: post 1,444 to 1,808 straddles 1,800 with ΔHHI 400 → concern, never clear")
     func us2023Straddle() {
-        // Reported 20, 10, 20, 12; merge the 20 and the 10 (30%, not above 30%): after 30, 20, 12 → 900 + 400 + 144 = 1444;
-        // R = 38 packs 3 × 12 + 2 → + 432 + 4 = 1880.
+        // Reported 20, 10, 20, 12; merge the 20 and the 10 (30%, not above 30%): after 30, 20, 12 → 900 + 400 + 144 = 1444.
+        // The unreported lenders stay no larger than the smallest group before the merger (10%):
+        // R = 38 packs 3 × 10 + 8 → + 300 + 64 = 1808.
         let m = Self.merger(["A": 0.20, "B": 0.10, "C": 0.20, "D": 0.12], ["A", "B"])
         #expect(abs(m.boundsAfter.lower - 1_444) < 1e-6)
-        #expect(abs(m.boundsAfter.upper - 1_880) < 1e-6)
+        #expect(abs(m.boundsAfter.upper - 1_808) < 1e-6)
         let v = m.verdicts.first { $0.guideline == .us2023 }!
         #expect(v.straddles)
         #expect(v.severity == .concern)
@@ -237,5 +239,83 @@ struct RuleLayerTests {
         let withTotal = PeriodAnalysis(dataset: Self.measureDataset(originationsTotal: true), period: p, measure: .originations)
         #expect(withTotal.verdicts?.count == Guideline.allCases.count)
         #expect(withTotal.groups.first { $0.group == "JD" }?.shareOfMarket == 0.3) // 3 bn of a 10 bn new-lending market
+    }
+
+    // MARK: Found by review
+
+    @Test("a gap in the data ends a run, and a run before the caps existed is not merged into the run after")
+    func runsAreCalendarTrue() {
+        // B × Ant at 30% of tier-1 in 2020Q3, 2020Q4, 2021Q1, (no 2021Q2 in the data), 2021Q3.
+        let periods = ["2020Q3", "2020Q4", "2021Q1", "2021Q3"].map { Period($0)! }
+        let dataset = MarketDataset(
+            balances: periods.map { BalanceRecord(period: $0, platform: "Ant", bank: "B", balanceCNY: 30 * Self.bn) },
+            marketTotals: periods.map { MarketTotal(period: $0, definition: "m", totalCNY: 1_000 * Self.bn) },
+            banks: [BankProfile(bank: "B", type: "city", tier1CapitalCNY: 100 * Self.bn, totalLoansCNY: nil)])
+        let series = AnalysisSeries(dataset: dataset, key: AnalysisKey())
+        let q1 = series.analyses[2].alerts.first { $0.rule == .singlePartnerExposure }
+        #expect(q1?.firstPeriod == Period("2020Q3"))      // the breach has run since 2020Q3...
+        #expect(q1?.periods == 3)
+        #expect(q1?.firstPeriodInForce == Period("2021Q1")) // ...and broken a rule in force since 2021Q1
+        let q3 = series.analyses[3].alerts.first { $0.rule == .singlePartnerExposure }
+        #expect(q3?.firstPeriod == Period("2021Q3"))      // 2021Q2 is missing: a new run
+        #expect(q3?.periods == 1)
+        let runs = series.alertRuns(rules: [.singlePartnerExposure])
+        #expect(runs.map { "\($0.firstPeriod)–\($0.lastPeriod) \($0.inForce)" }
+                == ["2020Q3–2020Q4 false", "2021Q1–2021Q1 true", "2021Q3–2021Q3 true"])
+        // The change in share is against the calendar period before, which 2021Q3 lacks.
+        #expect(series.analyses[3].groups.first?.changePP == nil)
+        #expect(series.analyses[2].groups.first?.changePP == 0)
+    }
+
+    @Test("a guideline's alerts say whether it applied at the period's date (US 2023 from 2023-12-18; US 2010 until then)")
+    func guidelinesInForce() {
+        #expect(!Guideline.us2023.isInForce(on: CalendarDate(iso: "2023-12-17")!))
+        #expect(Guideline.us2023.isInForce(on: CalendarDate(iso: "2023-12-18")!))
+        #expect(Guideline.us2010.isInForce(on: CalendarDate(iso: "2023-12-17")!))
+        #expect(!Guideline.us2010.isInForce(on: CalendarDate(iso: "2023-12-18")!))
+        let p = Period("2020Q4")!
+        let dataset = MarketDataset(balances: [BalanceRecord(period: p, platform: "A", bank: "X", balanceCNY: 600)],
+                                    marketTotals: [MarketTotal(period: p, definition: "m", totalCNY: 1_000)])
+        let alerts = PeriodAnalysis(dataset: dataset, period: p).alerts
+        #expect(alerts.first { $0.rule == .us2023Concentration }?.inForce == false)
+        #expect(alerts.first { $0.rule == .us2010Concentration }?.inForce == true)
+        #expect(alerts.first { $0.rule == .us2023Concentration }?.status.hasPrefix("guideline not in force") == true)
+    }
+
+    @Test("merging the smallest groups keeps the market's assumption: 25/12/8/8, C+D → upper 1,025 + 5·64 + 7² = 1,394")
+    func mergerKeepsAssumption() {
+        let m = Self.merger(["A": 0.25, "B": 0.12, "C": 0.08, "D": 0.08], ["C", "D"])
+        #expect(abs(m.boundsBefore.upper - 1_266) < 1e-6) // 625 + 144 + 64 + 64 + 5·64 + 49
+        #expect(abs(m.boundsAfter.upper - 1_394) < 1e-6)
+        #expect(m.boundsAfter.assumption == .smallestReported(0.08))
+    }
+
+    @Test("AML: 'two (three) undertakings' as written: ties for a place are alike; 50/20/17 presumes the third too")
+    func amlAnyUndertakings() {
+        let ties = Self.aml([("A", 350), ("B", 250), ("C", 150), ("D", 150)])
+        #expect(ties.presumedDominant == ["A", "B", "C", "D"]) // A + B + C = A + B + D = 75%
+        let third = Self.aml([("A", 500), ("B", 200), ("C", 170)])
+        #expect(third.presumedDominant == ["A", "B", "C"]) // A + C = 67% ≥ 2/3
+        #expect(Self.aml([("A", 400), ("B", 250), ("C", 90), ("D", 10)]).clauses.isEmpty) // 74% < 3/4
+    }
+
+    @Test("no market total: no competition verdicts on balances either, and the bounds say why")
+    func noMarketTotal() {
+        let p = Period("2021Q4")!
+        let dataset = MarketDataset(balances: [BalanceRecord(period: p, platform: "A", bank: "X", balanceCNY: 600)])
+        let analysis = PeriodAnalysis(dataset: dataset, period: p)
+        #expect(analysis.verdicts == nil)
+        #expect(analysis.verdictsUnavailable == "no competition verdicts without a market total for 2021Q4 in market.csv: "
+                + "shares of the reported groups are not market shares")
+        #expect(analysis.bounds.assumption == .noMarketTotal)
+        #expect(!analysis.alerts.contains { $0.rule.cap == nil })
+    }
+
+    @Test("US 2010: a ΔHHI of exactly 100 is neither 'less than 100' nor 'more than 100', and is shown so")
+    func us2010ExactlyHundred() {
+        let m = Self.merger(["A": 0.05, "B": 0.10, "C": 0.85], ["A", "B"]) // Δ = 2·5·10 = 100, post 7,450
+        let v = m.verdicts.first { $0.guideline == .us2010 }!
+        #expect(v.finding == "ΔHHI exactly 100: between the text's 'less than 100' and 'more than 100'")
+        #expect(v.severity == .watch)
     }
 }

@@ -28,10 +28,11 @@ struct ExportUnitsTests {
         }
     }
 
-    /// Equal to 15 significant digits (JSONSerialization's parse on Linux is not exact to the last bit).
+    /// Equal to the 15 significant digits CSV carries (JSON carries every bit; JSONSerialization's
+    /// parse on Linux is not exact to the last bit either).
     static func close(_ a: Double?, _ b: Double?) -> Bool {
         guard let a, let b else { return false }
-        return abs(a - b) <= 1e-15 * max(abs(a), abs(b))
+        return abs(a - b) <= 1e-14 * max(abs(a), abs(b))
     }
 
     static func json(_ report: PeriodReport) throws -> [String: Any] {
@@ -50,8 +51,6 @@ struct ExportUnitsTests {
             #expect(row["group"] == platform["group"] as? String)
             let billions = try #require(Double(row["balance_cny_bn"] ?? ""))
             #expect(abs(billions * 1e9 - (platform["balance_cny"] as! Double)) < 1)
-            // Foundation's JSONSerialization on Linux parses the last digit or two loosely; the
-            // JSON text itself is exact (python's json reads back the CSV's value).
             #expect(Self.close(Double(row["share_of_market"] ?? ""), platform["share_of_market"] as? Double))
             #expect(Int(row["rank"] ?? "") != nil)
         }
@@ -138,5 +137,22 @@ struct ExportUnitsTests {
         let alerts = json["alerts"] as! [[String: Any]]
         #expect(alerts.filter { $0["rule"] as? String == "single_partner_exposure" }.count == 11)
         #expect(!alerts.contains { ($0["rule"] as? String ?? "").hasPrefix("china_aml") || ($0["rule"] as? String ?? "").hasSuffix("concentration") })
+    }
+
+    @Test("CSV numbers: 15 significant digits, no exponent, whole numbers without a point",
+          arguments: [(0.1 + 0.2, "0.3"), (5e-05, "0.00005"), (1732, "1732"), (525.0000000000001, "525"), (-0.5, "-0.5"),
+                      (0.21000048498957272, "0.210000484989573"), (1e-20, "0.00000000000000000001"), (-0.0, "0")])
+    func csvNumbers(value: Double, text: String) {
+        #expect(DataTableCSV.number(value) == text)
+    }
+
+    @Test("a value just over a cap shows the decimals that tell it from the cap; a tiny excess never reads as zero")
+    func distinctFromCap() {
+        #expect(NumberFormat.percent(0.2500000001, decimals: 1, distinctFrom: 0.25) == "25.00000001%")
+        #expect(NumberFormat.percent(0.2503125, decimals: 1, distinctFrom: 0.25) == "25.03%")
+        #expect(NumberFormat.percent(0.25, decimals: 1, distinctFrom: 0.25) == "25.0%")
+        #expect(NumberFormat.billionsNonZero(0.1) == "<0.000000001")
+        #expect(NumberFormat.billionsNonZero(2_200_000) == "0.002")
+        #expect(NumberFormat.billionsNonZero(1.12e9) == "1.12")
     }
 }

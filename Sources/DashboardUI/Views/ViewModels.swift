@@ -47,10 +47,13 @@ enum ViewModels {
 
     /// A fraction shown as a percentage and exported as the fraction; `over` marks a cap breach
     /// (`!` in force, `~` before the rule existed).
-    static func percent(_ value: Double?, decimals: Int = 1, over: Bool = false, inForce: Bool = true) -> TableModel.Cell {
+    static func percent(_ value: Double?, decimals: Int = 1, over: Bool = false, inForce: Bool = true,
+                        cap: Double? = nil) -> TableModel.Cell {
         guard let value else { return .number(nil, "n/a", style: .muted) }
         let mark = over ? (inForce ? "! " : "~ ") : ""
-        return .number(value, mark + NumberFormat.percent(value, decimals: decimals),
+        let text = cap.map { NumberFormat.percent(value, decimals: decimals, distinctFrom: $0) }
+            ?? NumberFormat.percent(value, decimals: decimals)
+        return .number(value, mark + text,
                        style: over ? (inForce ? .warning : .accent) : nil)
     }
 
@@ -93,7 +96,7 @@ enum ViewModels {
                 .screenOnly("", sort: .number(funder.balanceCNY)),
                 own ? TableModel.Cell("own", style: .muted, sort: .none, csv: "") : percent(pairing.shareOfBank),
                 own ? TableModel.Cell("own", style: .muted, sort: .none, csv: "")
-                    : percent(pairing.exposureToTier1, over: pairing.overCap, inForce: inForce),
+                    : percent(pairing.exposureToTier1, over: pairing.overCap, inForce: inForce, cap: ColendingCap.singlePartner.limit),
             ], target: .pairing(group: group, bank: funder.bank))
         }
         let new = analysis.measure == .originations
@@ -116,7 +119,7 @@ enum ViewModels {
                 .init("Of group", .fixed(8), .right, csv: "share_of_group"),
                 .bar("", .fixed(12)),
                 .init("Bank dep.", .fixed(9), .right, csv: "share_of_bank"),
-                .init("Exp/T1", .fixed(8), .right, csv: "balance_to_tier1"),
+                .init("Exp/T1", .fixed(10), .right, csv: "balance_to_tier1"),
             ],
             rows: rows, defaultSort: (column: 2, descending: true))
     }
@@ -143,7 +146,7 @@ enum ViewModels {
                 .name(row.group), amount(row.amountCNY, state, analysis), percent(row.shareOfBank),
                 .screenOnly("", sort: .number(row.amountCNY)),
                 row.isOwnLender ? TableModel.Cell("own", style: .muted, sort: .none, csv: "")
-                    : percent(row.exposureToTier1, over: row.overCap, inForce: funding.capInForce),
+                    : percent(row.exposureToTier1, over: row.overCap, inForce: funding.capInForce, cap: ColendingCap.singlePartner.limit),
             ], target: .pairing(group: row.group, bank: name))
         }
         let dependence = funding.dependence
@@ -166,7 +169,7 @@ enum ViewModels {
             columns: [
                 .init("Group", .flexible(min: 12, max: 30), csv: "group"), .init(column.title, .fixed(8), .right, csv: column.csv),
                 .init("Of bank", .fixed(8), .right, csv: "share_of_bank"), .bar("", .fixed(12)),
-                .init("Exp/T1", .fixed(8), .right, csv: "balance_to_tier1"),
+                .init("Exp/T1", .fixed(10), .right, csv: "balance_to_tier1"),
             ],
             rows: rows, defaultSort: (column: 1, descending: true))
     }
@@ -186,7 +189,7 @@ enum ViewModels {
                 percent(figures.shareOfGroup, decimals: 2),
                 percent(figures.shareOfBank),
                 own ? .screenOnly("own", style: .muted)
-                    : percent(figures.exposureToTier1, over: figures.overCap, inForce: figures.capInForce),
+                    : percent(figures.exposureToTier1, over: figures.overCap, inForce: figures.capInForce, cap: ColendingCap.singlePartner.limit),
                 cap,
             ])
         }
@@ -214,7 +217,7 @@ enum ViewModels {
             columns: [
                 .init("Period", .fixed(7), csv: "period"), .init(column.title, .fixed(9), .right, csv: column.csv),
                 .init("Of group", .fixed(9), .right, csv: "share_of_group"),
-                .init("Of bank", .fixed(9), .right, csv: "share_of_bank"), .init("Exp/T1", .fixed(9), .right, csv: "balance_to_tier1"),
+                .init("Of bank", .fixed(9), .right, csv: "share_of_bank"), .init("Exp/T1", .fixed(10), .right, csv: "balance_to_tier1"),
                 .init("25% cap", .fixed(19), csv: "cap_status"),
             ],
             rows: rows)
