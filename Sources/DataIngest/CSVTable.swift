@@ -139,6 +139,10 @@ extension CSVTable {
         switch PlainDecimal.parse(field.value, exponent: column.exponent) {
         case .success(let value):
             if value < 0 { throw diagnostic(field, "column '\(column.name)': negative amount '\(field.value)'") }
+            if value > PlainDecimal.maximumYuan {
+                throw diagnostic(field, "column '\(column.name)': '\(field.value.prefix(24))\(field.value.count > 24 ? "…" : "")' "
+                                 + "is above the largest amount accepted (CNY 10^15, 1,000 trillion yuan)")
+            }
             return value
         case .failure(let problem):
             throw diagnostic(field, "column '\(column.name)': \(problem.describe(field.value))")

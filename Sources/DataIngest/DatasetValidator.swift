@@ -184,6 +184,10 @@ public struct DatasetValidator {
             guard rate > 0 else {
                 throw table.diagnostic(rateField, "column 'usd_cny': an exchange rate must be positive")
             }
+            guard PlainDecimal.exchangeRates.contains(rate) else {
+                throw table.diagnostic(rateField, "column 'usd_cny': '\(rateField.value)' is outside the rates accepted "
+                                       + "(0.01 to 1,000 yuan per US dollar)")
+            }
             if let earlier = firstLine[date] {
                 throw Diagnostic(path: table.path, line: row.line, column: 1,
                                  message: "duplicate rate for \(date): first given at line \(earlier)")
@@ -322,7 +326,10 @@ public struct DatasetValidator {
         }
     }
 
+    /// An amount in a message: billions with one decimal, or whole yuan below a billion (so a
+    /// small total never reads "CNY 0.0 bn").
     static func yuan(_ value: Double) -> String {
+        if value < 1e9 { return "CNY \(Int64(value.rounded())) yuan" }
         let billions = (value / 1e9 * 10).rounded() / 10
         return "CNY \(billions) bn"
     }

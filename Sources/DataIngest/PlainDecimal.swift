@@ -2,6 +2,13 @@
 /// optional fraction (`1732.0`, `-0.5`). Anything else is refused with the reason, because a
 /// thousands separator or a percent sign silently misread is a wrong figure on a regulator's screen.
 enum PlainDecimal {
+    /// The largest amount accepted anywhere (a balance, a capital, a total), in yuan: CNY 10^15
+    /// (1,000 trillion), several times China's total bank loans. A bigger figure is a typo or an
+    /// attack, and sums of such figures would lose the cents that the rules compare.
+    static let maximumYuan = 1e15
+    /// USD/CNY rates accepted: 0.01 to 1,000 yuan per dollar.
+    static let exchangeRates = 0.01...1_000.0
+
     enum Problem: Error, Equatable {
         case empty
         case thousandsSeparator
@@ -10,6 +17,8 @@ enum PlainDecimal {
         case exponent
         case surroundingSpace
         case plusSign
+        /// So many digits that no double holds the value (a 400-digit "balance").
+        case tooLarge
         case other
 
         func describe(_ text: String) -> String {
@@ -21,6 +30,7 @@ enum PlainDecimal {
             case .exponent: return "'\(text)' is not a plain decimal number (exponent notation)"
             case .surroundingSpace: return "'\(text)' is not a plain decimal number (spaces around it)"
             case .plusSign: return "'\(text)' is not a plain decimal number (plus sign)"
+            case .tooLarge: return "'\(text.prefix(24))\(text.count > 24 ? "…" : "")' is too large to be a figure"
             case .other: return "'\(text)' is not a plain decimal number"
             }
         }
@@ -67,6 +77,7 @@ enum PlainDecimal {
         guard let value = Double("\(negative ? "-" : "")\(mantissa)e\(exponent - fractionDigits)") else {
             return .failure(.other)
         }
+        guard value.isFinite else { return .failure(.tooLarge) }
         return .success(value)
     }
 }

@@ -2,12 +2,26 @@
 /// compared and pasted, so `1,732.0` must not become `1.732,0` on another machine).
 public enum NumberFormat {
     /// `value` with `decimals` digits after the point and thousands grouped by commas.
+    /// Any finite value formats, however large: past 2^53 the digits come from the C library
+    /// instead of 64-bit integers (which would trap).
     public static func grouped(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "n/a" }
         let negative = value < 0
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
+        if !(scaled < 9e15) {
+            let plain = String(format: "%.\(max(0, decimals))f", abs(value))
+            let parts = plain.split(separator: ".", maxSplits: 1)
+            var digits = String(parts[0])
+            var groups: [Substring] = []
+            while digits.count > 3 {
+                groups.insert(digits.suffix(3), at: 0)
+                digits.removeLast(3)
+            }
+            groups.insert(Substring(digits), at: 0)
+            return (negative ? "-" : "") + groups.joined(separator: ",") + (parts.count > 1 ? "." + parts[1] : "")
+        }
         let integerPart = (scaled / scale).rounded(.down)
         let fraction = scaled - integerPart * scale
         var digits = String(Int64(integerPart))
@@ -76,3 +90,5 @@ public enum NumberFormat {
         value.map(format) ?? "n/a"
     }
 }
+
+import Foundation

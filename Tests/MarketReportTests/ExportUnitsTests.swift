@@ -156,3 +156,18 @@ struct ExportUnitsTests {
         #expect(NumberFormat.billionsNonZero(1.12e9) == "1.12")
     }
 }
+
+@Suite("Number formats never trap")
+struct NumberFormatRangeTests {
+    @Test("any finite double formats with grouping, however large", arguments: [
+        (1e25, 1, "10,000,000,000,000,000,905,969,664.0"), (Double.greatestFiniteMagnitude, 0, nil), (-1e20, 0, "-100,000,000,000,000,000,000"),
+        (9.2e18, 2, "9,200,000,000,000,000,000.00"), (1732.05, 1, "1,732.1"),
+    ] as [(Double, Int, String?)])
+    func huge(value: Double, decimals: Int, text: String?) {
+        let formatted = NumberFormat.grouped(value, decimals: decimals)
+        if let text { #expect(formatted == text) }
+        #expect(!formatted.isEmpty && formatted != "n/a")
+        #expect(NumberFormat.percent(value, decimals: 2).hasSuffix("%"))
+        #expect(!NumberFormat.billions(value).isEmpty)
+    }
+}
