@@ -236,6 +236,30 @@ struct LoanParserTests {
         }
     }
 
+    /// The header failure a file gives, as printed.
+    static func headerFailure(_ text: String) throws -> String? {
+        let path = try Self.write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try LoanFileParser(granularity: .quarter).parse(path: path, into: LoanAccumulator(granularity: .quarter, expectedRows: 1))
+            return nil
+        } catch {
+            return error.diagnostic.description.replacingOccurrences(of: path, with: "FILE")
+        }
+    }
+
+    @Test("header problems: a duplicate column is refused, a quoted name is a name, an endless header is named")
+    func headerProblems() throws {
+        let doubled = "loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status,amount_cny\n"
+            + "L1,A,B,b1,1,30,2020-04-01,0.1,current,999999\n"
+        #expect(try Self.headerFailure(doubled) == "FILE:1:1: duplicate column 'amount_cny' in the header (fields 5 and 10)")
+        let quoted = "\"loan_id\",platform,bank,borrower_id,\"amount_cny\",term_days,originated,rate_apr,status\n"
+            + "L1,A,B,b1,1,30,2020-04-01,0.1,current\n"
+        #expect(try Self.headerFailure(quoted) == nil)
+        let endless = String(repeating: "x", count: 70_000) + "\n"
+        #expect(try Self.headerFailure(endless) == "FILE:1:1: the header row is longer than 64 KiB: is this a loan file?")
+    }
+
     @Test("an appended tail is parsed on its own and adds to the same totals")
     func appends() throws {
         let first = Self.header + "L1,Huabei,\"Bank, A\",b1,100.5,30,2020-04-01,0.18,current\n"

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalText
 import Synchronization
 import MarketAnalytics
 #if canImport(Glibc)
@@ -173,15 +174,30 @@ public struct LoanFileParser: Sendable {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { throw .header(path: path, message: "file is empty: a header row is required") }
-        var end = buffer[0..<count].firstIndex(of: UInt8(ascii: "\n")) ?? count
+        guard let newline = buffer[0..<count].firstIndex(of: UInt8(ascii: "\n")) ?? (count < buffer.count ? count : nil) else {
+            throw .header(path: path, message: "the header row is longer than 64 KiB: is this a loan file?")
+        }
+        var end = newline
         let lineEnd = end
         var bom = 0
         if count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { bom = 3 }
         if end > bom, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        let names = buffer[bom..<end].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
-            .map { String(decoding: $0, as: UTF8.self) }
+        // A header name may be quoted ("amount_cny"), as any CSV field; the quotes are not part of it.
+        let names = buffer[bom..<end].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { field -> String in
+            var bytes = Array(field)
+            if bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") {
+                bytes = Array(bytes.dropFirst().dropLast())
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var index: [String: Int] = [:]
-        for (i, name) in names.enumerated() { index[name] = i }
+        for (i, name) in names.enumerated() {
+            // A column given twice would be read from one of the two silently: refuse it, as the small files do.
+            if let first = index[name], !name.isEmpty {
+                throw .header(path: path, message: "duplicate column '\(SafeText.sanitize(name))' in the header (fields \(first + 1) and \(i + 1))")
+            }
+            index[name] = i
+        }
         for name in LoanColumns.names where index[name] == nil {
             throw .header(path: path, message: "missing required column '\(name)'")
         }
