@@ -2,6 +2,7 @@ import ArgumentParser
 import DataIngest
 import Foundation
 import MarketAnalytics
+import TerminalText
 
 extension Period.Granularity: ExpressibleByArgument {}
 
@@ -13,7 +14,9 @@ struct Aggregate: ParsableCommand {
             on bytes, in parallel, and writes period,platform,bank,loans,amount_cny to standard output: one row \
             per period × platform × bank, sorted, amounts with exactly two decimals (summed as integer cents). \
             Malformed rows are reported on standard error with their line (the first 20 in full, then a count) \
-            and make the exit status 1; they are never silently dropped.
+            and make the exit status 1; they are never silently dropped, and nothing is written unless every \
+            row of every file is valid. With --output the CSV goes to a file through a temporary file and a \
+            rename, so a reader never sees a partial aggregate.
             """
     )
 
@@ -26,9 +29,16 @@ struct Aggregate: ParsableCommand {
     @Option(help: "Period granularity: quarter or month.")
     var period: Period.Granularity = .quarter
 
+    @Option(help: "Write the CSV to this file (atomically: a temporary file, then a rename) instead of standard output.",
+            completion: .file())
+    var output: String?
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name one or more loan files") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads takes 1 to 64") }
+        if let output, output.isEmpty || output.contains("\n") {
+            throw ValidationError("--output takes a file name (no line breaks)")
+        }
     }
 
     func run() throws {
@@ -37,22 +47,43 @@ struct Aggregate: ParsableCommand {
         let accumulator = LoanAccumulator(granularity: period, expectedRows: expected, trackBorrowers: false)
         var problems = 0
         for file in files {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+                StandardError.write(SafeText.sanitize("\(file):1:1: is a directory, not a loan file (name its files, e.g. \(file)/*.csv)") + "\n")
+                throw ExitCode.failure
+            }
             do {
                 let result = try parser.parse(path: file, into: accumulator)
+                // Every message through the terminal sanitiser: a file name or a field may carry escapes.
                 for problem in result.problems {
-                    StandardError.write("\(file):\(problem.line):1: \(problem.message)\n")
+                    StandardError.write(SafeText.sanitize("\(file):\(problem.line):1: \(problem.message)") + "\n")
                 }
                 if result.problemCount > result.problems.count {
-                    StandardError.write("\(file): \(result.problemCount - result.problems.count) more malformed rows\n")
+                    StandardError.write(SafeText.sanitize("\(file): \(result.problemCount - result.problems.count) more malformed rows") + "\n")
                 }
                 problems += result.problemCount
             } catch {
-                StandardError.write("\(error)\n")
+                StandardError.write(SafeText.sanitize("\(error)") + "\n")
                 throw ExitCode.failure
             }
         }
-        FileHandle.standardOutput.write(Data(Self.csv(accumulator.originationTable)))
-        if problems > 0 { throw ExitCode.failure }
+        // Nothing is written from input that was not valid throughout: a partial aggregate read as
+        // whole is a wrong figure.
+        if problems > 0 {
+            StandardError.write("lendscope: \(problems) malformed row\(problems == 1 ? "" : "s"); no aggregate written\n")
+            throw ExitCode.failure
+        }
+        let bytes = Data(Self.csv(accumulator.originationTable))
+        guard let output else {
+            FileHandle.standardOutput.write(bytes)
+            return
+        }
+        do {
+            try bytes.write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            StandardError.write(SafeText.sanitize("lendscope: cannot write \(output): \(ExportWriter.reason(error))") + "\n")
+            throw ExitCode.failure
+        }
     }
 
     /// The aggregate as CSV bytes. Each name and period is rendered once and numbers are written

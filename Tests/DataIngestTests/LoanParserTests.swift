@@ -186,18 +186,6 @@ struct LoanParserTests {
         #expect(Self.cells(accumulator) == ["2020-04 JD Bank B 1 200", "8895-04 Huabei Bank B 1 100"])
     }
 
-    @Test("the 65,537th platform or bank is a reported row, not a key that runs into another")
-    func tooManyNames() throws {
-        var text = Self.header
-        for i in 0..<65_537 { text += "L\(i),P\(i),B\(i % 3),b1,1.00,30,2021-01-05,0.1,current\n" }
-        // One thread, so that ids follow the file's order (with more, the 65,537th name met can be anywhere).
-        let (accumulator, result) = try Self.parse(text, threads: 1, limit: 5)
-        #expect(result.problemCount == 1)
-        #expect(result.problems.map(\.message) == ["more than 65,536 platforms"])
-        #expect(result.problems.map(\.line) == [65_538])
-        #expect(accumulator.originations.count == 65_536)
-    }
-
     @Test("CRLF line endings and a byte order mark give the same totals")
     func crlfAndBOM() throws {
         let text = "\u{FEFF}" + Self.fixture.replacingOccurrences(of: "\n", with: "\r\n")
@@ -312,5 +300,40 @@ struct LoanParserTests {
             """
         let output = try Self.python(script, path)
         #expect(ours == output)
+    }
+
+    @Test("a row longer than a thread's buffer that crosses a range boundary: no phantom row, the same lines on 1 and 2 threads")
+    func longRowAcrossRanges() throws {
+        let long = "L2," + String(repeating: "x", count: 1 << 20) + ",Jiebei,SMUGGLED,b9,999999.99,30,2020-01-15,0.1,current\n"
+        let text = Self.header + "L1,Huabei,Bank A,b1,1,30,2020-02-01,0.1,current\n" + long
+            + "L3,Huabei,Bank A,b2,2,30,2020-02-02,0.1,current\nL4,Huabei,Bank A,b3,bad,30,2020-02-02,0.1,current\n"
+        var outcomes: [[String]] = []
+        for threads in [1, 2] {
+            let (accumulator, result) = try Self.parse(text, threads: threads)
+            #expect(Self.cells(accumulator) == ["2020Q1 Huabei Bank A 2 300"], "threads \(threads)")
+            outcomes.append(result.problems.map { "\($0.line): \($0.message)" })
+        }
+        #expect(outcomes[0] == outcomes[1])
+        #expect(outcomes[0].first == "3: row longer than 524288 bytes")
+        #expect(outcomes[0].last?.hasPrefix("5: column 'amount_cny'") == true)
+    }
+
+    @Test("the 65,537th platform is named at its first row in file order, whatever the thread count")
+    func tooManyPlatforms() throws {
+        var text = Self.header
+        for i in 0...65_536 { text += "L\(i),P\(i),Bank A,b\(i),1,30,2020-02-01,0.1,current\n" }
+        var failures: [String] = []
+        for threads in [1, 2, 4] {
+            let path = try Self.write(text)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            do {
+                _ = try LoanFileParser(granularity: .quarter, threads: threads)
+                    .parse(path: path, into: LoanAccumulator(granularity: .quarter, expectedRows: 70_000))
+                failures.append("no failure")
+            } catch {
+                failures.append(error.diagnostic.description.replacingOccurrences(of: path, with: "FILE"))
+            }
+        }
+        #expect(failures == Array(repeating: "FILE:65538:8: column 'platform': more than 65,536 platforms; 'P65536' is the 65,537th", count: 3))
     }
 }

@@ -29,8 +29,33 @@ struct LoanCommandTests {
         let path = directory.appendingPathComponent("a.csv").path
         let result = try BinaryRunner.run(["aggregate", path])
         #expect(result.status == 1)
-        #expect(result.stderr == "\(path):2:1: column 'amount_cny': '1.999' is not an amount (digits, at most two decimals)\n")
-        #expect(result.stdout.hasSuffix("2020Q3,JD,Bank B,1,3.00\n"))
+        #expect(result.stderr == "\(path):2:1: column 'amount_cny': '1.999' is not an amount (digits, at most two decimals)\n"
+                + "lendscope: 1 malformed row; no aggregate written\n")
+        // Nothing on standard output unless the whole input is valid.
+        #expect(result.stdout.isEmpty)
+        // --output: written atomically when valid, not at all when not.
+        let target = directory.appendingPathComponent("out.csv").path
+        #expect(try BinaryRunner.run(["aggregate", path, "--output", target]).status == 1)
+        #expect(!FileManager.default.fileExists(atPath: target))
+        try Data((Self.header + "L2,JD,Bank B,b2,3,30,2020-07-01,0.1,repaid\n").utf8).write(to: URL(fileURLWithPath: path))
+        let good = try BinaryRunner.run(["aggregate", path, "--output", target])
+        #expect(good.status == 0 && good.stdout.isEmpty)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "period,platform,bank,loans,amount_cny\n2020Q3,JD,Bank B,1,3.00\n")
+    }
+
+    @Test("aggregate: a directory is named as one; escapes in a file name or field never reach the terminal")
+    func aggregateHostile() throws {
+        let directory = try BinaryRunner.temporaryDirectory([
+            "t\u{1B}]0;pwned\u{07}.csv": Self.header + "L1,JD,Bank\u{1B}[2J,b1,1,30,2020-07-01,0.1,current\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try BinaryRunner.run(["aggregate", directory.path])
+        #expect(folder.status == 1)
+        #expect(folder.stderr.hasPrefix("\(directory.path):1:1: is a directory, not a loan file"))
+        let hostile = try BinaryRunner.run(["aggregate", directory.appendingPathComponent("t\u{1B}]0;pwned\u{07}.csv").path])
+        #expect(hostile.status == 1)
+        #expect(!hostile.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(!hostile.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
     }
 
     @Test("report --measure originations uses the sample loans: shares of new lending, bad shares, stacking in JSON")

@@ -20,6 +20,30 @@ public final class LoanAccumulator: @unchecked Sendable {
     let borrowers: BorrowerTable
     /// More than 48 platforms cannot be told apart in the stacking bit sets.
     private(set) var tooManyPlatforms = false
+    /// Names past the 65,536 a cell key holds were met (platform or bank).
+    private var namesPastLimit: Set<String> = []
+
+    /// Notes that a row named a 65,537th platform or bank (its cell cannot be keyed); the parse
+    /// then fails the file at the first such name in file order, whatever the thread count.
+    func noteNamePastLimit(_ column: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        namesPastLimit.insert(column)
+    }
+
+    /// The columns (`platform`, `bank`) that passed 65,536 names.
+    var columnsPastNameLimit: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return namesPastLimit
+    }
+
+    /// How many platform and bank names are registered.
+    var nameCounts: (platforms: Int, banks: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (platformNames.count, bankNames.count)
+    }
 
     /// - Parameter trackBorrowers: false when only the aggregate is wanted (no stacking): the
     ///   borrower table is then not allocated at all.

@@ -88,6 +88,8 @@ public struct LoanFileParser: Sendable {
         case unreadable(path: String, reason: String)
         case header(path: String, message: String)
         case amountsOverflow(path: String)
+        /// The first name, in file order, past the 65,536 platforms or banks a cell key holds.
+        case tooManyNames(path: String, sighting: LoanNameSighting)
 
         /// The failure as a diagnostic at the file's start (all three concern the file as a whole).
         public var diagnostic: Diagnostic {
@@ -96,6 +98,10 @@ public struct LoanFileParser: Sendable {
                 return Diagnostic(path: path, line: 1, column: 1, message: "cannot read file: \(reason)")
             case .header(let path, let message):
                 return Diagnostic(path: path, line: 1, column: 1, message: message)
+            case .tooManyNames(let path, let sighting):
+                return Diagnostic(path: path, line: sighting.line, column: sighting.characterColumn,
+                                  message: "column '\(sighting.column)': more than 65,536 \(sighting.column)s; "
+                                      + "'\(SafeText.sanitize(sighting.name))' is the 65,537th")
             case .amountsOverflow(let path):
                 return Diagnostic(path: path, line: 1, column: 1, message:
                     "amounts in one period × platform × bank sum past 92,233,720,368,547,758.07 yuan; not summed")
@@ -117,6 +123,7 @@ public struct LoanFileParser: Sendable {
         fstat(fd, &info)
         let size = min(Int64(info.st_size), limit ?? Int64.max)
         let (columns, bodyStart) = try readHeader(fd: fd, path: path)
+        let namesBefore = accumulator.nameCounts
         let start = max(offset, bodyStart)
         let startLine = knownLine ?? (offset > bodyStart ? countLines(fd: fd, upTo: start) + 1 : 2)
 
@@ -167,6 +174,19 @@ public struct LoanFileParser: Sendable {
             line += worker.lines
         }
         result.lines = line - startLine
+        // Past 65,536 names: fail at the first new name in file order that passes the limit, so the
+        // position never depends on which thread registered it first.
+        for column in accumulator.columnsPastNameLimit.sorted() {
+            var earliest: [String: LoanNameSighting] = [:]
+            for sighting in result.firstSeen where sighting.column == column {
+                if let known = earliest[sighting.name], (known.line, known.characterColumn) <= (sighting.line, sighting.characterColumn) { continue }
+                earliest[sighting.name] = sighting
+            }
+            let before = column == "platform" ? namesBefore.platforms : namesBefore.banks
+            let ordered = earliest.values.sorted { ($0.line, $0.characterColumn) < ($1.line, $1.characterColumn) }
+            let position = 0x10000 - before
+            if position >= 0, position < ordered.count { throw .tooManyNames(path: path, sighting: ordered[position]) }
+        }
         return result
     }
 

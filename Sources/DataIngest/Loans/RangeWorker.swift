@@ -65,10 +65,19 @@ final class RangeWorker: @unchecked Sendable {
             fill()
             var row = 0
             if alignToRow {
-                // Start at the first line break after `begin` (confirmed afterwards by the previous range).
+                // Start at the first line break after `begin` (confirmed afterwards by the previous
+                // range). A row longer than the buffer may cover `begin`: skip through it however
+                // far it goes, never starting in its middle (its tail is not a row).
                 while true {
-                    if let newline = (0..<filled).first(where: { base[$0] == lineFeed }) { row = newline + 1; break }
-                    if eof || filled == capacity { row = filled; break }
+                    if let newline = memchr(base, Int32(lineFeed), filled) {
+                        row = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+                        break
+                    }
+                    if eof { row = filled; break }
+                    if filled == capacity {
+                        bufferOffset += Int64(filled)
+                        filled = 0
+                    }
                     fill()
                 }
             }

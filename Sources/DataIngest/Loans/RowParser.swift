@@ -346,8 +346,10 @@ struct RowParser {
                 ?? newName(start, columns.bank, "bank", line: line, into: \.banks, register: accumulator.bankID)
         else { return }
         // Cell keys hold each in 16 bits.
-        guard platform < 0x10000 else { problem(line, "more than 65,536 platforms"); return }
-        guard bank < 0x10000 else { problem(line, "more than 65,536 banks"); return }
+        // Which name is the 65,537th depends on the threads' order; the parse names the first in
+        // file order afterwards (`LoanFileParser`).
+        guard platform < 0x10000 else { accumulator.noteNamePastLimit("platform"); return }
+        guard bank < 0x10000 else { accumulator.noteNamePastLimit("bank"); return }
         let slot = cells.slot(forPeriod: date.key)
         dates.remember(start + fieldStart[dateAt], slot: slot, lastDay: date.lastDay)
         record(slot: slot, platform: platform, bank: bank, status: status, cents: cents,
