@@ -42,8 +42,8 @@ public struct DataDirectory: Sendable {
                 case .missing:
                     continue // the validator reports a missing required file
                 case .unreadable(let reason):
-                    diagnostics.append(Diagnostic(path: displayPath(name), line: 1, column: 1,
-                                                  message: "cannot read file: \(reason.lowercased())"))
+                    let message = reason.hasPrefix("is ") || reason.hasPrefix("larger") ? reason : "cannot read file: \(reason.lowercased())"
+                    diagnostics.append(Diagnostic(path: displayPath(name), line: 1, column: 1, message: message))
                 }
             }
         }

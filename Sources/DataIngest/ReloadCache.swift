@@ -63,8 +63,8 @@ public final class ReloadCache: @unchecked Sendable {
 
     /// The offset just after the last line break in the first `size` bytes (0 when there is none).
     static func lastLineEnd(path: String, size: Int64) -> Int64 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return 0 }
+        // Only a regular file (a FIFO would block here); the parse then names what it is.
+        guard let fd = try? FileBytes.openRegular(path) else { return 0 }
         defer { close(fd) }
         var end = size
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -80,8 +80,8 @@ public final class ReloadCache: @unchecked Sendable {
 
     /// A hash of the 4 KiB before `offset`.
     static func checksum(path: String, before offset: Int64) -> UInt64 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return 0 }
+        // Only a regular file (a FIFO would block here); the parse then names what it is.
+        guard let fd = try? FileBytes.openRegular(path) else { return 0 }
         defer { close(fd) }
         let start = max(0, offset - 4096)
         var buffer = [UInt8](repeating: 0, count: Int(offset - start))

@@ -95,7 +95,7 @@ public struct LoanFileParser: Sendable {
         public var diagnostic: Diagnostic {
             switch self {
             case .unreadable(let path, let reason):
-                return Diagnostic(path: path, line: 1, column: 1, message: "cannot read file: \(reason)")
+                return Diagnostic(path: path, line: 1, column: 1, message: reason.hasPrefix("is ") ? reason : "cannot read file: \(reason)")
             case .header(let path, let message):
                 return Diagnostic(path: path, line: 1, column: 1, message: message)
             case .tooManyNames(let path, let sighting):
@@ -116,8 +116,16 @@ public struct LoanFileParser: Sendable {
     /// (otherwise the lines before `offset` are counted).
     public func parse(path: String, into accumulator: LoanAccumulator, from offset: Int64 = 0, upTo limit: Int64? = nil,
                       startLine knownLine: Int? = nil) throws(Failure) -> Result {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased()) }
+        // A regular file only: a FIFO would block, /dev/zero never end.
+        let fd: Int32
+        do throws(FileBytes.Failure) {
+            fd = try FileBytes.openRegular(path)
+        } catch {
+            switch error {
+            case .missing: throw .unreadable(path: path, reason: "no such file or directory")
+            case .unreadable(let reason): throw .unreadable(path: path, reason: reason.hasPrefix("is ") ? reason : reason.lowercased())
+            }
+        }
         defer { close(fd) }
         var info = stat()
         fstat(fd, &info)
