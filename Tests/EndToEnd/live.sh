@@ -69,6 +69,14 @@ check "the title says which data are shown" wait_for "reload failed: showing dat
 replace "$work/plus100.csv"
 check "fixing the file clears the banner" wait_gone "is not a flag"
 
+# 2b. A FIFO swapped in for market.csv mid-run: named within 5 s (never waited on), and the next
+# good file is shown.
+cp "$data/market.csv" "$work/market.good"
+rm "$data/market.csv" && mkfifo "$data/market.csv"
+check "a FIFO swapped in is named in the banner within 5 s" wait_for "market.csv:1:1: is a FIFO, not a regular file" 5
+rm "$data/market.csv" && cp "$work/market.good" "$data/.market.tmp" && mv "$data/.market.tmp" "$data/market.csv"
+check "the next good file is shown after the FIFO" wait_gone "is a FIFO" 5
+
 # 3. An in-place writer for 10 s: every figure shown belongs to one complete generation.
 variant 0 "$work/gen-a.csv"
 variant 200000 "$work/gen-b.csv"
