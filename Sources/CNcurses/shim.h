@@ -7,6 +7,9 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
 #include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +43,51 @@ static inline int lendscope_put(int y, int x, const wchar_t *text, int length, a
 static inline int lendscope_locale_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);
     return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+/*
+ * Whatever goes wrong, the terminal is given back. For the signals that end the process by a fault
+ * or an abort (SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGQUIT), a handler written here in C,
+ * using only async-signal-safe calls (write, tcsetattr, sigaction, raise), leaves the alternate
+ * screen, shows the cursor, resets attributes, restores the terminal modes saved before curses
+ * started, then re-raises the signal with its default action (so the exit status and a core dump
+ * stay what they would have been). SIGINT, SIGTERM and SIGHUP go through the event loop instead.
+ */
+/* The saved modes, in function-scope statics (file-scope ones in a header Swift imports are not emitted). */
+static inline struct termios *lendscope_saved_modes(void) { static struct termios modes; return &modes; }
+static inline int *lendscope_saved_valid(void) { static int valid = 0; return &valid; }
+
+static void lendscope_crash_restore(int signal_number) {
+    static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
+    ssize_t ignored = write(STDOUT_FILENO, reset, sizeof reset - 1);
+    (void)ignored;
+    if (*lendscope_saved_valid()) tcsetattr(STDIN_FILENO, TCSANOW, lendscope_saved_modes());
+    struct sigaction original;
+    memset(&original, 0, sizeof original);
+    original.sa_handler = SIG_DFL;
+    sigemptyset(&original.sa_mask);
+    sigaction(signal_number, &original, NULL);
+    raise(signal_number);
+}
+
+/* Saves the terminal's modes (call before curses changes them) and installs the handlers. */
+static inline void lendscope_install_crash_restore(void) {
+    if (tcgetattr(STDIN_FILENO, lendscope_saved_modes()) == 0) *lendscope_saved_valid() = 1;
+    static const int signals[] = { SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGQUIT };
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = lendscope_crash_restore;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND;
+        sigaction(signals[i], &action, NULL);
+    }
+}
+
+/* Removes the handlers once the terminal is restored normally. */
+static inline void lendscope_remove_crash_restore(void) {
+    static const int signals[] = { SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGQUIT };
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], SIG_DFL);
 }
 
 #endif

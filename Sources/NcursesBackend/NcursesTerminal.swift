@@ -34,8 +34,13 @@ public struct NcursesTerminal: TerminalBackend {
         unsetenv("LINES")
         unsetenv("COLUMNS")
         let term = getenv("TERM").map { String(cString: $0) } ?? "unknown"
+        // Saved before curses changes the modes: a crash (trap, abort, fault) restores them.
+        lendscope_install_crash_restore()
         // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting the process.
-        guard let screen = lendscope_newterm() else { throw Failure.unknownTerminal(term) }
+        guard let screen = lendscope_newterm() else {
+            lendscope_remove_crash_restore()
+            throw Failure.unknownTerminal(term)
+        }
         self.screen = screen
         set_term(screen)
         cbreak()
@@ -164,5 +169,6 @@ public struct NcursesTerminal: TerminalBackend {
         isRestored = true
         curs_set(1)
         endwin()
+        lendscope_remove_crash_restore()
     }
 }

@@ -98,6 +98,20 @@ for signal in TERM HUP INT; do
   check "SIG$signal leaves the alternate screen" alternate_off
 done
 
+# 4b. A crash (abort, trap, fault) restores the terminal too: alternate screen left, echo back on,
+# and the process still dies of its signal (128 + n).
+for signal in ABRT ILL TRAP SEGV BUS QUIT; do
+  tm kill-session -t e2e 2>/dev/null
+  tm new-session -d -s e2e -x 100 -y 30 \
+    "cd '$PWD' && env TERM=xterm-256color '$binary' sample-data; echo EXIT=\$?; stty -a | tr ' ' '\n' | grep -x -- '-\?echo' | sed 's/^/MODE=/'; sleep 600"
+  wait_for "Ant Group" >/dev/null
+  number=$(kill -l "$signal")
+  kill "-$signal" "$(app_pid)"
+  check "SIG$signal exits with status $((128 + number))" wait_for "EXIT=$((128 + number))"
+  check "SIG$signal leaves the alternate screen" alternate_off
+  check "SIG$signal leaves echo on" wait_for "MODE=echo"
+done
+
 # 5. The terminal going away ends the process (no spinning).
 start 100 30 TERM=xterm-256color
 wait_for "Ant Group" >/dev/null
