@@ -54,7 +54,8 @@ struct Dashboard: ParsableCommand {
     @Option(name: .customLong("max-viewers"), help: "Refuse this viewer when this many are already watching (any connection).")
     var maxViewers: Int?
 
-    @Option(name: .customLong("viewer-dir"), help: "Where viewers' lock files live (default /tmp/lendscope-viewers-UID).")
+    @Option(name: .customLong("viewer-dir"),
+            help: "Where viewers' lock files live: a directory private to this account (default $XDG_RUNTIME_DIR/lendscope-viewers or ~/.lendscope-viewers; ssh-config sets up OUT/viewers).")
     var viewerDirectory: String?
 
     @Option(name: .customLong("idle-timeout"), help: "End the session after this many seconds without a key.")
@@ -97,10 +98,18 @@ struct Dashboard: ParsableCommand {
         // Keep the place for the life of the process; the kernel frees it however the process ends.
         var place: Int32?
         if let maxViewers {
-            place = ViewerSlots(directory: viewerDirectory ?? ViewerSlots.defaultDirectory(), count: maxViewers).acquire()
-            if place == nil {
+            guard let directory = viewerDirectory ?? ViewerSlots.defaultDirectory() else {
+                throw DataRequestError(description: "--max-viewers needs a private directory for its place files and found "
+                                       + "none ($XDG_RUNTIME_DIR or a home of your own): pass --viewer-dir")
+            }
+            switch ViewerSlots(directory: directory, count: maxViewers).acquire() {
+            case .place(let fd):
+                place = fd
+            case .full:
                 try EventLoop.refuse(maxViewers: maxViewers, options: options)
                 throw ExitCode(75)
+            case .unusable(let reason):
+                throw DataRequestError(description: reason)
             }
         }
         defer { if let place { close(place) } }

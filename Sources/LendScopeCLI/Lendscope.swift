@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import TerminalText
 
 @main
 struct Lendscope: ParsableCommand {
@@ -21,4 +23,22 @@ struct Lendscope: ParsableCommand {
         subcommands: [Dashboard.self, Report.self, Check.self, Aggregate.self, SSHConfig.self],
         defaultSubcommand: Dashboard.self
     )
+
+    /// Runs the command; every message the argument parser prints (an invalid option value, an
+    /// unknown TERM, a bad --period) goes through the terminal sanitiser, like everything else
+    /// LendScope prints: an option value may carry escape sequences.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = SafeText.sanitizeLines(fullMessage(for: error))
+            if !message.isEmpty {
+                let text = message.hasSuffix("\n") ? message : message + "\n"
+                (code == .success ? FileHandle.standardOutput : FileHandle.standardError).write(Data(text.utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -22,6 +22,13 @@ public enum SafeText {
     }
 
     /// True when `sanitize` would change nothing.
+    /// Multi-line text (help, usage, reports) made safe line by line: line breaks stay, every
+    /// other unsafe scalar is replaced as in `sanitize`.
+    public static func sanitizeLines(_ text: String, ascii: Bool = false) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { sanitize(String($0), ascii: ascii) }.joined(separator: "\n")
+    }
+
     public static func isSafe(_ text: String) -> Bool {
         !text.unicodeScalars.contains { UnsafeScalar.isUnsafe($0) || $0 == "\t" }
     }

@@ -30,7 +30,7 @@ cleanup() {
   [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null && wait "$sshd_pid" 2>/dev/null
   pkill -9 -u "$user" 2>/dev/null; sleep 0.2
   userdel "$user" 2>/dev/null
-  rm -rf "$base" "/tmp/lendscope-viewers-$(id -u "$user" 2>/dev/null || echo none)"
+  rm -rf "$base"
 }
 trap cleanup EXIT
 
@@ -45,7 +45,8 @@ wait_for() { # pane text [seconds]
 
 # The account: /bin/sh as its shell (nologin breaks the forced command), a locked password
 # field of '*' (useradd's '!' is refused as locked when PAM is off).
-useradd -M -d /nonexistent -s /bin/sh "$user" || skip "useradd failed"
+# Its home is the directory ssh-config makes: it exists (sshd changes into it), the account cannot write it.
+useradd -M -d "$base/home" -s /bin/sh "$user" || skip "useradd failed"
 usermod -p '*' "$user"
 mkdir -m 755 "$base"
 "$binary" ssh-config --user "$user" --data "$PWD/sample-data" --port "$port" --listen 127.0.0.1 \
@@ -69,6 +70,10 @@ pane=v1
 tm new-session -d -s v1 -x 100 -y 30 "ssh -tt ${ssh_opts[*]} $target; echo SSH_EXIT=\$?; sleep 600"
 check "ssh -tt shows the dashboard" wait_for v1 "Ant Group"
 check "the header says read-only" wait_for v1 "LendScope (read-only)"
+chdir_err=$(timeout 10 ssh "${ssh_opts[@]}" "$target" true 2>&1 >/dev/null)
+check "the home exists: sshd says nothing about it (stderr: ${chdir_err:-none})" bash -c "! grep -q 'Could not chdir' <<<\"\$1\"" _ "$chdir_err"
+check "the home cannot be written by the account" bash -c "! su -s /bin/sh -c 'test -w \"$base/home\"' '$user'"
+check "the viewers' places live beside the config, owned by the account" bash -c "[ \"\$(stat -c %U:%a '$base/viewers')\" = '$user:700' ]"
 tm send-keys -t v1 Left
 check "keys work (← goes to 2021Q3)" wait_for v1 "◀ 2021Q3 ▶"
 
