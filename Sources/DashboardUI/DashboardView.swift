@@ -95,7 +95,8 @@ public enum DashboardView {
             }
             let age = state.ageMinutes == 0 ? "" : " (\(state.ageMinutes) min ago)"
             let prefix = state.loadErrors.isEmpty ? "loaded" : "reload failed: showing data loaded at"
-            parts.append(("\(prefix) \(snapshot.loadedAt)\(age)", 1))
+            // After a failed reload, when the data on screen date from is what matters most.
+            parts.append(("\(prefix) \(snapshot.loadedAt)\(age)", state.loadErrors.isEmpty ? 1 : 0))
             if state.isReloading { parts.append((glyphs.isASCII ? "reloading..." : "reloading…", 2)) }
             if state.isPaused { parts.append(("refresh paused", 1)) }
         } else {
@@ -119,6 +120,8 @@ public enum DashboardView {
               let least = parts.indices.max(by: { parts[$0].priority < parts[$1].priority }), parts[least].priority > 0 {
             parts.remove(at: least)
         }
+        // Still too wide (a very narrow screen): whole parts go from the end, never half of one.
+        while DisplayWidth.of(line()) > buffer.width, parts.count > 1 { parts.removeLast() }
         buffer.put(line(), x: 0, y: 0, style: .title)
     }
 

@@ -11,6 +11,10 @@ struct CSVTable {
     ///   field count differs from the header's.
     init(bytes: [UInt8], path: String, diagnostics: inout [Diagnostic]) throws(Diagnostic) {
         self.path = path
+        // Classic Mac line endings (CR only) would read as one endless line: say so instead.
+        if !bytes.contains(UInt8(ascii: "\n")), bytes.contains(UInt8(ascii: "\r")) {
+            throw Diagnostic(path: path, line: 1, column: 1, message: "line endings are CR only: save the file with LF or CRLF line endings")
+        }
         let records = try CSVReader.parse(bytes, path: path)
         guard let first = records.first else {
             throw Diagnostic(path: path, line: 1, column: 1, message: "file is empty: a header row is required")

@@ -76,6 +76,11 @@ public struct DatasetValidator {
         let hasColumns = table.require(["period", "platform", "bank"], diagnostics: &diagnostics)
         let amount = table.amountColumn("balance", required: true, diagnostics: &diagnostics)
         guard hasColumns, let amount else { return [] }
+        // One rule for check, report and the dashboard: a directory without balances has nothing to show.
+        if table.rows.isEmpty && !diagnostics.contains(where: { $0.path == table.path }) {
+            diagnostics.append(Diagnostic(path: table.path, line: 1, column: 1, message: "no balance rows: the file has only its header"))
+            return []
+        }
         var result: [LocatedBalance] = []
         var firstLine: [String: Int] = [:]
         each(table) { row throws(Diagnostic) in

@@ -250,6 +250,24 @@ struct ViewTests {
         #expect(lines[1].hasPrefix("2020Q2,Ant Group + Lufax,0.26"))
     }
 
+    @Test("at 80 columns the title drops whole parts, never a time: a failed reload keeps when the data date from")
+    func titleNeverCutsATime() {
+        var state = Self.at2020Q2(width: 80, height: 24)
+        Self.press(&state, .character("b"), .enter)
+        _ = state.apply(.reloadFailed(["sample-data/balances.csv:7:3: broken"]))
+        let title = DashboardView.render(state).lines[0]
+        #expect(title.contains("reload failed: showing data loaded at 12:00:00"))
+        #expect(title.contains("◀ 2020Q2 ▶") && title.contains("balances"))
+        for width in [50, 60, 70] {
+            var narrow = state
+            _ = narrow.apply(.resized(width: width, height: 24))
+            let line = DashboardView.render(narrow).lines[0].trimmingCharacters(in: .whitespaces)
+            // Whatever fits ends at a whole part: the period is never cut.
+            #expect(line.contains("◀ 2020Q2 ▶ 6/12"), "\(width): \(line)")
+            #expect(!line.hasSuffix("…"), "\(width): \(line)")
+        }
+    }
+
     @Test("view keys work from the help screen and close it")
     func viewsFromHelp() {
         var state = Self.at2020Q2()

@@ -337,3 +337,15 @@ struct LoanParserTests {
         #expect(failures == Array(repeating: "FILE:65538:8: column 'platform': more than 65,536 platforms; 'P65536' is the 65,537th", count: 3))
     }
 }
+
+extension LoanParserTests {
+    @Test("loan names: a leading or trailing space is refused, not a second bank; CR-only files are named")
+    func spacesAndCR() throws {
+        let text = Self.header + "L1,Huabei,Bank A,b1,1,30,2020-02-01,0.1,current\nL2,Huabei,Bank A ,b2,2,30,2020-02-02,0.1,current\n"
+        let (accumulator, result) = try Self.parse(text)
+        #expect(Self.cells(accumulator) == ["2020Q1 Huabei Bank A 1 100"])
+        #expect(result.problems.map { "\($0.line): \($0.message)" } == ["3: column 'bank': leading or trailing space in name 'Bank A '"])
+        let cr = Self.header.replacingOccurrences(of: "\n", with: "\r") + "L1,Huabei,Bank A,b1,1,30,2020-02-01,0.1,current\r"
+        #expect(try Self.headerFailure(cr) == "FILE:1:1: line endings are CR only: save the file with LF or CRLF line endings")
+    }
+}

@@ -202,6 +202,9 @@ public struct LoanFileParser: Sendable {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { throw .header(path: path, message: "file is empty: a header row is required") }
+        if buffer[0..<count].firstIndex(of: UInt8(ascii: "\n")) == nil, buffer[0..<count].contains(UInt8(ascii: "\r")) {
+            throw .header(path: path, message: "line endings are CR only: save the file with LF or CRLF line endings")
+        }
         guard let newline = buffer[0..<count].firstIndex(of: UInt8(ascii: "\n")) ?? (count < buffer.count ? count : nil) else {
             throw .header(path: path, message: "the header row is longer than 64 KiB: is this a loan file?")
         }

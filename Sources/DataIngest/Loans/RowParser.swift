@@ -466,6 +466,11 @@ struct RowParser {
             problem(line, "column '\(column)': \(UnsafeScalar.reason(bad)!) \(UnsafeScalar.codePoint(bad)) is not allowed in a name")
             return nil
         }
+        // As in the small files: "Bank A " would otherwise be a second bank beside "Bank A".
+        if name.first?.isWhitespace == true || name.last?.isWhitespace == true {
+            problem(line, "column '\(column)': leading or trailing space in name '\(name)'")
+            return nil
+        }
         return TextNormalization.nfc(name)
     }
 }
