@@ -12,6 +12,11 @@ public final class DirectoryWatcher {
     private var lastSeen: [String: FileFingerprint]
     private var loansWatch: Int32 = -1
 
+    /// The directory's watch; -1 while it is not watched (deleted, moved away, not there yet).
+    private var directoryWatch: Int32 = -1
+    private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_MODIFY
+                                     | IN_DELETE_SELF | IN_MOVE_SELF)
+
     /// - Parameter useInotify: false forces polling (`--no-inotify`).
     public init(directory: DataDirectory, useInotify: Bool = true) {
         self.directory = directory
@@ -19,14 +24,26 @@ public final class DirectoryWatcher {
         guard useInotify else { return }
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { return }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_MODIFY)
-        guard inotify_add_watch(fd, directory.path, mask) >= 0 else {
-            close(fd)
-            return
-        }
-        // Loan files live one level down; a loans folder made later is caught by polling.
-        loansWatch = inotify_add_watch(fd, directory.displayPath(DataDirectory.loansFolder), mask)
         descriptor = fd
+        _ = rearm()
+    }
+
+    /// Adds the watches that are missing: the directory (deleted and made again, or not there at
+    /// start) and its loans folder (made later). Called on every poll, so inotify comes back with
+    /// the directory instead of leaving the dashboard on polling for good.
+    /// - Returns: true when a watch was added (the files may have changed meanwhile).
+    private func rearm() -> Bool {
+        guard let fd = descriptor else { return false }
+        var added = false
+        if directoryWatch < 0 {
+            directoryWatch = inotify_add_watch(fd, directory.path, Self.mask)
+            added = directoryWatch >= 0
+        }
+        if loansWatch < 0 && directoryWatch >= 0 {
+            loansWatch = inotify_add_watch(fd, directory.displayPath(DataDirectory.loansFolder), Self.mask)
+            added = added || loansWatch >= 0
+        }
+        return added
     }
 
     deinit {
@@ -50,6 +67,20 @@ public final class DirectoryWatcher {
                     return (event.mask, Int(event.len), event.wd)
                 }
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 { relevant = true }
+                // The folder itself went away or moved: forget its watch, so the next poll adds one
+                // on the path again (a watch on a moved folder would follow the wrong one).
+                if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
+                    if watch == directoryWatch {
+                        if mask & UInt32(IN_MOVE_SELF) != 0 { inotify_rm_watch(fd, watch) }
+                        directoryWatch = -1
+                        relevant = true
+                    }
+                    if watch == loansWatch {
+                        if mask & UInt32(IN_MOVE_SELF) != 0 { inotify_rm_watch(fd, watch) }
+                        loansWatch = -1
+                        relevant = true
+                    }
+                }
                 if length > 0 {
                     let nameBytes = buffer[(offset + headerSize)..<min(count, offset + headerSize + length)].prefix { $0 != 0 }
                     let name = String(decoding: nameBytes, as: UTF8.self)
@@ -65,8 +96,12 @@ public final class DirectoryWatcher {
     /// Compares the files' fingerprints with the last ones seen (the polling path).
     /// - Returns: true when any file was created, deleted, replaced or rewritten since.
     public func pollForChanges() -> Bool {
+        let rearmed = rearm()
         let now = directory.fingerprints()
         defer { lastSeen = now }
-        return now != lastSeen
+        return now != lastSeen || rearmed
     }
+
+    /// True while the directory has an inotify watch (for tests and `--trace`).
+    public var isWatchingDirectory: Bool { directoryWatch >= 0 }
 }

@@ -67,6 +67,29 @@ struct LiveReloadTests {
         #expect(!watcher.drainEvents())
     }
 
+    @Test("a data directory deleted and made again is watched again by inotify (not left to polling)")
+    func inotifyRearmed() throws {
+        let dir = try Self.directory()
+        defer { Self.remove(dir) }
+        let watcher = DirectoryWatcher(directory: dir)
+        try #require(watcher.descriptor != nil, "inotify is not available")
+        #expect(watcher.isWatchingDirectory)
+        try FileManager.default.removeItem(atPath: dir.path)
+        #expect(watcher.drainEvents())                 // the folder went away
+        #expect(!watcher.isWatchingDirectory)
+        try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
+        #expect(watcher.pollForChanges())              // the poll puts the watch back
+        #expect(watcher.isWatchingDirectory)
+        try Self.replaceAtomically(dir, "balances.csv", Self.balances)
+        #expect(watcher.drainEvents())                 // and inotify reports changes again
+        // A loans folder made later gets its own watch too.
+        try FileManager.default.createDirectory(atPath: dir.displayPath("loans"), withIntermediateDirectories: true)
+        _ = watcher.drainEvents()
+        _ = watcher.pollForChanges()
+        try Data(Self.loanHeader.utf8).write(to: URL(fileURLWithPath: dir.displayPath("loans/a.csv")))
+        #expect(watcher.drainEvents())
+    }
+
     @Test("polling notices a changed file once; --no-inotify has no descriptor")
     func polling() throws {
         let dir = try Self.directory()
