@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "lendscope-bench", targets: ["LendScopeBench"]),
         // For the fuzzing package in Tests/Fuzz (SwiftPM cannot link a fuzzer into the test build).
         .library(name: "DataIngest", targets: ["DataIngest"]),
+        .library(name: "LendScopePipeline", targets: ["MarketAnalytics", "MarketReport", "DashboardUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

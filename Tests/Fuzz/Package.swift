@@ -18,5 +18,12 @@ let package = Package(
             dependencies: [.product(name: "DataIngest", package: root.lastPathComponent)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // The whole pipeline: generated valid-but-extreme directories through every analysis, report and view.
+        .executableTarget(
+            name: "FuzzPipeline",
+            dependencies: [.product(name: "DataIngest", package: root.lastPathComponent),
+                           .product(name: "LendScopePipeline", package: root.lastPathComponent)],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )
