@@ -43,7 +43,7 @@ public struct ChinaAMLPresumption: Sendable {
     public init(undertakings: [(name: String, size: Double)], total: Double, date: CalendarDate) {
         let ranked = undertakings.filter { $0.size > 0 }.sorted { ($0.size, $1.name) > ($1.size, $0.name) }
         article = Self.article(on: date)
-        guard total > 0, let first = ranked.first else {
+        guard total > 0, !ranked.isEmpty else {
             clauses = []
             presumedDominant = []
             countedNotPresumed = []

@@ -1,5 +1,6 @@
 import Testing
 @testable import DataIngest
+import MarketAnalytics
 
 /// Two different bank names whose 64-bit name hashes collide, crafted by choosing the second name's
 /// first two words so that the hash state after them is the same (found in 1,410 random tries):
@@ -42,5 +43,25 @@ struct CraftedNameTests {
             #expect(LoanParserTests.cells(accumulator) == ["2020Q2 Huabei \(Self.first) 2 10100",
                                                            "2020Q2 Huabei \(Self.second) 1 700"])
         }
+    }
+}
+
+extension CraftedNameTests {
+    @Test("two borrower IDs with colliding hashes are never merged: stacking is unavailable, on 1 and 2 threads")
+    func borrowers() throws {
+        // The same colliding pair as borrower IDs, on two platforms in one quarter: merged, they
+        // would be one borrower on two groups.
+        let text = LoanParserTests.header
+            + "L1,Huabei,Bank A,\(Self.first),100,30,2020-04-01,0.18,current\n"
+            + "L2,JD,Bank A,\(Self.second),7,30,2020-04-02,0.18,current\n"
+        for threads in [1, 2] {
+            let (accumulator, _) = try LoanParserTests.parse(text, threads: threads)
+            let figures = accumulator.figures { $0 }
+            #expect(figures.stacking.isEmpty)
+            #expect(figures.stackingUnavailable == "two borrower IDs share a 64-bit key (by chance or crafted); borrowers are never merged on a hash")
+        }
+        // Without the collision the same file stacks as usual.
+        let (plain, _) = try LoanParserTests.parse(text.replacingOccurrences(of: Self.second, with: Self.first), threads: 2)
+        #expect(plain.figures { $0 }.stacking[Period("2020Q2")!]?.multiPlatform2 == 1)
     }
 }

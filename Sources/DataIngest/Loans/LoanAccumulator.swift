@@ -20,6 +20,26 @@ public final class LoanAccumulator: @unchecked Sendable {
     let borrowers: BorrowerTable
     /// More than 48 platforms cannot be told apart in the stacking bit sets.
     private(set) var tooManyPlatforms = false
+    /// Every (period, borrower) pair behind a borrower-table key: key → (period, bytes).
+    private var borrowerBytes: [UInt64: (period: UInt64, bytes: ArraySlice<UInt8>)] = [:]
+    /// Two different pairs shared a key: stacking is unavailable rather than merged.
+    private var borrowerKeysCollided = false
+
+    /// Adds a thread's borrowers, comparing each key's borrower and period with what other threads saw.
+    func mergeBorrowerIDs(_ ids: BorrowerIDs) {
+        lock.lock()
+        defer { lock.unlock() }
+        if ids.collided { borrowerKeysCollided = true }
+        guard !borrowerKeysCollided else { return }
+        ids.forEach { key, period, bytes in
+            if let seen = borrowerBytes[key] {
+                if seen.period != period || seen.bytes != bytes { borrowerKeysCollided = true }
+            } else {
+                borrowerBytes[key] = (period, bytes)
+            }
+        }
+    }
+
     /// Names past the 65,536 a cell key holds were met (platform or bank).
     private var namesPastLimit: Set<String> = []
 
@@ -184,6 +204,11 @@ public final class LoanAccumulator: @unchecked Sendable {
         }
         if tooManyPlatforms {
             figures.stackingUnavailable = "over \(BorrowerTable.platformBits) platforms"
+            return figures
+        }
+        if borrowerKeysCollided {
+            figures.stackingUnavailable = "two borrower IDs share a 64-bit key (by chance or crafted); "
+                + "borrowers are never merged on a hash"
             return figures
         }
         if borrowers.periodsOutOfRange {

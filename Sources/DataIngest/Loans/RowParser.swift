@@ -33,6 +33,8 @@ struct RowParser {
     private let fieldStart = UnsafeMutablePointer<Int>.allocate(capacity: 65)
     private let fieldEnd = UnsafeMutablePointer<Int>.allocate(capacity: 65)
     private let fieldQuoted = UnsafeMutablePointer<Bool>.allocate(capacity: 65)
+    /// The borrowers behind this thread's keys, so that no two are ever merged on a hash (see `BorrowerIDs`).
+    private var borrowerIDs = BorrowerIDs()
     /// Loans waiting for the borrower table (see `recordBorrower`).
     private let pendingBorrowers = UnsafeMutablePointer<BorrowerLoan>.allocate(capacity: RowParser.borrowerBatchSize)
     private var pendingCount = 0
@@ -72,6 +74,8 @@ struct RowParser {
     /// Adds this thread's cells, status amounts and good rows to the accumulator.
     mutating func merge() {
         flushBorrowers()
+        if trackBorrowers { accumulator.mergeBorrowerIDs(borrowerIDs) }
+        borrowerIDs = BorrowerIDs()
         accumulator.merge(rows: goodRowsInEarlierRanges + rows - problemCount, sumOverflowed: cells.sumOverflowed,
                           expectedCells: cells.cellCount, cells: cells.forEachCell, statuses: cells.forEachStatus)
     }
@@ -287,6 +291,7 @@ struct RowParser {
         }
         var key = (LoanFields.hash(borrower, length) ^ (periodKey &* 0xD6E8_FEB8_6659_FD93)) &* 0x9E37_79B9_7F4A_7C15
         if key == 0 { key = 1 }
+        borrowerIDs.note(key: key, period: periodKey, borrower, length)
         pendingBorrowers[pendingCount] = BorrowerLoan(
             key: key, platformWord: periodKey << UInt64(BorrowerTable.platformBits) | 1 << UInt64(platform), cents: cents)
         pendingCount += 1
