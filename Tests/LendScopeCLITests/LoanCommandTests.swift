@@ -86,3 +86,37 @@ struct LoanCommandTests {
         #expect(result.stderr == "error: --measure originations needs loan files in \(directory.path)/loans/\n")
     }
 }
+
+@Suite("Every message through the sanitiser")
+struct SanitisedMessageTests {
+    @Test("--period and --fx-date parse errors and an unknown TERM never echo raw escapes", arguments: [
+        ["report", "--period", "2020\u{1B}]0;pwned\u{07}Q1"], ["report", "--fx-date", "2020-01-0\u{1B}[2J"],
+        ["report", "--format", "x\u{1B}[2J"], ["--period", "20\u{9B}31m20Q2"],
+    ])
+    func optionErrors(arguments: [String]) throws {
+        let result = try BinaryRunner.run(arguments)
+        #expect(result.status != 0)
+        #expect(!result.stderr.isEmpty)
+        #expect(!(result.stderr + result.stdout).unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+    }
+
+    @Test("an unknown TERM carrying an escape is named without it (in a pseudo-terminal)")
+    func unknownTerm() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", "\(BinaryRunner.executable.path) sample-data", "/dev/null"]
+        process.currentDirectoryURL = BinaryRunner.packageRoot
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "evil\u{1B}[2J\u{1B}]0;pwned\u{07}"
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text.contains("unknown terminal type"))
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+    }
+}

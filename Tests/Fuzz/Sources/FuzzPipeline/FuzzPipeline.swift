@@ -82,7 +82,8 @@ struct Input {
     }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int {
-        let word = (0..<4).reduce(0) { $0 << 8 | Int(byte()) }
+        var word = 0
+        for _ in 0..<4 { word = word << 8 | Int(byte()) }
         return range.lowerBound + word % (range.upperBound - range.lowerBound + 1)
     }
 
