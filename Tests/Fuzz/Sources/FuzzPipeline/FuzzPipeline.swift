@@ -49,7 +49,7 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
                                                           version: snapshot.version, key: key)))
         }
         if case .export(let request) = effect { for file in request.files { checkClean(file.text, false) } }
-        if case .copy(let text) = effect { checkClean(text, false) }
+        if case .copy(let text) = effect { checkClean(text, false, tabs: true) } // TSV: tabs separate the cells
         for line in DashboardView.render(state).lines { checkClean(line, false) }
     }
     return 0
@@ -57,10 +57,10 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
 
 /// No C0 control byte but line feed, no DEL, no C1, no escape and no bidirectional override or
 /// isolate in text that reaches a terminal or a file. JSON escapes controls as \uXXXX itself.
-func checkClean(_ text: String, _ json: Bool) {
+func checkClean(_ text: String, _ json: Bool, tabs: Bool = false) {
     for scalar in text.unicodeScalars {
         let v = scalar.value
-        let control = (v < 0x20 && v != 0x0A) || (0x7F...0x9F).contains(v)
+        let control = (v < 0x20 && v != 0x0A && !(tabs && v == 0x09)) || (0x7F...0x9F).contains(v)
         let bidi = (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F
         if control || bidi {
             print("unsafe scalar U+\(String(v, radix: 16)) in output: \(text.prefix(200).debugDescription)")
