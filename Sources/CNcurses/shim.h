@@ -46,8 +46,9 @@ static inline int lendscope_locale_is_utf8(void) {
 }
 
 /*
- * Whatever goes wrong, the terminal is given back. For the signals that end the process by a fault
- * or an abort (SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGQUIT), a handler written here in C,
+ * Whatever goes wrong, the terminal is given back. For the signals whose default action ends the
+ * process (faults and aborts: SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGSYS, SIGQUIT;
+ * limits and timers: SIGXCPU, SIGXFSZ, SIGALRM, SIGVTALRM, SIGPROF; SIGUSR1, SIGUSR2), a handler here in C,
  * using only async-signal-safe calls (write, tcsetattr, sigaction, raise), leaves the alternate
  * screen, shows the cursor, resets attributes, restores the terminal modes saved before curses
  * started, then re-raises the signal with its default action (so the exit status and a core dump
@@ -73,7 +74,8 @@ static void lendscope_crash_restore(int signal_number) {
 /* Saves the terminal's modes (call before curses changes them) and installs the handlers. */
 static inline void lendscope_install_crash_restore(void) {
     if (tcgetattr(STDIN_FILENO, lendscope_saved_modes()) == 0) *lendscope_saved_valid() = 1;
-    static const int signals[] = { SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGQUIT };
+    static const int signals[] = { SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGQUIT, SIGFPE, SIGSYS, SIGXCPU, SIGXFSZ,
+                                   SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF };
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
@@ -86,7 +88,8 @@ static inline void lendscope_install_crash_restore(void) {
 
 /* Removes the handlers once the terminal is restored normally. */
 static inline void lendscope_remove_crash_restore(void) {
-    static const int signals[] = { SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGQUIT };
+    static const int signals[] = { SIGABRT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGQUIT, SIGFPE, SIGSYS, SIGXCPU, SIGXFSZ,
+                                   SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF };
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], SIG_DFL);
 }
 

@@ -11,8 +11,9 @@ enum IndexPanel {
         // Without a market to judge (new lending without a new-lending total) there is no verdict,
         // and the panel says why instead of judging shares of a sample of groups.
         let verdict = analysis.verdict(state.guideline)
-            ?? Verdict(guideline: state.guideline, severity: .clear, finding: "no verdict: new lending has no market total",
-                       threshold: "add a market.csv row with measure originations")
+            ?? Verdict(guideline: state.guideline, severity: .clear, finding: "no verdict: no market total",
+                       threshold: analysis.measure == .originations ? "add a market.csv row with measure originations"
+                           : "add the period's total to market.csv")
         let x = layout.panelX
         var y = layout.panelY
         let width = layout.panelWidth

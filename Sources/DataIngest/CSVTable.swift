@@ -11,6 +11,12 @@ struct CSVTable {
     ///   field count differs from the header's.
     init(bytes: [UInt8], path: String, diagnostics: inout [Diagnostic]) throws(Diagnostic) {
         self.path = path
+        // A NUL byte means this is not a text file (a sparse or binary file): say so at once.
+        if let nul = bytes.firstIndex(of: 0) {
+            let line = bytes[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            let lineStart = bytes[..<nul].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            throw Diagnostic(path: path, line: line, column: nul - lineStart + 1, message: "NUL byte: not a text file")
+        }
         // Classic Mac line endings (CR only) would read as one endless line: say so instead.
         if !bytes.contains(UInt8(ascii: "\n")), bytes.contains(UInt8(ascii: "\r")) {
             throw Diagnostic(path: path, line: 1, column: 1, message: "line endings are CR only: save the file with LF or CRLF line endings")
@@ -103,8 +109,12 @@ extension CSVTable {
             throw Diagnostic(path: path, line: line, column: col,
                              message: "column '\(column)': \(reason) \(UnsafeScalar.codePoint(scalar)) is not allowed in a name")
         }
-        if value.unicodeScalars.first == " " || value.unicodeScalars.last == " " {
+        // Any space, not only U+0020: "Alpha" and "Alpha" + a no-break space must not be two names.
+        if value.unicodeScalars.first?.properties.isWhitespace == true || value.unicodeScalars.last?.properties.isWhitespace == true {
             throw diagnostic(field, "column '\(column)': leading or trailing space in name '\(value)'")
+        }
+        if value.utf8.count > CSVTable.longestName {
+            throw diagnostic(field, "column '\(column)': a name longer than \(CSVTable.longestName) bytes")
         }
         return TextNormalization.nfc(value)
     }
@@ -143,6 +153,10 @@ extension CSVTable {
         switch PlainDecimal.parse(field.value, exponent: column.exponent) {
         case .success(let value):
             if value < 0 { throw diagnostic(field, "column '\(column.name)': negative amount '\(field.value)'") }
+            if value > 0 && value < 0.01 {
+                throw diagnostic(field, "column '\(column.name)': '\(field.value.prefix(24))\(field.value.count > 24 ? "…" : "")' "
+                                 + "is below one fen (0.01 yuan): not an amount")
+            }
             if value > PlainDecimal.maximumYuan {
                 throw diagnostic(field, "column '\(column.name)': '\(field.value.prefix(24))\(field.value.count > 24 ? "…" : "")' "
                                  + "is above the largest amount accepted (CNY 10^15, 1,000 trillion yuan)")
@@ -160,8 +174,15 @@ extension CSVTable {
             throw diagnostic(record.fields[column.index], "column '\(column.name)': must be above zero "
                              + "(leave the cell empty when it is not known)")
         }
+        // A capital or loan book below one yuan is no bank's, and would make ratios overflow.
+        if value < 1 {
+            throw diagnostic(record.fields[column.index], "column '\(column.name)': below one yuan: not a bank's figure")
+        }
         return value
     }
+
+    /// The longest name accepted, in bytes (here and in loan files).
+    static let longestName = 1_024
 
     func period(_ record: CSVRecord, _ column: String = "period") throws(Diagnostic) -> Period {
         let field = field(record, column)!

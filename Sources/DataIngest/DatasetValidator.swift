@@ -19,10 +19,10 @@ public struct DatasetValidator {
     }
 
     private mutating func run() throws(IngestFailure) -> MarketDataset {
-        let platforms = readPlatforms()
+        let (platforms, listedPlatforms) = readPlatforms()
         let (banks, listedBanks) = readBanks()
         // A bank whose row has an error is still listed: its rows in balances.csv are not knock-on errors.
-        let balances = readBalances(knownPlatforms: platforms.map { Set($0.keys) }, knownBanks: listedBanks)
+        let balances = readBalances(knownPlatforms: listedPlatforms, knownBanks: listedBanks)
         let market = readMarket()
         let rates = readRates()
         checkGranularity(balances: balances, market: market)
@@ -144,11 +144,11 @@ public struct DatasetValidator {
             var largest: Double?
             if let field = table.field(row, "largest_unreported_share"), !field.value.isEmpty {
                 switch PlainDecimal.parse(field.value) {
-                case .success(let value) where value > 0 && value <= 1:
+                case .success(let value) where value >= 0.000001 && value <= 1:
                     largest = value
                 case .success:
-                    throw table.diagnostic(field, "column 'largest_unreported_share': '\(field.value)' is not a fraction "
-                                           + "above 0 and at most 1 (write 5% as 0.05)")
+                    throw table.diagnostic(field, "column 'largest_unreported_share': '\(field.value.prefix(24))' is not a fraction "
+                                           + "from 0.000001 to 1 (write 5% as 0.05)")
                 case .failure(let problem):
                     throw table.diagnostic(field, "column 'largest_unreported_share': \(problem.describe(field.value))")
                 }
@@ -204,12 +204,16 @@ public struct DatasetValidator {
         return result
     }
 
-    private mutating func readPlatforms() -> [String: String]? {
-        guard let table = table(DataDirectory.platformsFile) else { return nil }
-        guard table.require(["platform", "group"], diagnostics: &diagnostics) else { return nil }
+    /// Platform → group, and every platform name the file lists (rows with errors included, so that
+    /// their balances are not knock-on "not listed" errors); nil without platforms.csv.
+    private mutating func readPlatforms() -> ([String: String]?, Set<String>?) {
+        guard let table = table(DataDirectory.platformsFile) else { return (nil, nil) }
+        guard table.require(["platform", "group"], diagnostics: &diagnostics) else { return (nil, nil) }
         var groups: [String: String] = [:]
+        var listed = Set<String>()
         var firstLine: [String: Int] = [:]
         each(table) { row throws(Diagnostic) in
+            if let raw = table.field(row, "platform")?.value { listed.insert(TextNormalization.nfc(raw)) }
             let platform = try table.name(row, "platform")
             let group = try table.name(row, "group")
             _ = try table.flag(row)
@@ -221,7 +225,7 @@ public struct DatasetValidator {
             firstLine[platform] = row.line
             groups[platform] = group
         }
-        return groups
+        return (groups, listed)
     }
 
     struct LocatedBank {
@@ -242,8 +246,8 @@ public struct DatasetValidator {
         var earlierProblems: [Diagnostic] = []
         defer { diagnostics += earlierProblems }
         each(table) { row throws(Diagnostic) in
+            if let raw = table.field(row, "bank")?.value { listed.insert(TextNormalization.nfc(raw)) }
             let bank = try table.name(row, "bank")
-            listed.insert(bank)
             let type = try table.name(row, "type")
             let region = try table.text(row, "region")
             // Only an empty capital or loans cell means "not known" (the matching cap is then not

@@ -11,8 +11,9 @@ import Darwin
 /// for good and `/dev/zero` would fill memory, so the file is opened without blocking, checked
 /// with `fstat`, and read up to a stated size.
 enum FileBytes {
-    /// The largest small data file read whole: 256 MiB (the sample's largest is under 1 MiB).
-    static let maximumSize = 256 << 20
+    /// The largest small data file read whole: 64 MiB (about a million balance rows; the sample's
+    /// largest is under 1 MiB). Loan-level files are streamed and have no such limit.
+    static let maximumSize = 64 << 20
 
     enum Failure: Error, Equatable {
         case missing

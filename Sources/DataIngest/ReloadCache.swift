@@ -68,14 +68,17 @@ public final class ReloadCache: @unchecked Sendable {
         defer { close(fd) }
         var end = size
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while end > 0 {
+        // A row may not be longer than the parser's buffer: with no line break in the last MiB the
+        // whole file is taken (its last row is malformed anyway), never a scan of a huge sparse file.
+        let floor = max(0, size - (1 << 20))
+        while end > floor {
             let start = max(0, end - Int64(buffer.count))
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(end - start), off_t(start)) }
             guard count > 0 else { return 0 }
             if let index = buffer[0..<count].lastIndex(of: UInt8(ascii: "\n")) { return start + Int64(index) + 1 }
             end = start
         }
-        return 0
+        return floor > 0 ? size : 0
     }
 
     /// A hash of the 4 KiB before `offset`.

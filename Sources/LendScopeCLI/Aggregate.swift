@@ -1,6 +1,9 @@
 import ArgumentParser
 import DataIngest
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MarketAnalytics
 import TerminalText
 
@@ -73,13 +76,26 @@ struct Aggregate: ParsableCommand {
             StandardError.write("lendscope: \(problems) malformed row\(problems == 1 ? "" : "s"); no aggregate written\n")
             throw ExitCode.failure
         }
-        let bytes = Data(Self.csv(accumulator.originationTable))
+        let bytes = Self.csv(accumulator.originationTable)
         guard let output else {
-            FileHandle.standardOutput.write(bytes)
+            // write(2), so a closed or full standard output is an error that says so, not a trap.
+            if let problem = Platform.writeAll(1, bytes) {
+                StandardError.write("lendscope: cannot write the aggregate to standard output: \(problem)\n")
+                throw ExitCode.failure
+            }
             return
         }
+        // Only a regular file (or a new one) is replaced: never a device, a FIFO or a link.
+        var info = stat()
+        let exists = lstat(output, &info) == 0
+        if exists && info.st_mode & S_IFMT != S_IFREG {
+            StandardError.write(SafeText.sanitize("lendscope: \(output) is not a regular file; --output writes regular files only") + "\n")
+            throw ExitCode.failure
+        }
         do {
-            try bytes.write(to: URL(fileURLWithPath: output), options: .atomic)
+            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+            // The replacement keeps the permissions the file had.
+            if exists { _ = chmod(output, info.st_mode & 0o7777) }
         } catch {
             StandardError.write(SafeText.sanitize("lendscope: cannot write \(output): \(ExportWriter.reason(error))") + "\n")
             throw ExitCode.failure

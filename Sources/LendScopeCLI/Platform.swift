@@ -97,6 +97,21 @@ enum Platform {
         return ioctl(fd, UInt(FIONREAD), &available) == 0 && available == 0
     }
 
+    /// Writes every byte to a descriptor, retrying interrupted writes.
+    /// - Returns: nil when all was written, else the system's reason (a closed or full output).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno)).lowercased()
+            }
+            offset += written
+        }
+        return nil
+    }
+
     static func epochSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)

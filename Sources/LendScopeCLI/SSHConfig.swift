@@ -74,16 +74,21 @@ struct SSHConfig: ParsableCommand {
     /// host name, optionally with `:port` (1–65535).
     static func isListenAddress(_ text: String) -> Bool {
         func port(_ text: Substring) -> Bool { Int(text).map { (1...65_535).contains($0) && !text.hasPrefix("+") } ?? false }
+        // Addresses as the C library reads them (inet_pton), so sshd reads them the same way.
         func ipv4(_ text: Substring) -> Bool {
-            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-            return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && Int($0).map { $0 <= 255 } == true }
+            var address = in_addr()
+            return inet_pton(AF_INET, String(text), &address) == 1
         }
         func ipv6(_ text: Substring) -> Bool {
-            text.contains(":") && text.count <= 45 && text.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+            var address = in6_addr()
+            return inet_pton(AF_INET6, String(text), &address) == 1
         }
         func host(_ text: Substring) -> Bool {
-            !text.isEmpty && text.count <= 253 && !text.hasPrefix("-") && !text.hasPrefix(".")
-                && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "." }
+            let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+            return !text.isEmpty && text.count <= 253 && labels.allSatisfy { label in
+                !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }
+            }
         }
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else { return false }
@@ -91,7 +96,7 @@ struct SSHConfig: ParsableCommand {
             let rest = text[text.index(after: close)...]
             return ipv6(inside) && (rest.isEmpty || (rest.hasPrefix(":") && port(rest.dropFirst())))
         }
-        if ipv6(Substring(text)) && text.filter({ $0 == ":" }).count >= 2 { return true }
+        if ipv6(Substring(text)) { return true }
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 1 || port(parts[1]) else { return false }
         return ipv4(parts[0]) || (host(parts[0]) && !parts[0].allSatisfy { $0.isNumber || $0 == "." })

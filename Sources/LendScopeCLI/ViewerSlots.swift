@@ -52,12 +52,19 @@ struct ViewerSlots {
         guard info.st_mode & 0o022 == 0 else {
             return .unusable("the viewer directory \(directory) can be written by others (mode \(String(info.st_mode & 0o7777, radix: 8))): refusing it")
         }
+        // Only a lock held by a running viewer means "taken"; a place file that cannot be opened
+        // (a link, another owner's file, a folder without write permission) is a fault to name.
+        var fault: String?
         for place in 0..<count {
-            let fd = open("\(directory)/viewer-\(place).lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            guard fd >= 0 else { continue }
+            let path = "\(directory)/viewer-\(place).lock"
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else {
+                fault = fault ?? "the viewer place \(path) cannot be opened: \(String(cString: strerror(errno)).lowercased())"
+                continue
+            }
             if flock(fd, LOCK_EX | LOCK_NB) == 0 { return .place(fd) }
             close(fd)
         }
-        return .full
+        return fault.map { .unusable($0) } ?? .full
     }
 }

@@ -25,7 +25,8 @@ public enum ConcentrationIndex {
     /// (H − 1/N)/(1 − 1/N) with H = Σ sᵢ² on shares summing to 1; nil for N < 2.
     public static func normalizedHHI(shares: [Double]) -> Double? {
         let n = Double(shares.count)
-        guard shares.count > 1 else { return nil }
+        // No shares to speak of (an all-zero period): no concentration, not −1.
+        guard shares.count > 1, shares.reduce(0, +) > 0 else { return nil }
         let h = shares.reduce(0) { $0 + $1 * $1 }
         return (h - 1 / n) / (1 - 1 / n)
     }

@@ -96,8 +96,12 @@ public struct HHIBounds: Hashable, Sendable {
             if given == .none || given == .noMarketTotal { assumption = cap.map { .smallestReported($0) } ?? .stated(1) }
             if let cap {
                 let q = (residual / cap).rounded(.down)
-                let r = residual - q * cap
-                upper += q * cap * cap + r * r
+                if q.isFinite && q < 1e15 {
+                    let r = residual - q * cap
+                    upper += q * cap * cap + r * r
+                } else {
+                    upper += residual * cap // q·c² + r² → R·c for a vanishing cap, never inf × 0
+                }
             } else {
                 upper = 1 // nothing reported: one unreported firm may hold the whole market
             }

@@ -7,6 +7,8 @@ extension PeriodReport {
     func jsonText() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Ingest keeps every figure finite; should one ever not be, it is written as a string, never a trap.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let data = try! encoder.encode(JSONReport(self))
         return String(decoding: data, as: UTF8.self) + "\n"
     }

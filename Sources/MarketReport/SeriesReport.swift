@@ -91,6 +91,7 @@ public struct SeriesReport: Sendable {
     func jsonText() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let data = try! encoder.encode(SeriesJSON(series: series))
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -100,7 +100,7 @@ done
 
 # 4b. A crash (abort, trap, fault) restores the terminal too: alternate screen left, echo back on,
 # and the process still dies of its signal (128 + n).
-for signal in ABRT ILL TRAP SEGV BUS QUIT; do
+for signal in ABRT ILL TRAP SEGV BUS QUIT FPE USR1 ALRM XCPU SYS; do
   tm kill-session -t e2e 2>/dev/null
   tm new-session -d -s e2e -x 100 -y 30 \
     "cd '$PWD' && env TERM=xterm-256color '$binary' sample-data; echo EXIT=\$?; stty -a | tr ' ' '\n' | grep -x -- '-\?echo' | sed 's/^/MODE=/'; sleep 600"

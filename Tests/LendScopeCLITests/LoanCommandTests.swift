@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite("Loan-level commands, run as a binary")
@@ -41,6 +44,37 @@ struct LoanCommandTests {
         let good = try BinaryRunner.run(["aggregate", path, "--output", target])
         #expect(good.status == 0 && good.stdout.isEmpty)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "period,platform,bank,loans,amount_cny\n2020Q3,JD,Bank B,1,3.00\n")
+    }
+
+    @Test("aggregate --output never replaces a device, FIFO or link, keeps a file's mode; a full or closed output is an error")
+    func aggregateOutputSafety() throws {
+        let directory = try BinaryRunner.temporaryDirectory(["a.csv": Self.header + "L1,JD,Bank B,b1,1,30,2020-07-01,0.1,current\n"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("a.csv").path
+        let fifo = directory.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let refused = try BinaryRunner.run(["aggregate", input, "--output", fifo])
+        #expect(refused.status == 1 && refused.stderr.contains("is not a regular file; --output writes regular files only"))
+        let link = directory.appendingPathComponent("link").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/dev/null")
+        #expect(try BinaryRunner.run(["aggregate", input, "--output", link]).status == 1)
+        let existing = directory.appendingPathComponent("out.csv").path
+        try Data("old".utf8).write(to: URL(fileURLWithPath: existing))
+        #expect(chmod(existing, 0o600) == 0)
+        #expect(try BinaryRunner.run(["aggregate", input, "--output", existing]).status == 0)
+        #expect((try FileManager.default.attributesOfItem(atPath: existing)[.posixPermissions] as? Int) == 0o600)
+        // A full standard output: an error with its reason, not a trap.
+        let process = Process()
+        process.executableURL = BinaryRunner.executable
+        process.arguments = ["aggregate", input]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(message == "lendscope: cannot write the aggregate to standard output: no space left on device\n")
     }
 
     @Test("aggregate: a directory is named as one; escapes in a file name or field never reach the terminal")

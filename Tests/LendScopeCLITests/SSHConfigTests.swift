@@ -47,6 +47,8 @@ struct SSHConfigTests {
         ["--user", "demo", "--data", "/srv", "--listen", "127.0.0.1 #"], ["--user", "demo", "--data", "/srv", "--listen", "256.1.1.1"],
         ["--user", "demo", "--data", "/srv", "--listen", "127.0.0.1:99999"], ["--user", "demo", "--data", "/srv", "--listen", ""],
         ["--user", "demo\n", "--data", "/srv"], ["--user", "demo", "--data", "/srv\tx"],
+        ["--user", "demo", "--data", "/srv", "--listen", "127.0.0.1:22:33"], ["--user", "demo", "--data", "/srv", "--listen", ":::"],
+        ["--user", "demo", "--data", "/srv", "--listen", "a..b"], ["--user", "demo", "--data", "/srv", "--listen", "-host"],
     ])
     func refuses(arguments: [String]) throws {
         let result = try BinaryRunner.run(["ssh-config"] + arguments + ["--out", "/nonexistent/never"])
@@ -76,6 +78,17 @@ struct SSHConfigTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("can be written by others (mode 777): refusing it"))
         #expect(!result.stdout.contains("viewer places are taken"))
+    }
+
+    @Test("a place file that is a link (or cannot be opened) is an error, not a full house")
+    func viewerPlaceFaults() throws {
+        let places = FileManager.default.temporaryDirectory.appendingPathComponent("lendscope-link-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: places) }
+        try FileManager.default.createDirectory(at: places, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createSymbolicLink(atPath: places.appendingPathComponent("viewer-0.lock").path, withDestinationPath: "/etc/passwd")
+        let result = try BinaryRunner.run(["--max-viewers", "1", "--viewer-dir", places.path, "sample-data"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("viewer-0.lock cannot be opened"))
     }
 
     @Test("--read-only without a terminal still prints the overview, marked read-only")

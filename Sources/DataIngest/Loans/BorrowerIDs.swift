@@ -27,7 +27,12 @@ struct BorrowerIDs {
     /// another borrower or period.
     mutating func note(key: UInt64, period: UInt64, _ borrower: UnsafePointer<UInt8>, _ length: Int) {
         guard !collided else { return }
-        let length = min(length, 0xFFFF)
+        // A slot keeps the length in 16 bits: a longer ID could not be compared whole, so it is
+        // treated like a collision (stacking unavailable), never compared in part.
+        guard length <= 0xFFFF else {
+            collided = true
+            return
+        }
         var slot = Int(truncatingIfNeeded: key &* 0x9E37_79B9_7F4A_7C15 >> 20) & mask
         while slots[slot * 3] != 0 {
             if slots[slot * 3] == key {

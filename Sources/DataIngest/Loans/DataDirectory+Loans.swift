@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MarketAnalytics
 
 extension DataDirectory {
@@ -14,8 +17,28 @@ extension DataDirectory {
 
     /// Parses every loan file into `dataset.loans`, or returns the problems found (malformed rows with
     /// their lines, the first 20 of each file in full; names missing from platforms.csv or banks.csv).
+    /// Why `loans` exists but cannot be read as a folder (a file, a FIFO, a dangling link, a
+    /// folder without permission); nil when it is a readable folder or absent.
+    func loansFolderProblem() -> Diagnostic? {
+        let folder = displayPath(Self.loansFolder)
+        var link = stat()
+        guard lstat(folder, &link) == 0 else { return nil } // absent: no loan data
+        var info = stat()
+        guard stat(folder, &info) == 0 else {
+            return Diagnostic(path: folder, line: 1, column: 1, message: "is a symbolic link that leads nowhere (\(String(cString: strerror(errno)).lowercased()))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            return Diagnostic(path: folder, line: 1, column: 1, message: "is not a folder: loan files go in a folder named loans")
+        }
+        if (try? FileManager.default.contentsOfDirectory(atPath: folder)) == nil {
+            return Diagnostic(path: folder, line: 1, column: 1, message: "cannot be read: \(String(cString: strerror(EACCES)).lowercased())")
+        }
+        return nil
+    }
+
     func attachLoans(to dataset: inout MarketDataset, platformsListed: Bool, banksListed: Bool,
                      threads: Int = 2, cache: ReloadCache? = nil) -> [Diagnostic] {
+        if let problem = loansFolderProblem() { return [problem] }
         let files = loanFiles()
         guard !files.isEmpty else {
             cache?.invalidate()

@@ -213,14 +213,25 @@ public struct LoanFileParser: Sendable {
         var bom = 0
         if count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { bom = 3 }
         if end > bom, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        // A header name may be quoted ("amount_cny"), as any CSV field; the quotes are not part of it.
-        let names = buffer[bom..<end].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { field -> String in
-            var bytes = Array(field)
-            if bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") {
-                bytes = Array(bytes.dropFirst().dropLast())
+        // A header name may be quoted ("amount_cny", "note, free"), as any CSV field: split on the
+        // commas outside quotes, undo doubled quotes.
+        var names: [String] = []
+        var field: [UInt8] = []
+        var inQuotes = false
+        var k = bom
+        while k < end {
+            let byte = buffer[k]
+            if byte == UInt8(ascii: "\"") {
+                if inQuotes && k + 1 < end && buffer[k + 1] == UInt8(ascii: "\"") { field.append(byte); k += 1 } else { inQuotes.toggle() }
+            } else if byte == UInt8(ascii: ","), !inQuotes {
+                names.append(String(decoding: field, as: UTF8.self))
+                field = []
+            } else {
+                field.append(byte)
             }
-            return String(decoding: bytes, as: UTF8.self)
+            k += 1
         }
+        names.append(String(decoding: field, as: UTF8.self))
         var index: [String: Int] = [:]
         for (i, name) in names.enumerated() {
             // A column given twice would be read from one of the two silently: refuse it, as the small files do.

@@ -447,12 +447,22 @@ struct RowParser {
     }
 
     private func known(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, in names: NameTable) -> Int? {
-        names.find(start + fieldStart[index], fieldEnd[index] - fieldStart[index], quoted: fieldQuoted[index])
+        // An over-long name is never looked up (its length would not fit a slot's tag): it goes to
+        // `newName`, which refuses it.
+        guard fieldEnd[index] - fieldStart[index] <= RowParser.longestName else { return nil }
+        return names.find(start + fieldStart[index], fieldEnd[index] - fieldStart[index], quoted: fieldQuoted[index])
     }
+
+    /// The longest platform or bank name accepted, in bytes (as in the small files).
+    static let longestName = 1_024
 
     /// A name seen for the first time, checked like any name at ingest: valid UTF-8, no unsafe
     /// characters; doubled quotes undone; NFC.
     private mutating func checkedName(_ start: UnsafeMutablePointer<UInt8>, _ index: Int, _ column: String, line: Int) -> String? {
+        guard fieldEnd[index] - fieldStart[index] <= Self.longestName else {
+            problem(line, "column '\(column)': a name longer than \(Self.longestName) bytes")
+            return nil
+        }
         var bytes = Array(UnsafeBufferPointer(start: start + fieldStart[index], count: fieldEnd[index] - fieldStart[index]))
         if fieldQuoted[index] {
             var unescaped: [UInt8] = []
