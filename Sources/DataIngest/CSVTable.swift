@@ -157,7 +157,8 @@ extension CSVTable {
                 throw diagnostic(field, "column '\(column.name)': '\(field.value.prefix(24))\(field.value.count > 24 ? "…" : "")' "
                                  + "is below one fen (0.01 yuan): not an amount")
             }
-            if value > PlainDecimal.maximumYuan {
+            if value > PlainDecimal.maximumYuan
+                || (value == PlainDecimal.maximumYuan && PlainDecimal.exceeds(field.value, exponent: column.exponent, limit: PlainDecimal.maximumYuan)) {
                 throw diagnostic(field, "column '\(column.name)': '\(field.value.prefix(24))\(field.value.count > 24 ? "…" : "")' "
                                  + "is above the largest amount accepted (CNY 10^15, 1,000 trillion yuan)")
             }

@@ -189,7 +189,8 @@ public struct DatasetValidator {
             guard rate > 0 else {
                 throw table.diagnostic(rateField, "column 'usd_cny': an exchange rate must be positive")
             }
-            guard PlainDecimal.exchangeRates.contains(rate) else {
+            guard PlainDecimal.exchangeRates.contains(rate),
+                  !(rate == PlainDecimal.exchangeRates.upperBound && PlainDecimal.exceeds(rateField.value, exponent: 0, limit: 1_000)) else {
                 throw table.diagnostic(rateField, "column 'usd_cny': '\(rateField.value)' is outside the rates accepted "
                                        + "(0.01 to 1,000 yuan per US dollar)")
             }

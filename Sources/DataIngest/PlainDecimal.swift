@@ -9,6 +9,27 @@ enum PlainDecimal {
     /// USD/CNY rates accepted: 0.01 to 1,000 yuan per dollar.
     static let exchangeRates = 0.01...1_000.0
 
+    /// True when the decimal `text` × 10^`exponent` is above `limit`, decided on the digits, not
+    /// on the nearest double (1000000000000000.06 rounds to 10^15 but is above it).
+    static func exceeds(_ text: String, exponent: Int, limit: Double) -> Bool {
+        guard case .success(let value) = parse(text, exponent: exponent) else { return false }
+        if value != limit { return value > limit }
+        // At the limit after rounding: compare exactly, digit by digit.
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
+        var scale = exponent - (parts.count > 1 ? parts[1].count : 0)
+        while digits.count > 1 && digits.hasPrefix("0") { digits.removeFirst() }
+        let limitDigits = String(Int64(limit))
+        // Bring both to the same scale: value = digits × 10^scale, limit = limitDigits × 10^0.
+        if scale >= 0 {
+            digits += String(repeating: "0", count: scale)
+            scale = 0
+        }
+        let padded = limitDigits + String(repeating: "0", count: -scale)
+        if digits.count != padded.count { return digits.count > padded.count }
+        return digits > padded
+    }
+
     enum Problem: Error, Equatable {
         case empty
         case thousandsSeparator

@@ -42,3 +42,17 @@ struct NumberRangeTests {
         }
     }
 }
+
+extension NumberRangeTests {
+    @Test("the limits are decided on the digits: 10^15 + 6 fen and a rate of 1000.00000000000001 are above them")
+    func limitsOnDigits() {
+        #expect(PlainDecimal.exceeds("1000000000000000.06", exponent: 0, limit: 1e15))
+        #expect(!PlainDecimal.exceeds("1000000000000000.00", exponent: 0, limit: 1e15))
+        #expect(PlainDecimal.exceeds("1000000.000000001", exponent: 9, limit: 1e15))
+        #expect(!PlainDecimal.exceeds("0001000000", exponent: 9, limit: 1e15))
+        #expect(PlainDecimal.exceeds("1000.00000000000001", exponent: 0, limit: 1_000))
+        #expect(Fixture.problems(["balances.csv": "period,platform,bank,balance_cny\n2021Q1,A,B,1000000000000000.06\n"]).count == 1)
+        #expect(Fixture.problems(["balances.csv": "period,platform,bank,balance_cny\n2021Q1,A,B,10\n",
+                                  "fx.csv": "date,usd_cny\n2021-03-31,1000.00000000000001\n"]).count == 1)
+    }
+}

@@ -102,7 +102,7 @@ struct ValidationErrorTests {
         #expect(Fixture.problems(["balances.csv": balances, "market.csv": header + "2021Q1,m,100,loans,\n"])
                 == ["data/market.csv:2:14: column 'measure': 'loans' is not a measure (use balances or originations)"])
         #expect(Fixture.problems(["balances.csv": balances, "market.csv": header + "2021Q1,m,100,,5\n"])
-                == ["data/market.csv:2:15: column 'largest_unreported_share': '5' is not a fraction above 0 and at most 1 (write 5% as 0.05)"])
+                == ["data/market.csv:2:15: column 'largest_unreported_share': '5' is not a fraction from 0.000001 to 1 (write 5% as 0.05)"])
         #expect(Fixture.problems(["balances.csv": balances, "market.csv": header + "2021Q1,m,100,,0\n"]).count == 1)
         // One total per period, definition and measure: the same definition may have both.
         #expect(Fixture.problems(["balances.csv": balances, "market.csv": header + "2021Q1,m,100,,\n2021Q1,m,90,balances,\n"])
