@@ -84,8 +84,9 @@ struct Dashboard: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let colors = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
         let options = DisplayOptions(glyphs: ascii || !locale.isUTF8 ? .ascii : .unicode, colors: colors)
+        // Version 0: the reload worker numbers its loads from 1, so its first is never taken for this one.
         let snapshot = Snapshot(dataset: dataset, directory: data.directory, loadedAt: Platform.clockTime(),
-                                loadedEpochSeconds: Platform.epochSeconds())
+                                loadedEpochSeconds: Platform.epochSeconds(), version: 0)
         let features = readOnly
             ? Features(export: false, clipboard: allowClipboard, readOnly: true)
             : Features(export: !noExport, clipboard: !noClipboard)
