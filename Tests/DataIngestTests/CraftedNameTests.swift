@@ -65,3 +65,27 @@ extension CraftedNameTests {
         #expect(plain.figures { $0 }.stacking[Period("2020Q2")!]?.multiPlatform2 == 1)
     }
 }
+
+extension CraftedNameTests {
+    @Test("threads' borrower tables are compared with one another: one key, two borrowers → unavailable")
+    func borrowerTablesAcrossThreads() {
+        func table(_ id: String, period: UInt64 = 8084) -> BorrowerIDs {
+            var ids = BorrowerIDs()
+            let bytes = Array(id.utf8)
+            bytes.withUnsafeBufferPointer { ids.note(key: 42, period: period, $0.baseAddress!, $0.count) }
+            return ids
+        }
+        let same = LoanAccumulator(granularity: .quarter, expectedRows: 10)
+        same.mergeBorrowerIDs(table("b1"))
+        same.mergeBorrowerIDs(table("b1"))
+        #expect(same.figures { $0 }.stackingUnavailable == nil)
+        let other = LoanAccumulator(granularity: .quarter, expectedRows: 10)
+        other.mergeBorrowerIDs(table("b1"))
+        other.mergeBorrowerIDs(table("b2"))
+        #expect(other.figures { $0 }.stackingUnavailable?.hasPrefix("two borrower IDs share a 64-bit key") == true)
+        let period = LoanAccumulator(granularity: .quarter, expectedRows: 10)
+        period.mergeBorrowerIDs(table("b1"))
+        period.mergeBorrowerIDs(table("b1", period: 8085))
+        #expect(period.figures { $0 }.stackingUnavailable?.hasPrefix("two borrower IDs share a 64-bit key") == true)
+    }
+}

@@ -20,8 +20,9 @@ public final class LoanAccumulator: @unchecked Sendable {
     let borrowers: BorrowerTable
     /// More than 48 platforms cannot be told apart in the stacking bit sets.
     private(set) var tooManyPlatforms = false
-    /// Every (period, borrower) pair behind a borrower-table key: key → (period, bytes).
-    private var borrowerBytes: [UInt64: (period: UInt64, bytes: ArraySlice<UInt8>)] = [:]
+    /// Each thread's (period, borrower) pairs behind the borrower-table keys, compared with one
+    /// another as they arrive (no merged copy: the threads' tables are looked up in place).
+    private var borrowerTables: [BorrowerIDs] = []
     /// Two different pairs shared a key: stacking is unavailable rather than merged.
     private var borrowerKeysCollided = false
 
@@ -30,14 +31,16 @@ public final class LoanAccumulator: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if ids.collided { borrowerKeysCollided = true }
-        guard !borrowerKeysCollided else { return }
-        ids.forEach { key, period, bytes in
-            if let seen = borrowerBytes[key] {
-                if seen.period != period || seen.bytes != bytes { borrowerKeysCollided = true }
-            } else {
-                borrowerBytes[key] = (period, bytes)
+        guard !borrowerKeysCollided else {
+            borrowerTables = []
+            return
+        }
+        if !borrowerTables.isEmpty {
+            ids.forEach { key, period, bytes in
+                if borrowerTables.contains(where: { $0.conflicts(key: key, period: period, bytes) }) { borrowerKeysCollided = true }
             }
         }
+        borrowerTables.append(ids)
     }
 
     /// Names past the 65,536 a cell key holds were met (platform or bank).
