@@ -95,10 +95,6 @@ public struct DataTable<Target: Sendable>: Sendable {
                  csv: (csvValue ?? value).map(DataTableCSV.number) ?? "")
         }
 
-        public static func integer(_ value: Int, style: Emphasis? = nil) -> Cell {
-            Cell(String(value), style: style, sort: .number(Double(value)), csv: String(value))
-        }
-
         public static func name(_ text: String, style: Emphasis? = nil) -> Cell {
             Cell(text, style: style, sort: .text(text))
         }
@@ -198,12 +194,6 @@ public struct DataTable<Target: Sendable>: Sendable {
                 .joined(separator: ",")
         }
         return ([header.joined(separator: ",")] + body).joined(separator: "\n") + "\n"
-    }
-
-    /// The CSV body only (no header), for panels that stack one table per period.
-    public func csvBody(rows: [Row], prefix: [(name: String, value: String)] = []) -> [String] {
-        let text = csv(rows: rows, prefix: prefix)
-        return Array(text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast().map(String.init))
     }
 
     /// Columns that text renderings show: everything but bars.
