@@ -85,8 +85,11 @@ struct NameTable {
     /// (bit 17) and occupied (bit 18), so it is never 0 for a name. For a hashed (long) name, low is
     /// the hash and high the offset of its bytes in `longNames`.
     private var slots: UnsafeMutablePointer<UInt64>
-    /// The bytes of every long name, one after another.
-    private var longNames: [UInt8] = []
+    /// The bytes of every long name, one after another. A raw buffer, not an Array: the table is
+    /// passed by value on the hot path, and an Array inside would cost a retain and a release a lookup.
+    private var longNames: UnsafeMutablePointer<UInt8>
+    private var longNamesCount = 0
+    private var longNamesCapacity = 0
     private var mask = 255
     /// 64 − log2(slots): the slot is the top bits of the mixed key.
     private var shift: UInt64 = 56
@@ -100,6 +103,7 @@ struct NameTable {
         slots = .allocate(capacity: 256 * 4)
         slots.initialize(repeating: 0, count: 256 * 4)
         masks = .allocate(capacity: 34)
+        longNames = .allocate(capacity: 1)
         for n in 0...16 {
             masks[n * 2] = n >= 8 ? UInt64.max : (1 << UInt64(8 * n)) - 1
             masks[n * 2 + 1] = n >= 16 ? UInt64.max : n <= 8 ? 0 : (1 << UInt64(8 * (n - 8))) - 1
@@ -109,6 +113,7 @@ struct NameTable {
     func release() {
         slots.deallocate()
         masks.deallocate()
+        longNames.deallocate()
     }
 
     @inline(__always)
@@ -130,18 +135,33 @@ struct NameTable {
     }
 
     /// The id of the name in the `n` bytes at `p` (n ≥ 1; 16 bytes there must be readable), if known.
+    /// Names of up to 16 bytes (nearly all) stay on the short, inlined path; longer ones go out of line.
     @inline(__always)
     func find(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool) -> Int? {
+        if n > 16 { return findLong(p, n, quoted: quoted) }
         let wanted = key(p, n, quoted: quoted)
         var slot = Self.slot(wanted, shift)
         while true {
             let stored = slots + slot &* 4
-            if stored[2] == wanted.tag && stored[0] == wanted.low {
-                if n <= 16 {
-                    if stored[1] == wanted.high { return Int(truncatingIfNeeded: stored[3]) }
-                } else if sameBytes(p, n, at: Int(truncatingIfNeeded: stored[1])) {
-                    return Int(truncatingIfNeeded: stored[3])
-                }
+            if stored[2] == wanted.tag && stored[0] == wanted.low && stored[1] == wanted.high {
+                return Int(truncatingIfNeeded: stored[3])
+            }
+            if stored[2] == 0 { return nil }
+            slot = (slot &+ 1) & mask
+        }
+    }
+
+    /// A long name: its hash chooses the slot, its bytes decide. Names past 1,024 bytes are never
+    /// known (the parser refuses them), so a slot's 16-bit length always holds the whole length.
+    @inline(never)
+    private func findLong(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool) -> Int? {
+        guard n <= 1_024 else { return nil }
+        let wanted = key(p, n, quoted: quoted)
+        var slot = Self.slot(wanted, shift)
+        while true {
+            let stored = slots + slot &* 4
+            if stored[2] == wanted.tag && stored[0] == wanted.low && sameBytes(p, n, at: Int(truncatingIfNeeded: stored[1])) {
+                return Int(truncatingIfNeeded: stored[3])
             }
             if stored[2] == 0 { return nil }
             slot = (slot &+ 1) & mask
@@ -150,12 +170,12 @@ struct NameTable {
 
     /// True when the `n` bytes at `p` are the long name stored at `offset`.
     private func sameBytes(_ p: UnsafePointer<UInt8>, _ n: Int, at offset: Int) -> Bool {
-        longNames.withUnsafeBufferPointer { memcmp($0.baseAddress! + offset, p, n) == 0 }
+        memcmp(longNames + offset, p, n) == 0
     }
 
     /// Remembers a name (n ≥ 1) under its id. A name already known is not stored again.
     mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, quoted: Bool, id: Int) {
-        if find(p, n, quoted: quoted) != nil { return }
+        guard n <= 1_024, find(p, n, quoted: quoted) == nil else { return }
         if (count + 1) * 2 > mask + 1 {
             let (old, oldSize) = (slots, mask + 1)
             slots = .allocate(capacity: oldSize * 2 * 4)
@@ -171,8 +191,16 @@ struct NameTable {
         var key = key(p, n, quoted: quoted)
         if n > 16 {
             // The slot keeps the hash (to choose and filter) and where the bytes are (to decide).
-            key.high = UInt64(longNames.count)
-            longNames.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+            if longNamesCount + n > longNamesCapacity {
+                let capacity = max(4096, (longNamesCount + n) * 2)
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                grown.update(from: longNames, count: longNamesCount)
+                longNames.deallocate()
+                (longNames, longNamesCapacity) = (grown, capacity)
+            }
+            key.high = UInt64(longNamesCount)
+            (longNames + longNamesCount).update(from: p, count: n)
+            longNamesCount += n
         }
         place(key, id)
     }
