@@ -6,6 +6,9 @@ struct CSVTable {
     let path: String
     let header: [String: Int]
     let rows: [CSVRecord]
+    /// Rows refused for their field count (already reported): kept so that the names they list
+    /// still count as listed, and their uses elsewhere are not knock-on errors.
+    let malformedRows: [CSVRecord]
 
     /// - Throws: a diagnostic for an empty file, a duplicate header name, or a row whose
     ///   field count differs from the header's.
@@ -36,6 +39,7 @@ struct CSVTable {
         }
         self.header = header
         var rows: [CSVRecord] = []
+        var malformed: [CSVRecord] = []
         for record in records.dropFirst() {
             if record.fields.count != first.fields.count {
                 let field = record.fields[min(record.fields.count, first.fields.count) - 1]
@@ -43,11 +47,19 @@ struct CSVTable {
                     path: path, line: record.line, column: record.fields.count > first.fields.count
                         ? record.fields[first.fields.count].column : field.column,
                     message: "expected \(first.fields.count) fields as in the header, found \(record.fields.count)"))
+                malformed.append(record)
                 continue
             }
             rows.append(record)
         }
         self.rows = rows
+        self.malformedRows = malformed
+    }
+
+    /// The raw values of `column` in the rows refused for their field count.
+    func malformedValues(_ column: String) -> [String] {
+        guard let index = header[column] else { return [] }
+        return malformedRows.compactMap { index < $0.fields.count ? $0.fields[index].value : nil }
     }
 
     func has(_ column: String) -> Bool { header[column] != nil }

@@ -226,6 +226,7 @@ public struct DatasetValidator {
             firstLine[platform] = row.line
             groups[platform] = group
         }
+        for raw in table.malformedValues("platform") { listed.insert(TextNormalization.nfc(raw)) }
         return (groups, listed)
     }
 
@@ -288,6 +289,7 @@ public struct DatasetValidator {
                 onlineOnly: online, ownerGroup: owner, provenance: try table.flag(row),
                 source: try table.text(row, "source")), ownerField: owner == nil ? nil : ownerField))
         }
+        for raw in table.malformedValues("bank") { listed.insert(TextNormalization.nfc(raw)) }
         return (result, listed)
     }
 

@@ -87,6 +87,13 @@ struct ReviewRoundTests {
                 == ["data/platforms.csv:2:8: column 'flag': 'Z' is not a flag (use S, R, E or D)"])
     }
 
+    @Test("a platforms.csv row with a field missing is the one error too")
+    func platformMissingField() {
+        #expect(Fixture.problems(["balances.csv": "period,platform,bank,balance_cny\n2021Q1,Beta,B,1\n",
+                                  "platforms.csv": "platform,group,flag\nBeta,G\n"])
+                == ["data/platforms.csv:2:6: expected 3 fields as in the header, found 2"])
+    }
+
     @Test("names with a leading or trailing no-break, ideographic or em space are refused", arguments: ["\u{00A0}", "\u{3000}", "\u{2003}"])
     func unicodeSpaces(space: String) {
         let problems = Fixture.problems(["balances.csv": "period,platform,bank,balance_cny\n2021Q1,Alpha\(space),B,1\n2021Q1,Alpha,B,1\n"])
