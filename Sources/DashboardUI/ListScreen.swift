@@ -14,15 +14,23 @@ enum ListScreen {
         return max(1, layout.height - top - model.summary.count - 1 - detail - 1)
     }
 
-    /// A row's on-screen cells; a bar column draws its value against the column's largest.
-    static func cells(_ row: TableModel.Row, model: TableModel, shown: [Int], widths: [Int], rows: [TableModel.Row],
+    /// The largest value of each bar column (rows and footer): the scale its bars are drawn against.
+    static func barScales(_ model: TableModel, rows: [TableModel.Row]) -> [Int: Double] {
+        var scales: [Int: Double] = [:]
+        for index in model.columns.indices where model.columns[index].isBar {
+            scales[index] = (rows + model.footer).compactMap { r -> Double? in
+                if case .number(let v) = r.cells[index].sortKey { return v } else { return nil }
+            }.max() ?? 0
+        }
+        return scales
+    }
+
+    /// A row's on-screen cells; a bar column draws its value against its scale.
+    static func cells(_ row: TableModel.Row, model: TableModel, shown: [Int], widths: [Int], scales: [Int: Double],
                       glyphs: GlyphSet) -> [TableWidget.Item] {
         zip(shown, widths).map { index, width in
             let cell = row.cells[index]
-            guard model.columns[index].isBar else { return TableWidget.Item(cell.text, cell.style.map { Style(emphasis: $0) }) }
-            let scale = (rows + model.footer).compactMap { r -> Double? in
-                if case .number(let v) = r.cells[index].sortKey { return v } else { return nil }
-            }.max() ?? 0
+            guard let scale = scales[index] else { return TableWidget.Item(cell.text, cell.style.map { Style(emphasis: $0) }) }
             guard case .number(let value) = cell.sortKey else { return TableWidget.Item("") }
             return TableWidget.Item(BarGauge.render(value: value, scale: scale, width: width, glyphs: glyphs), .bar)
         }
@@ -46,10 +54,11 @@ enum ListScreen {
         table.drawHeader(into: &buffer, x: 0, y: y, width: layout.width)
         y += 1
         let visible = dataRows(model, layout: layout)
+        let scales = barScales(model, rows: rows)
         let offset = state.listScroll[state.view] ?? 0
         let selectedID = state.listSelection[state.view] ?? rows.first?.id
         for (index, row) in rows.dropFirst(offset).prefix(visible).enumerated() {
-            let items = cells(row, model: model, shown: shown, widths: widths, rows: rows, glyphs: glyphs)
+            let items = cells(row, model: model, shown: shown, widths: widths, scales: scales, glyphs: glyphs)
             table.drawRow(items, into: &buffer, x: 0, y: y + index, width: layout.width,
                           style: row.id == selectedID ? .selected : .normal)
         }
