@@ -85,10 +85,16 @@ public enum OverviewModel {
         return DataTable(title: "Platform groups, \(analysis.period)", columns: columns, rows: rows, footer: footer)
     }
 
-    /// A fraction as a percentage cell; n/a when unknown.
-    static func percentCell<Target>(_ value: Double?, decimals: Int = 1) -> DataTable<Target>.Cell {
+    /// A fraction shown as a percentage and exported as the fraction; n/a when unknown. `over` marks
+    /// a cap breach (`!` in force, `~` before the rule existed), with the decimals that tell the
+    /// value from `cap`.
+    public static func percentCell<Target>(_ value: Double?, decimals: Int = 1, over: Bool = false, inForce: Bool = true,
+                                           cap: Double? = nil) -> DataTable<Target>.Cell {
         guard let value else { return .number(nil, "n/a", style: .muted) }
-        return .number(value, NumberFormat.percent(value, decimals: decimals))
+        let mark = over ? (inForce ? "! " : "~ ") : ""
+        let text = cap.map { NumberFormat.percent(value, decimals: decimals, distinctFrom: $0) }
+            ?? NumberFormat.percent(value, decimals: decimals)
+        return .number(value, mark + text, style: over ? (inForce ? .warning : .accent) : nil)
     }
 
     /// The index panel's figures as a table: every index with its value and convention, so the

@@ -174,10 +174,7 @@ public enum RuleModels {
         let rate = analysis.exchangeRate?.usdCNY
         let inForce = ColendingCap.isInForce(on: analysis.period.endDate)
         func percent(_ value: Double?, over: Bool, cap: ColendingCap) -> DataTable<Target>.Cell {
-            guard let value else { return .number(nil, "n/a", style: .muted) }
-            return .number(value, (over ? (inForce ? "! " : "~ ") : "")
-                           + NumberFormat.percent(value, decimals: 1, distinctFrom: cap.limit),
-                           style: over ? (inForce ? .warning : .accent) : nil)
+            OverviewModel.percentCell(value, over: over, inForce: inForce, cap: cap.limit)
         }
         let rows = analysis.banks.map { b -> DataTable<Target>.Row in
             let usd = rate.map { b.platformSourcedCNY / $0 }

@@ -49,12 +49,7 @@ enum ViewModels {
     /// (`!` in force, `~` before the rule existed).
     static func percent(_ value: Double?, decimals: Int = 1, over: Bool = false, inForce: Bool = true,
                         cap: Double? = nil) -> TableModel.Cell {
-        guard let value else { return .number(nil, "n/a", style: .muted) }
-        let mark = over ? (inForce ? "! " : "~ ") : ""
-        let text = cap.map { NumberFormat.percent(value, decimals: decimals, distinctFrom: $0) }
-            ?? NumberFormat.percent(value, decimals: decimals)
-        return .number(value, mark + text,
-                       style: over ? (inForce ? .warning : .accent) : nil)
+        OverviewModel.percentCell(value, decimals: decimals, over: over, inForce: inForce, cap: cap)
     }
 
     static func flag(_ provenance: Provenance) -> TableModel.Cell {
