@@ -13,15 +13,17 @@ let package = Package(
     name: "LendScopeFuzz",
     dependencies: [.package(path: root.path)],
     targets: [
+        // libFuzzer's driver, called by both targets' entry points.
+        .target(name: "FuzzDriver"),
         .executableTarget(
             name: "FuzzIngest",
-            dependencies: [.product(name: "DataIngest", package: root.lastPathComponent)],
+            dependencies: ["FuzzDriver", .product(name: "DataIngest", package: root.lastPathComponent)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         // The whole pipeline: generated valid-but-extreme directories through every analysis, report and view.
         .executableTarget(
             name: "FuzzPipeline",
-            dependencies: [.product(name: "DataIngest", package: root.lastPathComponent),
+            dependencies: ["FuzzDriver", .product(name: "DataIngest", package: root.lastPathComponent),
                            .product(name: "LendScopePipeline", package: root.lastPathComponent)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 @testable import DataIngest
 
 /// One fuzz input: bytes that the CSV reader and the validator must survive without a crash,
@@ -63,14 +64,5 @@ func fuzzLoans(_ bytes: [UInt8]) {
 /// SwiftPM links an executable's entry point as `<Target>_main`; hand control to libFuzzer's driver.
 @_cdecl("FuzzIngest_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafeRawPointer?, Int) -> CInt
-) -> CInt

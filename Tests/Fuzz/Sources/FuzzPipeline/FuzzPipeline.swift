@@ -1,6 +1,7 @@
 import DashboardUI
 import DataIngest
 import Foundation
+import FuzzDriver
 import MarketAnalytics
 import MarketReport
 
@@ -157,14 +158,5 @@ struct Input {
 /// SwiftPM links an executable's entry point as `<Target>_main`; hand control to libFuzzer's driver.
 @_cdecl("FuzzPipeline_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafeRawPointer?, Int) -> CInt
-) -> CInt
