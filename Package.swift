@@ -26,6 +26,9 @@ let package = Package(
         .target(name: "MarketReport", dependencies: ["MarketAnalytics", "TerminalText"]),
         // The dashboard without a terminal: state, actions, reducer, key table, widgets → ScreenBuffer.
         .target(name: "DashboardUI", dependencies: ["MarketAnalytics", "MarketReport", "TerminalText"]),
+        // The event loop without a terminal: generic over the backend, with the clock, the readiness
+        // source, the reload worker and the watcher injected (unit-tested with doubles).
+        .target(name: "DashboardRuntime", dependencies: ["DashboardUI", "DataIngest", "MarketAnalytics"]),
         // The C door to ncurses: a module map and a header of shims, no code.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // ScreenBuffer → ncurses and ncurses keys → Key. The only Swift that calls curses.
@@ -34,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "LendScopeCLI",
             dependencies: [
-                "MarketAnalytics", "DataIngest", "MarketReport", "TerminalText", "DashboardUI", "NcursesBackend",
+                "MarketAnalytics", "DataIngest", "MarketReport", "TerminalText", "DashboardUI", "DashboardRuntime", "NcursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +52,8 @@ let package = Package(
         .testTarget(name: "MarketReportTests", dependencies: ["MarketReport", "MarketAnalytics", "DataIngest"]),
         .testTarget(name: "DashboardUITests", dependencies: ["DashboardUI", "MarketAnalytics", "DataIngest", "TerminalText"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "DashboardRuntimeTests",
+                    dependencies: ["DashboardRuntime", "DashboardUI", "DataIngest", "MarketAnalytics"]),
         .testTarget(name: "LendScopeCLITests", dependencies: ["LendScopeCLI"]),
     ]
 )

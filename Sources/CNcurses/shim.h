@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <langinfo.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
@@ -37,6 +38,14 @@ static inline SCREEN *lendscope_newterm(void) { return newterm(NULL, stdout, std
 static inline int lendscope_put(int y, int x, const wchar_t *text, int length, attr_t attributes, short pair) {
     attr_set(attributes, pair, NULL);
     return mvaddnwstr(y, x, text, length);
+}
+
+/* After SIGWINCH: asks the terminal its size and tells curses (the loop owns SIGWINCH, not curses). */
+static inline void lendscope_update_size(void) {
+    struct winsize size;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_row > 0 && size.ws_col > 0) {
+        resizeterm(size.ws_row, size.ws_col);
+    }
 }
 
 /* The locale's character set is UTF-8. */

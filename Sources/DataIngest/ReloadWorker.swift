@@ -20,6 +20,18 @@ public struct ReloadResult: Sendable {
     public let parseEnded: Int64
     /// Every period's analysis under the requested key, computed here so the UI thread only swaps.
     public let series: AnalysisSeries?
+
+    public init(generation: Int, outcome: LoadOutcome, datasetVersion: Int, loadedEpochSeconds: Double,
+                parseStarted: Int64 = 0, loadEnded: Int64 = 0, parseEnded: Int64 = 0, series: AnalysisSeries?) {
+        self.generation = generation
+        self.outcome = outcome
+        self.datasetVersion = datasetVersion
+        self.loadedEpochSeconds = loadedEpochSeconds
+        self.parseStarted = parseStarted
+        self.loadEnded = loadEnded
+        self.parseEnded = parseEnded
+        self.series = series
+    }
 }
 
 /// Reloads a data directory on its own thread, so the UI keeps drawing and answering keys.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardRuntime
 import DashboardUI
 import DataIngest
 import Foundation
@@ -107,7 +108,7 @@ struct Dashboard: ParsableCommand {
             case .place(let fd):
                 place = fd
             case .full:
-                try EventLoop.refuse(maxViewers: maxViewers, options: options)
+                try DashboardSession.refuse(maxViewers: maxViewers, options: options)
                 throw ExitCode(75)
             case .unusable(let reason):
                 throw DataRequestError(description: reason)
@@ -122,10 +123,10 @@ struct Dashboard: ParsableCommand {
             return
         }
         if readOnly { Platform.ignoreSuspend() }
-        var loop = EventLoop(state: state, directory: DataDirectory(path: data.directory), exportDirectory: exportDirectory,
-                             refreshInterval: refresh, useInotify: !noInotify, trace: Trace(path: trace),
-                             idleTimeout: idleTimeout)
-        let status = try loop.run()
+        let status = try DashboardSession.run(
+            state: state, directory: DataDirectory(path: data.directory), exportDirectory: exportDirectory,
+            settings: .init(refreshInterval: refresh, idleTimeout: idleTimeout), useInotify: !noInotify,
+            trace: Trace(path: trace))
         if status != 0 { throw ExitCode(status) }
     }
 

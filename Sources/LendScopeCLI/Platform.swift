@@ -33,7 +33,7 @@ enum Platform {
         return ClockTime(hour: Int(parts.tm_hour), minute: Int(parts.tm_min), second: Int(parts.tm_sec))
     }
 
-    /// Routes SIGINT, SIGTERM and SIGHUP into a pipe (the self-pipe pattern), so the event loop
+    /// Routes SIGINT, SIGTERM, SIGHUP and SIGWINCH into a pipe (the self-pipe pattern), so the event loop
     /// learns of them in `poll` and restores the terminal itself: the handler only writes one byte,
     /// which is async-signal-safe. SIGPIPE is ignored.
     /// - Returns: the pipe's read end.
@@ -52,7 +52,9 @@ enum Platform {
             _ = write(signalPipeWriteEnd, &byte, 1)
         }
         sigemptyset(&action.sa_mask)
-        for number in [SIGINT, SIGTERM, SIGHUP] { sigaction(number, &action, nil) }
+        // SIGWINCH too: the loop owns resizes (curses never reads the keyboard, so it would never
+        // hand out a KEY_RESIZE).
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaction(number, &action, nil) }
         return ends[0]
     }
 
@@ -62,22 +64,37 @@ enum Platform {
         signal(SIGTSTP, SIG_IGN)
     }
 
-    /// The number of the signal waiting on `fd`, if any.
-    static func readSignal(_ fd: Int32) -> Int32? {
-        var byte: UInt8 = 0
-        return read(fd, &byte, 1) == 1 ? Int32(byte) : nil
+    /// The numbers of the signals waiting on `fd`, oldest first.
+    static func readSignals(_ fd: Int32) -> [Int32] {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        let count = read(fd, &bytes, bytes.count)
+        return count > 0 ? bytes.prefix(count).map { Int32($0) } : []
+    }
+
+    enum Available {
+        case bytes([UInt8])
+        case endOfFile
+        case nothing
+    }
+
+    /// What a readable descriptor holds now: its bytes (one read), its end, or nothing (EAGAIN, EINTR).
+    static func readAvailable(_ fd: Int32) -> Available {
+        var bytes = [UInt8](repeating: 0, count: 4_096)
+        let count = read(fd, &bytes, bytes.count)
+        if count > 0 { return .bytes(Array(bytes.prefix(count))) }
+        return count == 0 ? .endOfFile : (errno == EAGAIN || errno == EINTR ? .nothing : .endOfFile)
     }
 
     /// What `poll` found on one descriptor.
     struct Readiness {
         var readable = false
         var hangUp = false
-        /// A signal interrupted the wait (SIGWINCH: curses has a KEY_RESIZE to hand out).
+        /// A signal interrupted the wait (its number is in the signal pipe).
         var interrupted = false
     }
 
-    /// Waits up to `milliseconds` for any descriptor. EINTR returns early, marked, so the loop
-    /// asks curses for the resize that SIGWINCH announced.
+    /// Waits up to `milliseconds` for any descriptor. EINTR returns early, marked (the signal's
+    /// number is then in the signal pipe).
     static func wait(_ descriptors: [Int32], milliseconds: Int32) -> [Readiness] {
         var fds = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let result = poll(&fds, nfds_t(fds.count), milliseconds)

@@ -1,3 +1,4 @@
+import DashboardRuntime
 import DataIngest
 import Foundation
 
@@ -6,7 +7,7 @@ import Foundation
 /// Events: file_event, reload_requested, parse_start, load_end (files read and parsed; the
 /// analyses follow), parse_end, swap, reload_failed,
 /// frame_flushed, key_read, key_frame_flushed.
-final class Trace {
+final class Trace: LoopTrace {
     private let handle: FileHandle?
 
     init(path: String?) {
@@ -17,7 +18,7 @@ final class Trace {
 
     var isEnabled: Bool { handle != nil }
 
-    func record(_ event: String, at time: Int64 = Clock.monotonicNanoseconds(), _ detail: String = "") {
+    func record(_ event: String, at time: Int64, _ detail: String) {
         guard let handle else { return }
         handle.write(Data("\(time) \(event)\(detail.isEmpty ? "" : " " + detail)\n".utf8))
     }

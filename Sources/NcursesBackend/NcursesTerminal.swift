@@ -5,7 +5,8 @@ import Foundation
 import Glibc
 #endif
 
-/// The ncurses implementation of `TerminalBackend`: the only Swift that calls curses.
+/// The ncurses implementation of `TerminalBackend`: the only Swift that calls curses. It draws;
+/// input bytes are read by the event loop and decoded by `KeyDecoder`.
 ///
 /// Frames are drawn with `erase()` and ncurses' own diff (never `clear()`, which repaints the
 /// whole screen and costs about 18 times the bytes over SSH).
@@ -46,10 +47,10 @@ public struct NcursesTerminal: TerminalBackend {
         cbreak()
         noecho()
         nonl()
-        keypad(lendscope_stdscr(), true)
+        // Curses never reads the keyboard: the event loop reads the bytes and `KeyDecoder` parses
+        // every terminal family's sequences (terminfo knows only the one TERM names).
+        keypad(lendscope_stdscr(), false)
         intrflush(lendscope_stdscr(), false)
-        nodelay(lendscope_stdscr(), true)
-        set_escdelay(25)
         curs_set(0)
         self.colors = colors && has_colors()
         if self.colors { Self.startColors() }
@@ -111,44 +112,8 @@ public struct NcursesTerminal: TerminalBackend {
         return (attributes, Int16(Self.pair(for: style.role)))
     }
 
-    public mutating func nextEvent() -> TerminalEvent? {
-        var character: wint_t = 0
-        let result = get_wch(&character)
-        if result == lendscope_err() { return nil }
-        if result == lendscope_key_code_yes() {
-            return Self.functionKey(Int32(character))
-        }
-        return .key(Self.characterKey(UInt32(character)))
-    }
-
-    static func functionKey(_ code: Int32) -> TerminalEvent? {
-        switch code {
-        case KEY_UP: return .key(.up)
-        case KEY_DOWN: return .key(.down)
-        case KEY_LEFT: return .key(.left)
-        case KEY_RIGHT: return .key(.right)
-        case KEY_PPAGE: return .key(.pageUp)
-        case KEY_NPAGE: return .key(.pageDown)
-        case KEY_HOME: return .key(.home)
-        case KEY_END: return .key(.end)
-        case KEY_ENTER: return .key(.enter)
-        case KEY_BACKSPACE: return .key(.backspace)
-        case KEY_RESIZE: return .resized(width: Int(lendscope_cols()), height: Int(lendscope_lines()))
-        case KEY_F0 + 1...KEY_F0 + 12: return .key(.function(Int(code - KEY_F0)))
-        default: return nil
-        }
-    }
-
-    static func characterKey(_ value: UInt32) -> Key {
-        switch value {
-        case 0x1B: return .escape
-        case 0x0D, 0x0A: return .enter
-        case 0x7F, 0x08: return .backspace
-        case 0x09: return .tab
-        case 0x01...0x1A: return .control(Character(Unicode.Scalar(value + 0x60)!))
-        default:
-            return Unicode.Scalar(value).map { .character(Character($0)) } ?? .escape
-        }
+    public mutating func updateSize() {
+        lendscope_update_size()
     }
 
     /// OSC 52 with the text in base64, written straight to the terminal after curses' own output.

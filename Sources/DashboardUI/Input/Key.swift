@@ -2,7 +2,7 @@
 public enum Key: Hashable, Sendable, CustomStringConvertible {
     case character(Character)
     case up, down, left, right
-    case pageUp, pageDown, home, end
+    case pageUp, pageDown, home, end, insert, delete
     case enter, escape, backspace, tab
     case function(Int)
     /// Ctrl + a letter, lower case.
@@ -20,6 +20,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .pageDown: return "PgDn"
         case .home: return "Home"
         case .end: return "End"
+        case .insert: return "Insert"
+        case .delete: return "Delete"
         case .enter: return "Enter"
         case .escape: return "Esc"
         case .backspace: return "Backspace"

@@ -1,0 +1,253 @@
+/// Terminal input bytes → keys, without curses: escape sequences are parsed as sequences.
+///
+/// Terminals disagree on what Home, End, the F-keys and the keypad send, and terminfo describes
+/// only the one `TERM` names (tmux and PuTTY under `TERM=xterm-256color` send `ESC [1~` for Home,
+/// which xterm's entry lacks). Read byte by byte, such a sequence becomes Esc, `[`, `1`, `~`: four
+/// commands. So every known form of every family is decoded here, whatever `TERM` says, and any
+/// other sequence that starts with `ESC [` or `ESC O` is consumed whole and dropped: never
+/// replayed as keys.
+///
+/// Families covered: xterm (CSI and SS3 forms, with modifier parameters), rxvt (`~ ^ $ @` finals,
+/// `ESC [11~` F-keys, SS3 lower-case arrows), screen/tmux and PuTTY (`ESC [1~`/`ESC [4~` Home/End),
+/// the linux console (`ESC [[A`…`ESC [[E` for F1–F5), and the VT keypad in application mode.
+public struct KeyDecoder: Sendable {
+    /// How long a lone Esc waits for the rest of a sequence, in nanoseconds (curses' ESCDELAY:
+    /// long enough for a sequence over SSH to arrive in one piece, short enough not to be felt).
+    public static let escapeDelay: Int64 = 25_000_000
+    /// A sequence longer than this is garbage (a paste, line noise): dropped.
+    static let longestSequence = 32
+
+    private var pending: [UInt8] = []
+    /// Inside an over-long sequence: its remaining parameter bytes and its final byte are dropped too.
+    private var skippingSequence = false
+
+    public init() {}
+
+    /// Bytes of an incomplete sequence or character are waiting: call `flush()` after the escape delay.
+    public var isPending: Bool { !pending.isEmpty }
+
+    /// Decodes what is complete; an incomplete sequence or UTF-8 character waits for more bytes.
+    public mutating func decode<Bytes: Sequence>(_ bytes: Bytes) -> [Key] where Bytes.Element == UInt8 {
+        pending.append(contentsOf: bytes)
+        var keys: [Key] = []
+        var start = 0
+        while start < pending.count {
+            if skippingSequence {
+                let byte = pending[start]
+                if (0x20...0x7E).contains(byte) {
+                    start += 1
+                    if byte >= 0x40 { skippingSequence = false }
+                    continue
+                }
+                skippingSequence = false
+            }
+            switch Self.parse(pending[start...]) {
+            case .key(let key, let length):
+                keys.append(key)
+                start += length
+            case .ignored(let length):
+                start += length
+            case .overLong(let length):
+                start += length
+                skippingSequence = true
+            case .incomplete:
+                pending.removeFirst(start)
+                return keys
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+        return keys
+    }
+
+    /// The escape delay has passed: a lone Esc (or two) is the Esc key; an unfinished sequence
+    /// (`ESC [`, `ESC O`, a cut UTF-8 character) is dropped whole.
+    public mutating func flush() -> [Key] {
+        defer { pending.removeAll() }
+        return pending.allSatisfy { $0 == 0x1B } ? pending.map { _ in .escape } : []
+    }
+
+    enum Parsed: Equatable {
+        case key(Key, length: Int)
+        case ignored(length: Int)
+        /// The first `length` bytes of a sequence too long to be a key; the rest is dropped as it comes.
+        case overLong(length: Int)
+        case incomplete
+    }
+
+    static func parse(_ bytes: ArraySlice<UInt8>) -> Parsed {
+        let first = bytes[bytes.startIndex]
+        switch first {
+        case 0x1B: return escape(bytes)
+        case 0x0D, 0x0A: return .key(.enter, length: 1)
+        case 0x7F, 0x08: return .key(.backspace, length: 1)
+        case 0x09: return .key(.tab, length: 1)
+        case 0x01...0x1A: return .key(.control(Character(Unicode.Scalar(first + 0x60))), length: 1)
+        case 0x00, 0x1C...0x1F: return .ignored(length: 1)
+        case 0x20...0x7E: return .key(.character(Character(Unicode.Scalar(first))), length: 1)
+        default: return utf8(bytes)
+        }
+    }
+
+    /// One UTF-8 character; a malformed byte is dropped (it would be a C1 control or garbage).
+    static func utf8(_ bytes: ArraySlice<UInt8>) -> Parsed {
+        let lead = bytes[bytes.startIndex]
+        let length: Int
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return .ignored(length: 1)
+        }
+        let available = bytes.prefix(length)
+        for byte in available.dropFirst() where byte & 0xC0 != 0x80 { return .ignored(length: 1) }
+        guard available.count == length else { return .incomplete }
+        var decoder = UTF8()
+        var iterator = available.makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator), scalar.value >= 0xA0 else {
+            return .ignored(length: length) // overlong forms, surrogates, C1 controls
+        }
+        return .key(.character(Character(scalar)), length: length)
+    }
+
+    static func escape(_ bytes: ArraySlice<UInt8>) -> Parsed {
+        let start = bytes.startIndex
+        guard bytes.count > 1 else { return .incomplete }
+        switch bytes[start + 1] {
+        case UInt8(ascii: "["): return csi(bytes)
+        case UInt8(ascii: "O"): return ss3(bytes)
+        case 0x1B:
+            // Alt + a sequence (rxvt sends ESC ESC [ A): the key without the modifier.
+            guard bytes.count > 2 else { return .incomplete }
+            let next = bytes[start + 2]
+            guard next == UInt8(ascii: "[") || next == UInt8(ascii: "O") else { return .key(.escape, length: 1) }
+            switch parse(bytes.dropFirst()) {
+            case .key(let key, let length): return .key(key, length: length + 1)
+            case .ignored(let length): return .ignored(length: length + 1)
+            case .overLong(let length): return .overLong(length: length + 1)
+            case .incomplete: return .incomplete
+            }
+        default:
+            // Alt + a key: no command is bound to it, and replaying the key alone would run one.
+            let rest = bytes.dropFirst()
+            if rest.first! >= 0x80, case .incomplete = utf8(rest) { return .incomplete }
+            if rest.first! >= 0x80, case .key(_, let length) = utf8(rest) { return .ignored(length: 1 + length) }
+            return .ignored(length: 2)
+        }
+    }
+
+    /// `ESC [` parameters (0x30–0x3F), intermediates (0x20–0x2F), a final byte (0x40–0x7E).
+    static func csi(_ bytes: ArraySlice<UInt8>) -> Parsed {
+        let start = bytes.startIndex
+        var index = start + 2
+        // The linux console's F1–F5: ESC [ [ A … E.
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "[") {
+            guard index + 1 < bytes.endIndex else { return .incomplete }
+            let final = bytes[index + 1]
+            if (UInt8(ascii: "A")...UInt8(ascii: "E")).contains(final) {
+                return .key(.function(Int(final - UInt8(ascii: "A")) + 1), length: 4)
+            }
+            return .ignored(length: 4)
+        }
+        var parameters: [UInt8] = []
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            let length = index - start + 1
+            if length > longestSequence { return .overLong(length: length - 1) }
+            switch byte {
+            case 0x30...0x3F:
+                parameters.append(byte)
+            case 0x24 where !parameters.isEmpty:
+                // rxvt's Shift + editing key: ESC [ 2 $.
+                return tilde(parameters, length: length)
+            case 0x20...0x2F:
+                break
+            case 0x40...0x7E:
+                if byte == UInt8(ascii: "M"), parameters.isEmpty {
+                    // An X10 mouse report carries three more bytes: consume them too.
+                    guard bytes.count >= length + 3 else { return .incomplete }
+                    return .ignored(length: length + 3)
+                }
+                return final(byte, parameters: parameters, length: length)
+            default:
+                // A control byte or another Esc inside: the sequence was cut; drop what came so far.
+                return .ignored(length: length - 1)
+            }
+            index += 1
+        }
+        return .incomplete
+    }
+
+    static func final(_ byte: UInt8, parameters: [UInt8], length: Int) -> Parsed {
+        // Private parameters (`<`, `=`, `>`, `?`) start mouse and report replies, never keys.
+        if let first = parameters.first, first >= 0x3C { return .ignored(length: length) }
+        switch byte {
+        case UInt8(ascii: "~"), UInt8(ascii: "^"), UInt8(ascii: "@"):
+            return tilde(parameters, length: length)
+        default:
+            // xterm's forms, modifiers (`1;5`) dropped: ESC [ A, ESC [ 1;5 C, ESC [ 1;2 P.
+            return letter(byte).map { .key($0, length: length) } ?? .ignored(length: length)
+        }
+    }
+
+    /// The VT220 editing keys and rxvt/PuTTY F-keys by number: `ESC [ n ~`.
+    static func tilde(_ parameters: [UInt8], length: Int) -> Parsed {
+        let digits = parameters.prefix { (0x30...0x39).contains($0) }
+        guard !digits.isEmpty, digits.count <= 3 else { return .ignored(length: length) }
+        let number = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        let key: Key?
+        switch number {
+        case 1, 7: key = .home
+        case 2: key = .insert
+        case 3: key = .delete
+        case 4, 8: key = .end
+        case 5: key = .pageUp
+        case 6: key = .pageDown
+        case 11...15: key = .function(number - 10)
+        case 17...21: key = .function(number - 11)
+        case 23, 24: key = .function(number - 12)
+        default: key = nil
+        }
+        return key.map { .key($0, length: length) } ?? .ignored(length: length)
+    }
+
+    /// Final letters shared by CSI and SS3.
+    static func letter(_ byte: UInt8) -> Key? {
+        switch byte {
+        case UInt8(ascii: "A"), UInt8(ascii: "a"): return .up
+        case UInt8(ascii: "B"), UInt8(ascii: "b"): return .down
+        case UInt8(ascii: "C"), UInt8(ascii: "c"): return .right
+        case UInt8(ascii: "D"), UInt8(ascii: "d"): return .left
+        case UInt8(ascii: "H"): return .home
+        case UInt8(ascii: "F"): return .end
+        case UInt8(ascii: "P"): return .function(1)
+        case UInt8(ascii: "Q"): return .function(2)
+        case UInt8(ascii: "R"): return .function(3)
+        case UInt8(ascii: "S"): return .function(4)
+        default: return nil
+        }
+    }
+
+    /// `ESC O` + an optional modifier + one letter: xterm's application mode, rxvt, the VT keypad.
+    static func ss3(_ bytes: ArraySlice<UInt8>) -> Parsed {
+        var index = bytes.startIndex + 2
+        while index < bytes.endIndex, (0x30...0x3B).contains(bytes[index]) {
+            index += 1
+            if index - bytes.startIndex > longestSequence { return .overLong(length: index - bytes.startIndex) }
+        }
+        guard index < bytes.endIndex else { return .incomplete }
+        let byte = bytes[index]
+        let length = index - bytes.startIndex + 1
+        guard (0x20...0x7E).contains(byte) else { return .ignored(length: length - 1) }
+        if let key = letter(byte) { return .key(key, length: length) }
+        switch byte {
+        case UInt8(ascii: "M"): return .key(.enter, length: length)
+        // The keypad's digits and signs in application mode: ESC O p … y, j … o.
+        case UInt8(ascii: "p")...UInt8(ascii: "y"):
+            return .key(.character(Character(Unicode.Scalar(byte - UInt8(ascii: "p") + UInt8(ascii: "0")))), length: length)
+        case UInt8(ascii: "j")...UInt8(ascii: "o"):
+            let signs: [Character] = ["*", "+", ",", "-", ".", "/"]
+            return .key(.character(signs[Int(byte - UInt8(ascii: "j"))]), length: length)
+        default: return .ignored(length: length)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Testing
+@testable import DashboardUI
+
+/// Each terminal family's bytes for each key, as the terminals send them (xterm's ctlseqs, rxvt's
+/// and PuTTY's manuals, the linux console's keymap, tmux and screen under any TERM).
+@Suite("Key decoder: terminal bytes → keys")
+struct KeyDecoderTests {
+    static func keys(_ text: String) -> [Key] {
+        var decoder = KeyDecoder()
+        return decoder.decode(Array(text.utf8)) + decoder.flush()
+    }
+
+    static let sequences: [(family: String, bytes: String, key: Key)] = [
+        // xterm, normal and application cursor mode
+        ("xterm", "\u{1B}[A", .up), ("xterm", "\u{1B}[B", .down), ("xterm", "\u{1B}[C", .right), ("xterm", "\u{1B}[D", .left),
+        ("xterm app", "\u{1B}OA", .up), ("xterm app", "\u{1B}OB", .down), ("xterm app", "\u{1B}OC", .right),
+        ("xterm app", "\u{1B}OD", .left),
+        ("xterm", "\u{1B}[H", .home), ("xterm", "\u{1B}[F", .end), ("xterm app", "\u{1B}OH", .home), ("xterm app", "\u{1B}OF", .end),
+        ("xterm", "\u{1B}[2~", .insert), ("xterm", "\u{1B}[3~", .delete), ("xterm", "\u{1B}[5~", .pageUp),
+        ("xterm", "\u{1B}[6~", .pageDown),
+        ("xterm", "\u{1B}OP", .function(1)), ("xterm", "\u{1B}OQ", .function(2)), ("xterm", "\u{1B}OR", .function(3)),
+        ("xterm", "\u{1B}OS", .function(4)), ("xterm", "\u{1B}[15~", .function(5)), ("xterm", "\u{1B}[17~", .function(6)),
+        ("xterm", "\u{1B}[18~", .function(7)), ("xterm", "\u{1B}[19~", .function(8)), ("xterm", "\u{1B}[20~", .function(9)),
+        ("xterm", "\u{1B}[21~", .function(10)), ("xterm", "\u{1B}[23~", .function(11)), ("xterm", "\u{1B}[24~", .function(12)),
+        // xterm with modifiers: the key, the modifier dropped
+        ("xterm ctrl", "\u{1B}[1;5C", .right), ("xterm shift", "\u{1B}[1;2H", .home), ("xterm shift", "\u{1B}[1;2P", .function(1)),
+        ("xterm ctrl", "\u{1B}[5;5~", .pageUp), ("xterm alt", "\u{1B}O3P", .function(1)),
+        // screen, tmux, PuTTY and the VT220: Home and End by number
+        ("tmux", "\u{1B}[1~", .home), ("tmux", "\u{1B}[4~", .end), ("PuTTY", "\u{1B}[11~", .function(1)),
+        ("PuTTY", "\u{1B}[12~", .function(2)), ("PuTTY", "\u{1B}[13~", .function(3)), ("PuTTY", "\u{1B}[14~", .function(4)),
+        // rxvt
+        ("rxvt", "\u{1B}[7~", .home), ("rxvt", "\u{1B}[8~", .end), ("rxvt shift", "\u{1B}[2$", .insert),
+        ("rxvt ctrl", "\u{1B}[5^", .pageUp), ("rxvt ctrl+shift", "\u{1B}[6@", .pageDown), ("rxvt shift", "\u{1B}[a", .up),
+        ("rxvt ctrl", "\u{1B}Od", .left), ("rxvt alt", "\u{1B}\u{1B}[A", .up),
+        // the linux console
+        ("linux", "\u{1B}[[A", .function(1)), ("linux", "\u{1B}[[B", .function(2)), ("linux", "\u{1B}[[E", .function(5)),
+        ("linux", "\u{1B}[1~", .home), ("linux", "\u{1B}[4~", .end),
+        // the keypad in application mode
+        ("keypad", "\u{1B}OM", .enter), ("keypad", "\u{1B}Op", .character("0")), ("keypad", "\u{1B}Oy", .character("9")),
+        ("keypad", "\u{1B}Ok", .character("+")),
+        // single bytes
+        ("ascii", "\r", .enter), ("ascii", "\n", .enter), ("ascii", "\u{7F}", .backspace), ("ascii", "\u{08}", .backspace),
+        ("ascii", "\t", .tab), ("ascii", "\u{02}", .control("b")), ("ascii", "\u{06}", .control("f")),
+        ("ascii", "/", .character("/")), ("utf-8", "蚂", .character("蚂")), ("utf-8", "é", .character("é")),
+        ("utf-8", "😀", .character("😀")),
+    ]
+
+    @Test("every family's sequence is one key", arguments: 0..<sequences.count)
+    func table(_ index: Int) {
+        let row = Self.sequences[index]
+        #expect(Self.keys(row.bytes) == [row.key], "\(row.family): \(Array(row.bytes.utf8))")
+    }
+
+    @Test("End pressed in tmux is End, not Esc, [, 4, ~ (which went back, changed period and sorted)")
+    func tmuxEnd() {
+        #expect(Self.keys("\u{1B}[4~\u{1B}[1~j") == [.end, .home, .character("j")])
+    }
+
+    @Test("unknown CSI and SS3 sequences are consumed whole and ignored")
+    func unknownSequences() {
+        #expect(Self.keys("\u{1B}[99~x") == [.character("x")])
+        #expect(Self.keys("\u{1B}[1;5X") == [])
+        #expect(Self.keys("\u{1B}[?1;2c") == [])            // a device-attributes reply
+        #expect(Self.keys("\u{1B}[<0;12;5M") == [])         // an SGR mouse report
+        #expect(Self.keys("\u{1B}[M !!q") == [.character("q")]) // an X10 mouse report: three bytes after M
+        #expect(Self.keys("\u{1B}[I\u{1B}[O") == [])         // focus in, focus out
+        #expect(Self.keys("\u{1B}Oz") == [])
+        #expect(Self.keys("\u{1B}[[Z") == [])
+    }
+
+    @Test("an over-long sequence is dropped without replaying its bytes as commands")
+    func overLong() {
+        #expect(Self.keys("\u{1B}[" + String(repeating: "1", count: 40) + "~j") == [.character("j")])
+        #expect(Self.keys("\u{1B}O" + String(repeating: ";", count: 40) + "Pj") == [.character("j")])
+        var decoder = KeyDecoder() // arriving in pieces
+        #expect(decoder.decode(Array(("\u{1B}[" + String(repeating: "5", count: 35)).utf8)).isEmpty)
+        #expect(decoder.decode(Array("55~k".utf8)) == [.character("k")])
+    }
+
+    @Test("an incomplete sequence waits for its rest; after the escape delay it is dropped, never replayed")
+    func incomplete() {
+        var decoder = KeyDecoder()
+        #expect(decoder.decode(Array("\u{1B}[".utf8)).isEmpty)
+        #expect(decoder.isPending)
+        #expect(decoder.decode(Array("4".utf8)).isEmpty)
+        #expect(decoder.decode(Array("~".utf8)) == [.end])
+        #expect(!decoder.isPending)
+
+        #expect(decoder.decode(Array("\u{1B}[1".utf8)).isEmpty)
+        #expect(decoder.flush() == [])
+        #expect(decoder.decode(Array("b".utf8)) == [.character("b")])
+
+        #expect(decoder.decode(Array("\u{1B}O".utf8)).isEmpty)
+        #expect(decoder.flush() == [])
+    }
+
+    @Test("a lone Esc is Esc only once the delay has passed; Alt + a letter runs no command")
+    func loneEscape() {
+        var decoder = KeyDecoder()
+        #expect(decoder.decode([0x1B]).isEmpty)
+        #expect(decoder.flush() == [.escape])
+        #expect(Self.keys("\u{1B}b") == [])
+        #expect(Self.keys("\u{1B}蚂x") == [.character("x")])
+        #expect(Self.keys("\u{1B}\u{1B}") == [.escape, .escape])
+    }
+
+    @Test("a UTF-8 character split across reads is one key; malformed bytes are dropped")
+    func utf8() {
+        var decoder = KeyDecoder()
+        let bytes = Array("蚂".utf8)
+        #expect(decoder.decode(bytes.prefix(2)).isEmpty)
+        #expect(decoder.decode(bytes.suffix(1)) == [.character("蚂")])
+        #expect(Self.keys(String(decoding: [0xC2, 0x9B], as: UTF8.self)).allSatisfy { $0 != .escape })
+        var raw = KeyDecoder()
+        #expect(raw.decode([0x9B, 0x32, 0x7E]) == [.character("2"), .character("~")]) // a C1 CSI is not honoured
+        #expect(raw.decode([0xC2, 0x9B]) == [])                                   // nor its UTF-8 form
+        #expect(raw.decode([0xFF, 0x41]) == [.character("A")])
+    }
+}
