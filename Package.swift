@@ -50,10 +50,10 @@ let package = Package(
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
         .testTarget(name: "DataIngestTests", dependencies: ["DataIngest", "MarketAnalytics"]),
         .testTarget(name: "MarketReportTests", dependencies: ["MarketReport", "MarketAnalytics", "DataIngest"]),
-        .testTarget(name: "DashboardUITests", dependencies: ["DashboardUI", "MarketAnalytics", "DataIngest", "TerminalText"],
+        .testTarget(name: "DashboardUITests", dependencies: ["DashboardUI", "MarketAnalytics", "MarketReport", "DataIngest", "TerminalText"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "DashboardRuntimeTests",
                     dependencies: ["DashboardRuntime", "DashboardUI", "DataIngest", "MarketAnalytics"]),
-        .testTarget(name: "LendScopeCLITests", dependencies: ["LendScopeCLI"]),
+        .testTarget(name: "LendScopeCLITests", dependencies: ["LendScopeCLI", "DashboardUI"]),
     ]
 )

@@ -219,7 +219,9 @@ def balances():
                     if amount:
                         cells[(p, lender)] = cells.get((p, lender), 0) + amount
             for (product, bank), units in sorted(cells.items()):
-                rows.append((quarter, product, bank, f"{units / 10:.1f}", "E", source))
+                # A sourced total split by estimate: the row's flag is the split's (E), total_flag the total's.
+                total_flag = note[-2] if note else ""
+                rows.append((quarter, product, bank, f"{units / 10:.1f}", "E", total_flag, source))
     return rows
 
 
@@ -294,7 +296,7 @@ def loans(rows=20000):
 
 
 def main():
-    write("balances.csv", ["period", "platform", "bank", "balance_cny_mn", "flag", "source"], balances())
+    write("balances.csv", ["period", "platform", "bank", "balance_cny_mn", "flag", "total_flag", "source"], balances())
     write("market.csv", ["period", "definition", "total_cny_bn", "flag", "source"], market_rows())
     write("fx.csv", ["date", "usd_cny", "basis", "flag", "source"], FX)
     write("platforms.csv", ["platform", "group", "flag", "source"],

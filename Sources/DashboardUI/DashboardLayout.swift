@@ -6,7 +6,7 @@ public struct DashboardLayout: Hashable, Sendable {
     /// From this width on, the index panel sits beside the table instead of below it.
     static let sidePanelWidth = 110
     static let panelColumns = 40
-    static let stackedPanelRows = 5
+    static let stackedPanelRows = 6
 
     public let width: Int
     public let height: Int
@@ -19,12 +19,15 @@ public struct DashboardLayout: Hashable, Sendable {
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
     var panelBeside: Bool { width >= Self.sidePanelWidth }
 
-    /// The table's first row (its header) and how many rows it has, header included.
+    /// The table's first row (its header) and how many rows it has: header, data rows, the
+    /// pinned "others" row and the status line.
     var tableTop: Int { 2 }
     var tableRows: Int { max(0, (panelBeside ? height - 3 : height - 3 - Self.stackedPanelRows)) }
     var tableWidth: Int { panelBeside ? width - Self.panelColumns - 1 : width }
     /// Data rows between the header and the pinned "others" row.
-    var dataRows: Int { max(1, tableRows - 2) }
+    var dataRows: Int { max(1, tableRows - 3) }
+    /// The overview's status line: the selected group's flag and source, and the rows indicator.
+    var statusY: Int { tableTop + tableRows - 1 }
 
     var panelX: Int { panelBeside ? tableWidth + 1 : 0 }
     var panelY: Int { panelBeside ? tableTop : tableTop + tableRows }

@@ -85,6 +85,7 @@ extension DashboardState {
 
     private mutating func press(_ key: Key) -> Effect {
         if isEditingFilter { return editFilter(key) }
+        if jumpQuery != nil { return editJump(key) }
         let command = Keymap.command(for: key, in: view)
         if showingHelp {
             // Help is modal: help, q and Esc close it; a view key closes it and opens the view.
@@ -96,9 +97,12 @@ extension DashboardState {
                 guard helpScroll > 0 else { return .none }
                 helpScroll = command == .selectUp ? helpScroll - 1 : command == .pageUp ? max(0, helpScroll - 10) : 0
                 return .render
-            case .selectDown, .pageDown:
+            case .selectDown, .pageDown, .selectBottom:
                 // The view clamps the offset to what there is to show.
-                helpScroll = min(helpScroll + (command == .selectDown ? 1 : 10), 200)
+                let limit = HelpScreen.scrollLimit(self)
+                let next = command == .selectBottom ? limit : min(helpScroll + (command == .selectDown ? 1 : 10), limit)
+                guard next != helpScroll else { return .none }
+                helpScroll = next
                 return .render
             case .show:
                 showingHelp = false
@@ -117,11 +121,12 @@ extension DashboardState {
             guard viewStack.count > 1 else { return .quit }
             viewStack.removeLast()
         case .back:
-            if viewStack.count > 1 {
-                viewStack.removeLast()
-            } else if !filter.isEmpty {
+            // A search is cleared before the view is left: Esc undoes the last thing done.
+            if !filter.isEmpty {
                 filter = ""
                 keepSelectionValid()
+            } else if viewStack.count > 1 {
+                viewStack.removeLast()
             } else {
                 return .none
             }
@@ -148,6 +153,8 @@ extension DashboardState {
             return view == .overview ? sortOverview(command) : sortList(command)
         case .startFilter:
             isEditingFilter = true
+        case .startJump:
+            jumpQuery = ""
         case .open:
             return open()
         case .toggleMark:
@@ -187,6 +194,15 @@ extension DashboardState {
             return .reloadNow
         case .togglePause:
             isPaused.toggle()
+        case .toggleTrendLine:
+            let all = TrendsView.allGroups(self)
+            let row = min(max(0, lists[.trends]?.row ?? 0), max(0, all.count - 1))
+            guard all.indices.contains(row) else { return .none }
+            var shown = trendGroups ?? Set(TrendsView.topGroups(self))
+            if shown.contains(all[row]) { shown.remove(all[row]) } else { shown.insert(all[row]) }
+            trendGroups = shown
+        case .toggleMatrixShading:
+            matrixShading = matrixShading == .shareOfGroup ? .shareOfBank : .shareOfGroup
         case .copyRow, .copyTable:
             return copy(wholeTable: command == .copyTable)
         }
@@ -247,9 +263,10 @@ extension DashboardState {
         case .matrix:
             guard let analysis else { return .none }
             let banks = MatrixView.topBanks(self, analysis)
-            guard !analysis.groups.isEmpty, !banks.isEmpty else { return .none }
-            let cursor = matrixCursor(rows: analysis.groups.count, columns: banks.count)
-            let pairing = ViewKind.pairing(group: analysis.groups[cursor.row].group, bank: banks[cursor.column])
+            let groups = matrixGroups
+            guard !groups.isEmpty, !banks.isEmpty else { return .none }
+            let cursor = matrixCursor(rows: groups.count, columns: banks.count)
+            let pairing = ViewKind.pairing(group: groups[cursor.row].group, bank: banks[cursor.column])
             listSelection[pairing] = analysis.period.description // start on the period being looked at
             viewStack.append(pairing)
         default:
@@ -311,6 +328,52 @@ extension DashboardState {
         return .copy(model.tsv(rows: chosen))
     }
 
+    /// Where `:` would go with what is typed so far: groups and banks whose name (or a word of it)
+    /// starts with the text, the name's own prefix first, then the order on screen.
+    public var jumpMatches: [JumpTarget] {
+        guard let query = jumpQuery, !query.isEmpty, let snapshot else { return [] }
+        let dataset = snapshot.dataset
+        let groups = Set(dataset.groupOfPlatform.values).union(analysis?.groups.map(\.group) ?? [])
+        let banks = Set(dataset.banks.keys).union(analysis?.banks.map(\.bank) ?? [])
+        let candidates = groups.sorted().map(JumpTarget.group) + banks.sorted().map(JumpTarget.bank)
+        return candidates.compactMap { target in NameSearch.jumpRank(target.name, query).map { (target, $0) } }
+            .sorted { $0.1 < $1.1 }.map(\.0)
+    }
+
+    private mutating func editJump(_ key: Key) -> Effect {
+        switch key {
+        case .enter:
+            let matches = jumpMatches
+            let query = jumpQuery ?? ""
+            jumpQuery = nil
+            guard let target = matches.first else {
+                if !query.isEmpty { statusMessage = "no bank or group starts with \"\(query)\"" }
+                return .render
+            }
+            switch target {
+            case .group(let group):
+                viewStack = [.overview, .platform(group)]
+            case .bank(let bank):
+                lists[.banks, default: ListState()].selection = bank
+                viewStack = [.overview, .banks, .bank(bank)]
+            }
+            keepSelectionVisible()
+        case .escape:
+            jumpQuery = nil
+        case .backspace:
+            guard jumpQuery?.isEmpty == false else { return .none }
+            jumpQuery?.removeLast()
+        case .character(let c):
+            guard c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }), (jumpQuery?.count ?? 0) < 40 else {
+                return .none
+            }
+            jumpQuery?.append(c)
+        default:
+            return .none
+        }
+        return .render
+    }
+
     private mutating func editFilter(_ key: Key) -> Effect {
         switch key {
         case .enter:
@@ -349,8 +412,10 @@ extension DashboardState {
             let current = selectedIndex ?? (delta > 0 ? -1 : rows.count)
             moveSelection(to: current + delta)
         case .matrix:
-            matrixRow = max(0, matrixRow + delta)
-            if let count = analysis?.groups.count { matrixRow = min(matrixRow, max(0, count - 1)) }
+            matrixRow = min(max(0, matrixRow + delta), max(0, matrixGroups.count - 1))
+        case .trends:
+            let count = TrendsView.allGroups(self).count
+            lists[.trends, default: ListState()].row = min(max(0, (lists[.trends]?.row ?? 0) + delta), max(0, count - 1))
         default:
             guard let (_, rows) = listModel else { return }
             let current = rows.firstIndex { $0.id == listSelection[view] } ?? 0
@@ -365,7 +430,9 @@ extension DashboardState {
             guard !rows.isEmpty else { return }
             selectedGroup = rows[min(max(0, index), rows.count - 1)].figures.group
         case .matrix:
-            matrixRow = max(0, min(index, (analysis?.groups.count ?? 1) - 1))
+            matrixRow = max(0, min(index, matrixGroups.count - 1))
+        case .trends:
+            lists[.trends, default: ListState()].row = max(0, min(index, TrendsView.allGroups(self).count - 1))
         default:
             guard let (_, rows) = listModel, !rows.isEmpty else { return }
             listSelection[view] = rows[min(max(0, index), rows.count - 1)].id
@@ -375,6 +442,7 @@ extension DashboardState {
     /// After the rows change, keep the same group if it is still there, else the first row.
     private mutating func keepSelectionValid() {
         if selectedIndex == nil { selectedGroup = rows.first?.figures.group ?? selectedGroup }
+        if view == .matrix { matrixRow = min(matrixRow, max(0, matrixGroups.count - 1)) }
         keepSelectionVisible()
     }
 

@@ -32,6 +32,8 @@ public struct ListState: Hashable, Sendable {
     /// The matrix cursor (row index, bank column).
     public var row = 0
     public var column = 0
+    /// `/` search: only rows whose names contain this (case-insensitive) are listed.
+    public var filter = ""
 
     public init(selection: String? = nil, scroll: Int = 0, sort: ListSort? = nil) {
         self.selection = selection
@@ -51,8 +53,10 @@ public struct DashboardState: Sendable {
     public internal(set) var pendingKey: AnalysisKey?
     public internal(set) var units: Units = .cny
     public internal(set) var guideline: Guideline = .us2010
-    public internal(set) var filter = ""
+    /// `/` is being typed into the current view's search.
     public internal(set) var isEditingFilter = false
+    /// `:` jump by name: the text typed so far, nil when not jumping.
+    public internal(set) var jumpQuery: String?
     public internal(set) var showingHelp = false
     public internal(set) var helpScroll = 0
     public internal(set) var width: Int
@@ -69,6 +73,10 @@ public struct DashboardState: Sendable {
     public internal(set) var lists: [ViewKind: ListState] = [
         .overview: ListState(sort: ListSort(column: OverviewColumn.share.rawValue, descending: true)),
     ]
+    /// The groups whose share lines the trends view draws (Space); nil: the five largest.
+    public internal(set) var trendGroups: Set<String>?
+    /// What the matrix's shades measure (`s`).
+    public internal(set) var matrixShading: MatrixShading = .shareOfGroup
     /// Groups marked with Space for the merger what-if.
     public internal(set) var markedGroups: Set<String> = []
     /// A reload is running in the background.
@@ -91,6 +99,12 @@ public struct DashboardState: Sendable {
     public var view: ViewKind { viewStack.last ?? .overview }
 
     // MARK: Views of `lists`, by the names the reducer and the views use
+
+    /// The current view's search text (each list view has its own).
+    public internal(set) var filter: String {
+        get { lists[view]?.filter ?? "" }
+        set { lists[view, default: ListState()].filter = newValue }
+    }
 
     /// The overview's sort, as an overview column.
     public internal(set) var sort: SortOrder {
@@ -164,7 +178,7 @@ public struct DashboardState: Sendable {
 
     /// The overview rows on screen now: filtered and sorted.
     public var rows: [OverviewRow] {
-        analysis?.overviewRows(filter: filter, sort: sort) ?? []
+        analysis?.overviewRows(filter: lists[.overview]?.filter ?? "", sort: sort) ?? []
     }
 
     /// The index of the selected row in `rows`, if it is visible under the filter.
@@ -176,7 +190,16 @@ public struct DashboardState: Sendable {
     public var listModel: (model: TableModel, rows: [TableModel.Row])? {
         guard view != .overview, let model = ViewModels.model(for: view, self) else { return nil }
         let sort = listSorts[view] ?? model.defaultSort.map { ListSort(column: $0.column, descending: $0.descending) }
-        return (model, model.sorted(by: sort.map { ($0.column, $0.descending) }))
+        let rows = model.sorted(by: sort.map { ($0.column, $0.descending) })
+        let query = filter
+        return (model, query.isEmpty ? rows : rows.filter { NameSearch.row($0, contains: query) })
+    }
+
+    /// The matrix's group rows: the period's groups, narrowed by the matrix's search.
+    public var matrixGroups: [GroupFigures] {
+        let query = lists[.matrix]?.filter ?? ""
+        let groups = analysis?.groups ?? []
+        return query.isEmpty ? groups : groups.filter { NameSearch.contains($0.group, query) }
     }
 
     /// The matrix cursor clamped to the matrix's size.

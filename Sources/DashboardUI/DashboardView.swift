@@ -10,7 +10,7 @@ public enum DashboardView {
         if layout.isTooSmall {
             drawTooSmall(into: &buffer)
         } else if state.showingHelp {
-            HelpScreen.draw(into: &buffer, glyphs: state.options.glyphs, scroll: state.helpScroll)
+            HelpScreen.draw(state, into: &buffer)
         } else {
             drawTitle(state, into: &buffer)
             drawInfoLine(state, into: &buffer)
@@ -38,8 +38,10 @@ public enum DashboardView {
         tall.height = max(DashboardLayout.minimumHeight, rows + 3 + 3 + DashboardLayout.stackedPanelRows)
         tall.width = min(tall.width, DashboardLayout.sidePanelWidth - 1) // keep the panel below the table
         var buffer = render(tall)
-        // The footer's key hints mean nothing on paper.
+        // The footer's key hints and the selected row's status line mean nothing on paper.
         buffer.fill(x: 0, y: buffer.height - 1, width: buffer.width, height: 1, style: .normal)
+        buffer.fill(x: 0, y: DashboardLayout(width: tall.width, height: tall.height).statusY, width: buffer.width, height: 1,
+                    style: .normal)
         var lines = buffer.trimmedLines
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines.joined(separator: "\n") + "\n"
@@ -81,6 +83,8 @@ public enum DashboardView {
         if let snapshot = state.snapshot {
             parts.append((snapshot.directory, 6))
             if state.viewStack.count > 1 {
+                // The whole path while it fits; then the current view alone, which stays (a pairing's
+                // or a bank's screen must say whose it is).
                 parts.append((state.viewStack.map(\.title).joined(separator: glyphs.isASCII ? " > " : " › "), 4))
             }
             if let period = state.analysis?.period {
@@ -91,7 +95,7 @@ public enum DashboardView {
             if let pending = state.pendingKey {
                 let ellipsis = glyphs.isASCII ? "..." : "…"
                 parts.append(("computing \(pending.measure == .originations ? "new lending" : "balances")"
-                              + (pending.definition.map { ", \($0)" } ?? "") + ellipsis, 1))
+                              + (pending.definition.map { ", \($0)" } ?? "") + ellipsis, 0))
             }
             let age = state.ageMinutes == 0 ? "" : " (\(state.ageMinutes) min ago)"
             let prefix = state.loadErrors.isEmpty ? "loaded" : "reload failed: showing data loaded at"
@@ -102,27 +106,33 @@ public enum DashboardView {
         } else {
             parts.append(("loading…", 0))
         }
+        // The sort and the search: what decides which rows are on screen, in every list view.
         if state.view == .overview {
             let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
-            parts.append(("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)", 3))
-            if !state.filter.isEmpty || state.isEditingFilter { parts.append(("filter \"\(state.filter)\"", 1)) }
+            parts.append(("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)", 0))
             if !state.markedGroups.isEmpty { parts.append(("\(state.markedGroups.count) marked", 3)) }
+        } else if let (model, _) = state.listModel, state.view != .matrix, state.view != .trends {
+            if let sort = state.listSorts[state.view] ?? model.defaultSort.map({ ListSort(column: $0.column, descending: $0.descending) }),
+               model.columns.indices.contains(sort.column) {
+                let title = model.columns[sort.column].title
+                parts.append(("sort \(title.isEmpty ? "bar" : title) \(sort.descending ? glyphs.descending : glyphs.ascending)", 0))
+            } else {
+                parts.append(("sort: as listed", 0))
+            }
+        }
+        if !state.filter.isEmpty || state.isEditingFilter { parts.append(("search \"\(state.filter)\"", 0)) }
+        if state.view == .matrix {
+            parts.append((state.matrixShading == .shareOfGroup ? "shade: of group" : "shade: of bank", 0))
         }
         let separator = " \(glyphs.vertical) "
-        func line() -> String { " " + parts.map(\.text).joined(separator: separator) }
+        var line = PriorityLine(parts: parts.map { .init(text: $0.text, priority: $0.priority) }, separator: separator)
         // The directory goes first; then the breadcrumbs shorten to the current view before they go.
-        if DisplayWidth.of(line()) > buffer.width { parts.removeAll { $0.priority == 6 } }
-        if DisplayWidth.of(line()) > buffer.width, let crumbs = parts.firstIndex(where: { $0.priority == 4 }),
+        if DisplayWidth.of(line.text(line.parts)) > buffer.width { line.parts.removeAll { $0.priority == 6 } }
+        if DisplayWidth.of(line.text(line.parts)) > buffer.width, let crumbs = line.parts.firstIndex(where: { $0.priority == 4 }),
            let current = state.viewStack.last?.title {
-            parts[crumbs].text = current
+            line.parts[crumbs] = .init(text: current, priority: 1)
         }
-        while DisplayWidth.of(line()) > buffer.width, parts.count > 1,
-              let least = parts.indices.max(by: { parts[$0].priority < parts[$1].priority }), parts[least].priority > 0 {
-            parts.remove(at: least)
-        }
-        // Still too wide (a very narrow screen): whole parts go from the end, never half of one.
-        while DisplayWidth.of(line()) > buffer.width, parts.count > 1 { parts.removeLast() }
-        buffer.put(line(), x: 0, y: 0, style: .title)
+        buffer.put(line.fit(width: buffer.width).text, x: 0, y: 0, style: .title)
     }
 
     static func drawInfoLine(_ state: DashboardState, into buffer: inout ScreenBuffer) {
@@ -136,38 +146,53 @@ public enum DashboardView {
             return
         }
         guard let analysis = state.analysis else { return }
-        var text = " Market "
+        // Whole fields by priority: the market and the units stay; the FX basis, then the rate, go
+        // first (the FX rate is in the help screen's data notes and every export).
+        var parts: [PriorityLine.Part] = []
         if analysis.measure == .originations {
-            text = " New lending in \(analysis.period): " + (analysis.marketTotal.map {
+            parts.append(.init(text: "New lending in \(analysis.period): " + (analysis.marketTotal.map {
                 "shares of \($0.definition) new lending [\($0.provenance.rawValue)]"
-            } ?? "shares of the reported groups (no market total)")
+            } ?? "shares of the reported groups (no market total)"), priority: 0))
             if let group = state.selectedGroup, let bad = analysis.badShare[group] {
-                text += " · \(group) overdue/default \(NumberFormat.percent(bad, decimals: 1))"
+                parts.append(.init(text: "\(group) overdue/default \(NumberFormat.percent(bad, decimals: 1))", priority: 3))
             }
         } else if let total = analysis.marketTotal {
-            text += "\(total.definition) [\(total.provenance.rawValue)]"
+            parts.append(.init(text: "Market \(total.definition) [\(total.provenance.rawValue)]", priority: 0))
         } else {
-            text += "none for \(analysis.period): shares of the platforms' sum"
+            parts.append(.init(text: "Market: none for \(analysis.period): shares of the platforms' sum", priority: 0))
         }
         let unit = analysis.measure == .originations ? "mn" : "bn"
-        text += state.units == .cny ? " · CNY \(unit)" : " · US$ \(unit)"
+        parts.append(.init(text: state.units == .cny ? "CNY \(unit)" : "US$ \(unit)", priority: 0))
         if let rate = analysis.exchangeRate {
-            let basis = rate.basis.isEmpty ? "" : ", \(rate.basis)"
-            text += " · FX \(NumberFormat.grouped(rate.usdCNY, decimals: 4)) on \(rate.date)\(basis) [\(rate.provenance.rawValue)]"
+            parts.append(.init(text: "FX \(NumberFormat.grouped(rate.usdCNY, decimals: 4)) on \(rate.date) "
+                               + "[\(rate.provenance.rawValue)]", priority: 1))
+            if !rate.basis.isEmpty { parts.append(.init(text: rate.basis, priority: 2)) }
         } else {
-            text += " · no FX rate"
+            parts.append(.init(text: "no FX rate", priority: 1))
         }
-        if state.options.glyphs.isASCII { text = text.replacingOccurrences(of: "·", with: "-") }
-        buffer.put(text, x: 0, y: 1, style: .muted)
+        let dot = state.options.glyphs.isASCII ? " - " : " · "
+        buffer.put(PriorityLine(parts: parts, separator: dot).fit(width: buffer.width).text, x: 0, y: 1, style: .muted)
     }
 
     static func drawFooter(_ state: DashboardState, layout: DashboardLayout, into buffer: inout ScreenBuffer) {
         let y = layout.footerY
+        let cursor = state.options.glyphs.isASCII ? "_" : "█"
         if state.isEditingFilter {
-            let cursor = state.options.glyphs.isASCII ? "_" : "█"
-            let used = buffer.put(" Filter: ", x: 0, y: y, style: .accent)
+            let used = buffer.put(" Search: ", x: 0, y: y, style: .accent)
             let typed = buffer.put(state.filter + cursor, x: used, y: y, style: .normal)
             buffer.put("  Enter keeps it, Esc clears", x: used + typed, y: y, style: .muted)
+            return
+        }
+        if let query = state.jumpQuery {
+            let used = buffer.put(" Go to: ", x: 0, y: y, style: .accent)
+            let typed = buffer.put(query + cursor, x: used, y: y, style: .normal)
+            let matches = state.jumpMatches
+            let arrow = state.options.glyphs.isASCII ? "->" : "→"
+            let more = matches.count > 1 ? " (+\(matches.count - 1) more)" : ""
+            let hint = query.isEmpty ? "  a bank or group name; Enter opens, Esc cancels"
+                : matches.first.map { "  \(arrow) \($0.name) (\($0.kind))\(more) · Enter opens, Esc cancels" }
+                    ?? "  no bank or group starts with that"
+            buffer.put(hint, x: used + typed, y: y, style: .muted)
             return
         }
         if let message = state.statusMessage {
@@ -176,7 +201,7 @@ public enum DashboardView {
             return
         }
         // Drop hints from the right (help and quit stay) until the rest fits.
-        var hints = Keymap.hints(ascii: state.options.glyphs.isASCII, in: state.view)
+        var hints = Keymap.hints(ascii: state.options.glyphs.isASCII, in: state.view, features: state.features)
         func width(_ list: [(keys: String, label: String)]) -> Int {
             list.reduce(0) { $0 + DisplayWidth.of($1.keys) + DisplayWidth.of($1.label) + 2 }
         }

@@ -1,7 +1,10 @@
 import TerminalText
 
-/// The help screen, generated from the key table so it always matches what the keys do.
-/// Sections flow into two columns, and long lines wrap, when one column does not fit.
+import MarketReport
+
+/// The help screen, generated from the key table (only the keys this session enables) and the
+/// glossary, so it always matches what the keys do and what the words mean. Sections flow into
+/// two columns, and long lines wrap, when one column does not fit.
 enum HelpScreen {
     struct Line {
         var keys: String
@@ -9,14 +12,16 @@ enum HelpScreen {
         var style: Style
     }
 
-    static func draw(into buffer: inout ScreenBuffer, glyphs: GlyphSet, scroll: Int = 0) {
+    static func draw(_ state: DashboardState, into buffer: inout ScreenBuffer) {
+        let glyphs = state.options.glyphs
+        let scroll = state.helpScroll
         buffer.fill(x: 0, y: 0, width: buffer.width, height: 1, style: .title)
         buffer.put(" LendScope help \(glyphs.vertical) ? or Esc closes", x: 0, y: 0, style: .title)
         let footer = " Flags: S sourced, D derived, R* recalled, E* estimated · HHI scale 0–10,000"
         buffer.put(glyphs.isASCII ? footer.replacingOccurrences(of: "–", with: "-").replacingOccurrences(of: "·", with: "-") : footer,
                    x: 0, y: buffer.height - 1, style: .muted)
         let available = buffer.height - 3
-        let sections = sectionLines(glyphs: glyphs)
+        let sections = sectionLines(glyphs: glyphs, features: state.features) + glossaryLines(state)
         let longestKeys = sections.joined().filter { !$0.isTitle }.map { DisplayWidth.of($0.keys) }.max() ?? 10
         for columns in [2, 1] {
             let columnWidth = buffer.width / columns
@@ -42,15 +47,61 @@ enum HelpScreen {
         }
     }
 
-    /// Each section's lines: its title, then one line per binding.
-    static func sectionLines(glyphs: GlyphSet) -> [[(keys: String, text: String, isTitle: Bool)]] {
+    /// How far the help can scroll at this size: 0 when it fits in two columns.
+    static func scrollLimit(_ state: DashboardState) -> Int {
+        let available = state.height - 3
+        let sections = sectionLines(glyphs: state.options.glyphs, features: state.features) + glossaryLines(state)
+        let longestKeys = sections.joined().filter { !$0.isTitle }.map { DisplayWidth.of($0.keys) }.max() ?? 10
+        let half = state.width / 2
+        if flow(sections, columns: 2, keyWidth: min(longestKeys + 2, half / 2), columnWidth: half, height: available) != nil {
+            return 0
+        }
+        let lines = flow(sections, columns: 1, keyWidth: min(longestKeys + 2, state.width / 2), columnWidth: state.width,
+                         height: Int.max)?[0].count ?? 0
+        return max(0, lines - available)
+    }
+
+    /// Each section's lines: its title, then one line per binding this session enables.
+    static func sectionLines(glyphs: GlyphSet, features: Features = Features()) -> [[(keys: String, text: String, isTitle: Bool)]] {
         var sections: [[(String, String, Bool)]] = []
-        for binding in Keymap.bindings {
-            if sections.isEmpty || Keymap.bindings.first(where: { $0.section == binding.section })?.command == binding.command {
+        var section = ""
+        for binding in Keymap.bindings where binding.availability.isEnabled(features) {
+            if sections.isEmpty || binding.section != section {
+                section = binding.section
                 sections.append([(" " + binding.section, "", true)])
             }
             let keys = binding.keys.map { glyphs.isASCII ? $0.asciiDescription : $0.description }.joined(separator: " ")
             sections[sections.count - 1].append(("   " + keys, binding.help, false))
+        }
+        return sections
+    }
+
+    /// The glossary (every term the screens use, from `Glossary`), then the codes this data set
+    /// gives rise to: bank types and the matrix's bank columns.
+    static func glossaryLines(_ state: DashboardState) -> [[(keys: String, text: String, isTitle: Bool)]] {
+        var sections: [[(keys: String, text: String, isTitle: Bool)]] = []
+        var chunk: [(keys: String, text: String, isTitle: Bool)] = [(" Glossary", "", true)]
+        // Short sections, so the two-column flow can balance them.
+        for entry in Glossary.entries {
+            chunk.append(("   " + entry.term, entry.definition, false))
+            if chunk.count == 8 {
+                sections.append(chunk)
+                chunk = [(" Glossary (continued)", "", true)]
+            }
+        }
+        if chunk.count > 1 { sections.append(chunk) }
+        guard let snapshot = state.snapshot else { return sections }
+        let types = Set(snapshot.dataset.banks.values.map(\.type)).filter { !$0.isEmpty }.sorted()
+        if !types.isEmpty {
+            sections.append([(" Bank type codes", "", true)] + types.map { ("   " + TypeCode.code($0), $0, false) })
+        }
+        if let analysis = state.analysis {
+            let banks = Array(MatrixView.topBanks(state, analysis).prefix(20))
+            let codes = MatrixView.abbreviations(banks)
+            if !banks.isEmpty {
+                sections.append([(" Matrix bank columns (\(analysis.period))", "", true)]
+                                + zip(codes, banks).map { ("   " + $0, $1, false) })
+            }
         }
         return sections
     }
@@ -81,6 +132,20 @@ enum HelpScreen {
             }
         }
         return result.allSatisfy { $0.count <= height } ? result : nil
+    }
+
+    /// The text, or as many whole words as fit followed by an ellipsis: never a word cut in two.
+    static func truncateAtWord(_ text: String, width: Int, ascii: Bool) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        let ellipsis = ascii ? "..." : "…"
+        let indent = String(text.prefix { $0 == " " })
+        var line = ""
+        for word in text.dropFirst(indent.count).split(separator: " ") {
+            let candidate = line.isEmpty ? indent + word : line + " " + word
+            if DisplayWidth.of(candidate) + DisplayWidth.of(ellipsis) + 1 > width { break }
+            line = candidate
+        }
+        return line + " " + ellipsis
     }
 
     /// Words into lines of at most `width` display cells.

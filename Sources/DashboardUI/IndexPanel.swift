@@ -30,41 +30,52 @@ enum IndexPanel {
 
         if layout.panelBeside {
             for row in 0..<layout.panelHeight { buffer.put(glyphs.vertical, x: x - 1, y: y + row, style: .muted) }
+            // Each index under the basis it is computed on: market shares, or the reported groups' own
+            // shares (which say how unequal the platforms are among themselves, never a market verdict).
+            let groups = analysis.groups.count
             let lines: [(String, String)] = [
-                ("HHI, market", f(i.hhi, 1)),
+                ("On market shares", ""),
+                ("  HHI (lower bound)", f(i.hhi, 1)),
                 ("  bounds", "\(f(i.hhi, 1)) \(dash) \(f(i.hhiUpper, 1))"),
                 ("  upper if", analysis.bounds.assumption.shortText.replacingOccurrences(of: "no unreported lender", with: "none")),
                 ("  no-assumption max", f(i.hhiUpperNoAssumption, 1)),
-                ("HHI within platforms", f(i.hhiPlatforms, 1)),
+                ("  CR1 / CR3 / CR5", "\(pct(i.cr1)) \(pct(i.cr3)) \(pct(i.cr5))"),
+                ("  CR4 / CR8", "\(pct(i.cr4)) \(pct(i.cr8))"),
+                ("Among the \(groups) groups only", ""),
+                ("  HHI", f(i.hhiPlatforms, 1)),
                 ("  normalised", f(i.hhiNormalized, 4)),
-                ("CR1 / CR3 / CR5", "\(pct(i.cr1)) \(pct(i.cr3)) \(pct(i.cr5))"),
-                ("CR4 / CR8", "\(pct(i.cr4)) \(pct(i.cr8))"),
-                ("Equivalent firms", f(i.equivalentFirms, 2)),
-                ("Gini, uncorrected", f(i.gini, 4)),
-                ("  corrected", f(i.giniCorrected, 4)),
-                ("Entropy (ln)", f(i.entropy, 4)),
-                ("  relative", f(i.entropyRelative, 4)),
-                ("Theil T", f(i.theilT, 4)),
-                ("Hall\(dash)Tideman", f(i.hallTideman, 4)),
-                ("Dominance", f(i.dominance, 4)),
-                ("Linda", f(i.linda, 4)),
+                ("  Equivalent firms", f(i.equivalentFirms, 2)),
+                ("  Gini (corrected)", "\(f(i.gini, 4)) (\(f(i.giniCorrected, 4)))"),
+                ("  Entropy (relative)", "\(f(i.entropy, 4)) (\(f(i.entropyRelative, 4)))"),
+                ("  Theil T", f(i.theilT, 4)),
+                ("  Hall\(dash)Tideman", f(i.hallTideman, 4)),
+                ("  Dominance", f(i.dominance, 4)),
+                ("  Linda", f(i.linda, 4)),
             ]
             // Everything that fits: the headline figures first.
-            let room = layout.panelHeight - 12
+            let room = layout.panelHeight - 14
             buffer.put(" Concentration (HHI 0\(dash)10,000)", x: x, y: y, style: .header, maxWidth: width)
             y += 1
-            for (label, value) in lines.prefix(max(5, room)) where y < layout.footerY {
-                buffer.put(" " + label, x: x, y: y, maxWidth: width)
+            for (label, value) in lines.prefix(max(11, room)) where y < layout.footerY {
+                buffer.put(" " + label, x: x, y: y, style: value.isEmpty ? .muted : .normal, maxWidth: width)
                 buffer.put(value, x: x + width - DisplayWidth.of(value) - 1, y: y, style: .normal)
                 y += 1
             }
             y += 1
             guard y + 4 < layout.footerY else { return }
             buffer.put(" \(state.guideline.shortTitle) (g: next guideline)", x: x, y: y, style: .header, maxWidth: width)
-            buffer.put(" " + marker + verdict.finding, x: x, y: y + 1, style: verdictStyle, maxWidth: width)
-            buffer.put("   " + verdict.threshold, x: x, y: y + 2, style: .muted, maxWidth: width)
-            buffer.put("   issued " + state.guideline.date, x: x, y: y + 3, style: .muted, maxWidth: width)
-            y += 5
+            y += 1
+            // The verdict and its threshold wrap by words: a verdict is never cut.
+            for line in HelpScreen.wrap(marker + verdict.finding, width: width - 2) where y < layout.footerY {
+                buffer.put(" " + line, x: x, y: y, style: verdictStyle, maxWidth: width)
+                y += 1
+            }
+            for line in HelpScreen.wrap(verdict.threshold + " · issued " + state.guideline.date, width: width - 4)
+            where y < layout.footerY {
+                buffer.put("   " + line, x: x, y: y, style: .muted, maxWidth: width)
+                y += 1
+            }
+            y += 1
             if let stacking = analysis.stacking, y + 6 < layout.footerY {
                 buffer.put(" Stacking (borrowers on 2+ / 3+ groups)", x: x, y: y, style: .header, maxWidth: width)
                 let n = Double(max(1, stacking.borrowers))
@@ -89,27 +100,36 @@ enum IndexPanel {
         } else {
             let rule = String(repeating: glyphs.horizontal, count: width)
             buffer.put(rule, x: x, y: y, style: .muted)
-            buffer.put("\(glyphs.horizontal) Concentration (HHI 0\(glyphs.isASCII ? "-" : "–")10,000) ", x: x, y: y, style: .header)
-            // The upper bound always with what it assumes, and the bound that assumes nothing.
-            buffer.put(" HHI \(f(i.hhi, 1))\(glyphs.isASCII ? "-" : "–")\(f(i.hhiUpper, 1)) (upper: "
-                       + "\(analysis.bounds.assumption.shortText); any: at most \(f(i.hhiUpperNoAssumption, 1)))",
-                       x: x, y: y + 1, maxWidth: width)
-            buffer.put(" CR1 \(pct(i.cr1))  CR3 \(pct(i.cr3))  CR5 \(pct(i.cr5))  platforms HHI \(f(i.hhiPlatforms, 1))"
-                       + "  firms \(f(i.equivalentFirms, 2))  Gini \(f(i.gini, 3))", x: x, y: y + 2, maxWidth: width)
-            let used = buffer.put(" \(state.guideline.shortTitle): ", x: x, y: y + 3, style: .header)
-            buffer.put(marker + verdict.finding + " (\(verdict.threshold))", x: x + used, y: y + 3,
-                       style: verdictStyle, maxWidth: width - used)
-            let label = buffer.put(" HHI ", x: x, y: y + 4)
-            drawSpark(spark, current: state.periodIndex, x: x + label, y: y + 4, into: &buffer)
-            let period = state.analysis.map { "\($0.period)" } ?? ""
-            var tail = "  \(span), \(glyphs.isASCII ? "*" : "▲") \(period)"
-            if let stacking = analysis.stacking, stacking.borrowers > 0 {
-                tail += " · stacking: \(NumberFormat.percent(Double(stacking.multiPlatform2) / Double(stacking.borrowers), decimals: 1))"
-                    + " of \(NumberFormat.grouped(Double(stacking.borrowers), decimals: 0)) borrowers on 2+ groups"
-            } else if analysis.stackingUnavailable != nil {
-                tail += " · stacking n/a (too many)"
+            buffer.put("\(glyphs.horizontal) Concentration (HHI 0\(dash)10,000) ", x: x, y: y, style: .header)
+            let dot = glyphs.isASCII ? " - " : " · "
+            func line(_ parts: [(String, Int)], y: Int, style: Style = .normal) {
+                let fitted = PriorityLine(parts: parts.map { .init(text: $0.0, priority: $0.1) }, separator: dot).fit(width: width)
+                buffer.put(HelpScreen.truncateAtWord(fitted.text, width: width, ascii: glyphs.isASCII), x: x, y: y, style: style)
             }
-            buffer.put(tail, x: x + label + hhiValues.count, y: y + 4, style: .muted, maxWidth: width - label - hhiValues.count)
+            // The upper bound always with what it assumes, and the bound that assumes nothing.
+            line([("Market HHI \(f(i.hhi, 1))\(dash)\(f(i.hhiUpper, 1))", 0),
+                  ("upper if \(analysis.bounds.assumption.shortText)", 0),
+                  ("no-assumption max \(f(i.hhiUpperNoAssumption, 1))", 1)], y: y + 1)
+            line([("On market shares: CR1 \(pct(i.cr1))", 0), ("CR3 \(pct(i.cr3))", 0), ("CR5 \(pct(i.cr5))", 0),
+                  ("CR8 \(pct(i.cr8))", 2)], y: y + 2)
+            line([("Among the \(analysis.groups.count) groups only: HHI \(f(i.hhiPlatforms, 1))", 0),
+                  ("equivalent firms \(f(i.equivalentFirms, 2))", 0), ("Gini \(f(i.gini, 3))", 1),
+                  ("entropy \(f(i.entropy, 3))", 2)], y: y + 3)
+            line([("\(state.guideline.shortTitle): \(marker)\(verdict.finding)", 0), ("\(verdict.threshold)", 1)],
+                 y: y + 4, style: verdictStyle)
+            let label = buffer.put(" HHI ", x: x, y: y + 5)
+            drawSpark(spark, current: state.periodIndex, x: x + label, y: y + 5, into: &buffer)
+            let period = state.analysis.map { "\($0.period)" } ?? ""
+            var tail: [(String, Int)] = [("\(glyphs.isASCII ? "*" : "▲") \(period)", 0), (span, 2)]
+            if let stacking = analysis.stacking, stacking.borrowers > 0 {
+                tail.append(("stacking: \(NumberFormat.percent(Double(stacking.multiPlatform2) / Double(stacking.borrowers), decimals: 1))"
+                    + " of \(NumberFormat.grouped(Double(stacking.borrowers), decimals: 0)) borrowers on 2+ groups", 1))
+            } else if analysis.stackingUnavailable != nil {
+                tail.append(("stacking n/a (too many)", 1))
+            }
+            let room = width - label - hhiValues.count - 1
+            let fitted = PriorityLine(parts: tail.map { .init(text: $0.0, priority: $0.1) }, separator: dot).fit(width: room)
+            buffer.put(fitted.text, x: x + label + hhiValues.count, y: y + 5, style: .muted, maxWidth: room + 1)
         }
     }
 

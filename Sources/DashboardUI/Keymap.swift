@@ -4,7 +4,7 @@ public enum Command: Hashable, Sendable {
     case selectUp, selectDown, pageUp, pageDown, selectTop, selectBottom
     case cursorLeft, cursorRight
     case sortLeft, sortRight, sortBy(Int), invertSort
-    case startFilter
+    case startFilter, startJump
     case open, back, quit
     case toggleMark
     case show(ViewKind)
@@ -16,6 +16,8 @@ public enum Command: Hashable, Sendable {
     case copyRow, copyTable
     case reload, togglePause
     case toggleMeasure
+    case toggleMatrixShading
+    case toggleTrendLine
 }
 
 /// Where a binding applies. View-specific bindings win over `everywhere`.
@@ -25,6 +27,27 @@ public enum KeyScope: Hashable, Sendable {
     /// Screens that are tables: the overview and every list view.
     case tables
     case matrix
+    /// Screens with rows to search with `/`: the tables and the matrix.
+    case searchable
+    case trends
+}
+
+/// When a binding does something: some are off in a session (`--read-only`, `--no-export`,
+/// `--no-clipboard`), and then the footer and the help screen leave them out.
+public enum KeyAvailability: Sendable, Hashable {
+    case always
+    /// Only when export is allowed (`e`).
+    case export
+    /// Only when copying to the clipboard is allowed (`y`, `Y`).
+    case clipboard
+
+    public func isEnabled(_ features: Features) -> Bool {
+        switch self {
+        case .always: return true
+        case .export: return features.export
+        case .clipboard: return features.clipboard
+        }
+    }
 }
 
 /// A row of the key table: the keys, what they do, and the line the help screen shows.
@@ -36,15 +59,17 @@ public struct KeyBinding: Sendable {
     public let hint: String?
     public let section: String
     public let scope: KeyScope
+    public let availability: KeyAvailability
 
     init(_ keys: [Key], _ command: Command, _ help: String, hint: String? = nil, section: String,
-         scope: KeyScope = .everywhere) {
+         scope: KeyScope = .everywhere, availability: KeyAvailability = .always) {
         self.keys = keys
         self.command = command
         self.help = help
         self.hint = hint
         self.section = section
         self.scope = scope
+        self.availability = availability
     }
 }
 
@@ -65,8 +90,13 @@ public enum Keymap {
                    hint: "bank", section: "Rows", scope: .matrix),
         KeyBinding([.right, .character("l")], .cursorRight, "matrix: the bank to the right", section: "Rows",
                    scope: .matrix),
+        KeyBinding([.character(" ")], .toggleTrendLine, "trends: show or hide the selected group's line",
+                   section: "Rows", scope: .trends),
+        KeyBinding([.character("s")], .toggleMatrixShading,
+                   "matrix: shade by share of the group's funding, or of the bank's platform funding", hint: "shade",
+                   section: "Rows", scope: .matrix),
         KeyBinding([.enter], .open, "open the selected row: group, bank or pairing", hint: "open", section: "Views"),
-        KeyBinding([.escape], .back, "back one level (on the overview: clear the filter)", section: "Views"),
+        KeyBinding([.escape], .back, "clear the search; else back one level", section: "Views"),
         KeyBinding([.character("b")], .show(.banks), "banks and their dependence on platforms", hint: "banks",
                    section: "Views"),
         KeyBinding([.character("m")], .show(.matrix), "pairing matrix: groups × banks", hint: "matrix", section: "Views"),
@@ -76,6 +106,8 @@ public enum Keymap {
                    section: "Views"),
         KeyBinding([.character(" ")], .toggleMark, "mark a group for the merger what-if", section: "Views",
                    scope: .overview),
+        KeyBinding([.character(":")], .startJump, "go to a bank or group by name (prefix, any case)", hint: "go to",
+                   section: "Views"),
         KeyBinding([.character("w")], .show(.merger), "merger what-if of the marked groups", hint: "what-if",
                    section: "Views"),
         KeyBinding([.character("<")], .sortLeft, "sort by the column on the left", hint: "sort",
@@ -86,8 +118,8 @@ public enum Keymap {
                    section: "Sorting and filtering", scope: .tables),
         KeyBinding([.character("i")], .invertSort, "reverse the sort order", section: "Sorting and filtering",
                    scope: .tables),
-        KeyBinding([.character("/")], .startFilter, "filter groups by name", hint: "filter",
-                   section: "Sorting and filtering", scope: .overview),
+        KeyBinding([.character("/")], .startFilter, "search this list by name (Enter keeps it, Esc clears it)",
+                   hint: "search", section: "Sorting and filtering", scope: .searchable),
         KeyBinding([.character("u")], .toggleUnits, "amounts in CNY or US$", hint: "units", section: "Display"),
         KeyBinding([.character("n")], .toggleMeasure, "new lending (loan files) or outstanding balances",
                    section: "Display"),
@@ -96,9 +128,11 @@ public enum Keymap {
                    section: "Display"),
         KeyBinding([.character("r")], .reload, "reload the data now", section: "Data"),
         KeyBinding([.character("p")], .togglePause, "pause or resume live refresh", section: "Data"),
-        KeyBinding([.character("e")], .export, "export this view as CSV and Markdown", section: "Output"),
-        KeyBinding([.character("y")], .copyRow, "copy the selected row (OSC 52 clipboard)", section: "Output"),
-        KeyBinding([.character("Y")], .copyTable, "copy the whole table", section: "Output"),
+        KeyBinding([.character("e")], .export, "export this view as CSV and Markdown", section: "Output",
+                   availability: .export),
+        KeyBinding([.character("y")], .copyRow, "copy the selected row (OSC 52 clipboard)", section: "Output",
+                   availability: .clipboard),
+        KeyBinding([.character("Y")], .copyTable, "copy the whole table", section: "Output", availability: .clipboard),
         KeyBinding([.character("?"), .function(1)], .toggleHelp, "this help", hint: "help", section: "General"),
         KeyBinding([.character("q"), .function(10)], .quit, "back one level; quit at the top", hint: "quit",
                    section: "General"),
@@ -116,16 +150,17 @@ public enum Keymap {
 
     static func scopes(of view: ViewKind) -> Set<KeyScope> {
         switch view {
-        case .overview: return [.overview, .tables]
-        case .matrix: return [.matrix]
-        case .trends: return []
-        default: return [.tables]
+        case .overview: return [.overview, .tables, .searchable]
+        case .matrix: return [.matrix, .searchable]
+        case .trends: return [.trends]
+        default: return [.tables, .searchable]
         }
     }
 
     /// The footer's hints for a view, generated from the table: first key and short name of each
     /// hinted binding that applies there.
-    public static func hints(ascii: Bool, in view: ViewKind = .overview) -> [(keys: String, label: String)] {
+    public static func hints(ascii: Bool, in view: ViewKind = .overview,
+                             features: Features = Features()) -> [(keys: String, label: String)] {
         let scopes = scopes(of: view).union([.everywhere])
         let name: (Key) -> String = { ascii ? $0.asciiDescription : $0.description }
         // The first key that still does this binding's command here (a view may take ← for itself).
@@ -133,10 +168,38 @@ public enum Keymap {
             binding.keys.first { command(for: $0, in: view) == binding.command }.map(name)
         }
         return bindings.compactMap { binding in
-            guard let hint = binding.hint, scopes.contains(binding.scope), let first = key(binding) else { return nil }
+            guard let hint = binding.hint, scopes.contains(binding.scope), binding.availability.isEnabled(features),
+                  let first = key(binding) else { return nil }
             let partner = bindings.first { $0.section == binding.section && $0.hint == nil && pairs(binding.command, $0.command) }
             return (first + (partner.flatMap(key) ?? ""), hint)
         }
+    }
+
+    /// The key table as plain text for `lendscope help dashboard`, by section, ASCII key names (a
+    /// terminal's help output may not be UTF-8), generated from `bindings` like the help screen.
+    public static func plainText(features: Features = Features()) -> String {
+        var lines: [String] = []
+        var section = ""
+        for binding in bindings where binding.availability.isEnabled(features) {
+            if binding.section != section {
+                section = binding.section
+                lines.append(section + ":")
+            }
+            // Within 78 columns, so the argument parser's own wrapping leaves the table as it is.
+            let keys = binding.keys.map(\.asciiDescription).joined(separator: " ")
+            let pad = 18
+            var line = "  " + keys + String(repeating: " ", count: max(2, pad - 2 - keys.count))
+            if keys.count + 4 > pad { lines.append(line); line = String(repeating: " ", count: pad) }
+            for word in binding.help.split(separator: " ") {
+                if line.count + word.count + 1 > 78, line.count > pad {
+                    lines.append(line)
+                    line = String(repeating: " ", count: pad + 2)
+                }
+                line += (line.hasSuffix(" ") ? "" : " ") + word
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Bindings shown together in the footer (← with →, ↑ with ↓, < with >).

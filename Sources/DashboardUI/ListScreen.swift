@@ -1,17 +1,41 @@
 import MarketReport
 import TerminalText
 
-/// Draws any list view: its summary lines, its table with the selection and sort marker, and
-/// the selected row's detail lines above the footer.
+/// Draws any list view: its summary lines, its table with the selection and sort marker, a status
+/// line of its own (the selected row's fields that did not fit, and the rows indicator), and the
+/// selected row's detail lines above the footer.
+///
+/// Columns follow the model's priorities (`DataTable.screenLayout`): bars shrink first, types
+/// become short codes, secondary columns go whole; a figure is never cut, and what went is
+/// shown for the selected row on the status line.
 enum ListScreen {
     static let top = 2
-    static let detailRows = 2
+    static let detailRows = 3
 
     /// Table rows that fit, given the view's model (built once by the caller: building it can
     /// scan every balance).
     static func dataRows(_ model: TableModel, layout: DashboardLayout) -> Int {
         let detail = model.rows.contains { !$0.detail.isEmpty } ? detailRows : 0
-        return max(1, layout.height - top - model.summary.count - 1 - detail - 1)
+        // Summary, header, status line, detail, footer.
+        return max(1, layout.height - top - summaryLines(model, width: layout.width, height: layout.height).count - 1 - 1 - detail - 1)
+    }
+
+    /// The summary lines wrapped by words to the width (a figure is never cut), keeping their
+    /// indent. A short screen keeps whole paragraphs, in order, up to five lines (seven from 30
+    /// rows), so the table keeps its room; a paragraph that does not fit goes whole.
+    static func summaryLines(_ model: TableModel, width: Int, height: Int = 24) -> [(text: String, style: Emphasis)] {
+        let limit = height >= 30 ? 7 : 5
+        var lines: [(text: String, style: Emphasis)] = []
+        for line in model.summary {
+            let indent = String(line.text.prefix { $0 == " " })
+            let body = String(line.text.dropFirst(indent.count))
+            let pieces = HelpScreen.wrap(body, width: max(10, width - indent.count - 2))
+            guard lines.count + pieces.count <= limit else { continue }
+            for (index, piece) in pieces.enumerated() {
+                lines.append(((index == 0 ? indent : indent + "  ") + piece, line.style))
+            }
+        }
+        return lines
     }
 
     /// The largest value of each bar column (rows and footer): the scale its bars are drawn against.
@@ -25,14 +49,29 @@ enum ListScreen {
         return scales
     }
 
-    /// A row's on-screen cells; a bar column draws its value against its scale.
-    static func cells(_ row: TableModel.Row, model: TableModel, shown: [Int], widths: [Int], scales: [Int: Double],
+    /// A row's on-screen cells; a bar column draws its value against its scale; a compact column
+    /// shows the cell's short code.
+    static func cells(_ row: TableModel.Row, model: TableModel, layout: TableModel.ScreenLayout, scales: [Int: Double],
                       glyphs: GlyphSet) -> [TableWidget.Item] {
-        zip(shown, widths).map { index, width in
+        zip(layout.indices, layout.widths).map { index, width in
             let cell = row.cells[index]
-            guard let scale = scales[index] else { return TableWidget.Item(cell.text, cell.style.map { Style(emphasis: $0) }) }
+            guard let scale = scales[index] else {
+                let text = layout.compact.contains(index) ? (cell.short ?? cell.text) : cell.text
+                return TableWidget.Item(text, cell.style.map { Style(emphasis: $0) })
+            }
             guard case .number(let value) = cell.sortKey else { return TableWidget.Item("") }
             return TableWidget.Item(BarGauge.render(value: value, scale: scale, width: width, glyphs: glyphs), .bar)
+        }
+    }
+
+    /// The selected row's fields that are not on screen as they are: compacted (the full text)
+    /// or left out at this width, as "Title value".
+    static func offScreenFields(_ row: TableModel.Row, model: TableModel, layout: TableModel.ScreenLayout) -> [String] {
+        (layout.compact.sorted() + layout.hidden).compactMap { index in
+            let column = model.columns[index]
+            let text = row.cells[index].text.trimmingCharacters(in: .whitespaces)
+            guard !column.isBar, !text.isEmpty else { return nil }
+            return "\(column.title) \(text)"
         }
     }
 
@@ -40,15 +79,16 @@ enum ListScreen {
         guard let (model, rows) = state.listModel else { return }
         let glyphs = state.options.glyphs
         var y = top
-        for line in model.summary {
+        for line in summaryLines(model, width: layout.width, height: layout.height) {
             buffer.put(line.text, x: 0, y: y, style: Style(emphasis: line.style))
             y += 1
         }
-        let shown = model.screenColumns
-        let widths = model.widths(total: layout.width, indices: shown)
+        let columns = model.screenLayout(total: layout.width)
         let sort = state.listSorts[state.view] ?? model.defaultSort.map { ListSort(column: $0.column, descending: $0.descending) }
-        var table = TableWidget(columns: zip(shown, widths).map { .init(model.columns[$0].title, width: $1, model.columns[$0].alignment) })
-        if let sort, let position = shown.firstIndex(of: sort.column) {
+        var table = TableWidget(columns: zip(columns.indices, columns.widths).map {
+            .init(model.columns[$0].title, width: $1, model.columns[$0].alignment)
+        })
+        if let sort, let position = columns.indices.firstIndex(of: sort.column) {
             table.columns[position].title += sort.descending ? glyphs.descending : glyphs.ascending
         }
         table.drawHeader(into: &buffer, x: 0, y: y, width: layout.width)
@@ -58,22 +98,41 @@ enum ListScreen {
         let offset = state.listScroll[state.view] ?? 0
         let selectedID = state.listSelection[state.view] ?? rows.first?.id
         for (index, row) in rows.dropFirst(offset).prefix(visible).enumerated() {
-            let items = cells(row, model: model, shown: shown, widths: widths, scales: scales, glyphs: glyphs)
+            let items = cells(row, model: model, layout: columns, scales: scales, glyphs: glyphs)
             table.drawRow(items, into: &buffer, x: 0, y: y + index, width: layout.width,
                           style: row.id == selectedID ? .selected : .normal)
         }
-        if rows.isEmpty, model.summary.isEmpty {
+        if rows.isEmpty, !state.filter.isEmpty {
+            buffer.put("  no row matches \"\(state.filter)\" (Esc clears the search)", x: 0, y: y, style: .muted)
+        } else if rows.isEmpty, model.summary.isEmpty {
             buffer.put("  nothing to show for \(state.analysis?.period.description ?? "this period")", x: 0, y: y, style: .muted)
         }
+
+        // The status line, in its own row: the rows indicator on the right, the selected row's
+        // off-screen fields on the left (never drawn over a row).
+        let statusY = y + visible
+        let selected = rows.first { $0.id == selectedID }
+        var indicator = ""
         if rows.count > visible {
             let dash = glyphs.isASCII ? "-" : "–"
-            let marker = " rows \(offset + 1)\(dash)\(min(rows.count, offset + visible)) of \(rows.count) "
-            buffer.put(marker, x: max(0, layout.width - marker.count), y: layout.height - 2 - (model.rows.contains { !$0.detail.isEmpty } ? detailRows : 0),
-                       style: .muted)
+            indicator = " rows \(offset + 1)\(dash)\(min(rows.count, offset + visible)) of \(rows.count) "
         }
+        let room = layout.width - DisplayWidth.of(indicator) - 1
+        if let selected, room > 10 {
+            let fields = offScreenFields(selected, model: model, layout: columns)
+            if !fields.isEmpty {
+                let line = PriorityLine(parts: fields.map { .init(text: $0, priority: 1) },
+                                        separator: glyphs.isASCII ? " - " : " · ").fit(width: room)
+                if line.dropped.count < fields.count { buffer.put(line.text, x: 0, y: statusY, style: .muted) }
+            }
+        }
+        if !indicator.isEmpty {
+            buffer.put(indicator, x: layout.width - DisplayWidth.of(indicator), y: statusY, style: .muted)
+        }
+
         // The selected row's detail, wrapped above the footer.
-        if let row = rows.first(where: { $0.id == selectedID }), !row.detail.isEmpty {
-            let lines = row.detail.flatMap { HelpScreen.wrap($0, width: max(10, layout.width - 2)) }
+        if let selected, !selected.detail.isEmpty {
+            let lines = selected.detail.flatMap { HelpScreen.wrap($0, width: max(10, layout.width - 2)) }
             for (index, line) in lines.prefix(detailRows).enumerated() {
                 buffer.put(" " + line, x: 0, y: layout.height - 1 - detailRows + index, style: .muted)
             }

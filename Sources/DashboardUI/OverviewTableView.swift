@@ -1,5 +1,6 @@
 import MarketAnalytics
 import MarketReport
+import TerminalText
 
 /// Draws the overview's table model (`OverviewModel`, shared with `report` and the exports):
 /// rank, group, amount, share, change, bar, flag, then the pinned "others (unreported)" row.
@@ -25,10 +26,11 @@ enum OverviewTableView {
         // The bar's scale is a round number at or above the largest share, named in its title.
         let maxShare = max(analysis.groups.map(\.shareOfMarket).max() ?? 0, 0.0001)
         let scale = BarGauge.niceScale(maxShare)
-        let fixed = 3 + 9 + 7 + 6 + 4 + 6 // rank, amount, share, change, flag, gaps
+        let fixed = 3 + 9 + 7 + 6 + 5 + 6 // rank, amount, share, change, flag, gaps
         let flexible = max(0, layout.tableWidth - fixed)
-        let groupWidth = min(26, max(10, flexible * 11 / 20))
-        let barWidth = max(0, flexible - groupWidth)
+        // Names first, up to 36 cells; the bar takes the rest up to 40: a wider bar adds nothing.
+        let groupWidth = min(36, max(10, flexible * 11 / 20))
+        let barWidth = min(40, max(0, flexible - groupWidth))
         var table = TableWidget(columns: shown.map { index in
             let column = model.columns[index]
             let width: Int
@@ -65,7 +67,7 @@ enum OverviewTableView {
                           style: row.id == state.selectedGroup ? .selected : .normal)
         }
         if model.rows.isEmpty {
-            buffer.put("  no group matches \"\(state.filter)\" (Esc clears the filter)", x: 0, y: top + 1, style: .muted)
+            buffer.put("  no group matches \"\(state.filter)\" (Esc clears the search)", x: 0, y: top + 1, style: .muted)
         }
         // The others row follows the last group, or sits at the bottom when the table scrolls.
         let othersY = top + 1 + min(max(visible.count, model.rows.isEmpty ? 1 : 0), layout.dataRows)
@@ -78,11 +80,39 @@ enum OverviewTableView {
                 : "(no market total: shares of platforms)"
             table.drawRow([.init(""), .init(note, .muted)], into: &buffer, x: 0, y: othersY, width: layout.tableWidth, style: .normal)
         }
-        // Where the window is, when not every row fits.
+        drawStatus(state, model: model, visibleCount: visible.count, layout: layout, into: &buffer)
+    }
+
+    /// The status line, a row of its own: where the selected group's figure comes from (its flag
+    /// spelled out and its source note), and the rows indicator when not every row fits.
+    static func drawStatus(_ state: DashboardState, model: TableModel, visibleCount: Int, layout: DashboardLayout,
+                           into buffer: inout ScreenBuffer) {
+        let glyphs = state.options.glyphs
+        var indicator = ""
         if model.rows.count > layout.dataRows {
             let dash = glyphs.isASCII ? "-" : "–"
-            let marker = "rows \(state.scrollOffset + 1)\(dash)\(state.scrollOffset + visible.count) of \(model.rows.count) "
-            buffer.put(marker, x: max(0, layout.tableWidth - marker.count), y: othersY, style: .muted)
+            indicator = " rows \(state.scrollOffset + 1)\(dash)\(state.scrollOffset + visibleCount) of \(model.rows.count) "
         }
+        let room = layout.tableWidth - DisplayWidth.of(indicator) - 1
+        if let group = state.analysis?.groups.first(where: { $0.group == state.selectedGroup }), room > 12 {
+            let text = " " + sourceLine(group, ascii: glyphs.isASCII)
+            buffer.put(HelpScreen.truncateAtWord(text, width: room, ascii: glyphs.isASCII), x: 0, y: layout.statusY, style: .muted)
+        }
+        if !indicator.isEmpty {
+            buffer.put(indicator, x: layout.tableWidth - DisplayWidth.of(indicator), y: layout.statusY, style: .muted)
+        }
+    }
+
+    /// "S/E*: total sourced, split estimated · <note>".
+    static func sourceLine(_ group: GroupFigures, ascii: Bool) -> String {
+        let flag = OverviewModel.flagText(group)
+        let meaning: String
+        if let total = group.totalProvenance, total != group.provenance {
+            meaning = "total \(total.label), split across banks \(group.provenance.label)"
+        } else {
+            meaning = group.provenance.label
+        }
+        let note = group.source.isEmpty ? "no source note" : group.source
+        return "\(flag): \(meaning)\(ascii ? " - " : " · ")\(note)"
     }
 }

@@ -205,6 +205,15 @@ extension CSVTable {
         return period
     }
 
+    /// An optional flag column (`total_flag`): nil when the column or the cell is empty.
+    func optionalFlag(_ record: CSVRecord, _ column: String) throws(Diagnostic) -> Provenance? {
+        guard let field = field(record, column), !field.value.isEmpty else { return nil }
+        guard let flag = Provenance(rawValue: field.value) else {
+            throw diagnostic(field, "column '\(column)': '\(field.value)' is not a flag (use S, R, E or D, or leave it empty)")
+        }
+        return flag
+    }
+
     func flag(_ record: CSVRecord) throws(Diagnostic) -> Provenance {
         guard let field = field(record, "flag") else { return .sourced }
         guard let flag = Provenance(rawValue: field.value) else {

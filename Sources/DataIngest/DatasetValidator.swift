@@ -89,6 +89,7 @@ public struct DatasetValidator {
             let bank = try table.name(row, "bank")
             let balance = try table.amount(row, amount)
             let flag = try table.flag(row)
+            let totalFlag = try table.optionalFlag(row, "total_flag")
             let source = try table.text(row, "source")
             if let known = knownPlatforms, !known.contains(platform) {
                 throw table.diagnostic(table.field(row, "platform")!,
@@ -106,7 +107,7 @@ public struct DatasetValidator {
             firstLine[key] = row.line
             result.append(LocatedBalance(
                 record: BalanceRecord(period: period, platform: platform, bank: bank, balanceCNY: balance,
-                                      provenance: flag, source: source),
+                                      provenance: flag, totalProvenance: totalFlag, source: source),
                 line: row.line, balanceField: row.fields[amount.index], periodField: table.field(row, "period")!))
         }
         return result

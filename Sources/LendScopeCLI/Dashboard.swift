@@ -12,11 +12,12 @@ struct Dashboard: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open the interactive dashboard (the default command).",
         discussion: """
-            Keys: ←/→ period, ↑/↓ select, Enter open, Esc back, b banks, m matrix, t trends, \
-            a alerts, Space mark and w what-if, </> or 1–9 sort, / filter, u units, d market definition, \
-            g guideline, e export, y copy, ? help, q back or quit. Without a terminal (a pipe, TERM=dumb) or with --plain it \
-            prints the overview as text and exits. NO_COLOR turns colours off.
-            """
+            Without a terminal (a pipe, TERM=dumb) or with --plain it prints the overview as text and exits. \
+            NO_COLOR turns colours off. In --read-only sessions e (and, without --allow-clipboard, y and Y) \
+            do nothing and are not listed on screen. The help screen (? or F1) has this table and a glossary.
+
+            Keys:
+            """ + Keymap.plainText()
     )
 
     @OptionGroup var data: DataDirectoryArgument

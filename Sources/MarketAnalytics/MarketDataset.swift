@@ -4,16 +4,21 @@ public struct BalanceRecord: Hashable, Sendable {
     public var platform: String
     public var bank: String
     public var balanceCNY: Double
+    /// The flag of this row's amount: for a bank's part of a group total, the split's.
     public var provenance: Provenance
+    /// The flag of the group total this row is a part of, when it differs from the split's
+    /// (`total_flag`: a sourced total split across banks by estimate); nil when not given.
+    public var totalProvenance: Provenance?
     public var source: String
 
     public init(period: Period, platform: String, bank: String, balanceCNY: Double,
-                provenance: Provenance = .sourced, source: String = "") {
+                provenance: Provenance = .sourced, totalProvenance: Provenance? = nil, source: String = "") {
         self.period = period
         self.platform = platform
         self.bank = bank
         self.balanceCNY = balanceCNY
         self.provenance = provenance
+        self.totalProvenance = totalProvenance
         self.source = source
     }
 }

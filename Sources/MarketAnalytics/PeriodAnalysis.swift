@@ -10,8 +10,14 @@ public struct GroupFigures: Hashable, Sendable {
     public let shareOfPlatforms: Double
     /// Change of `shareOfMarket` vs the previous period, in percentage points; nil in the first period.
     public let changePP: Double?
-    /// The weakest provenance of the group's rows.
+    /// The weakest provenance of the group's rows: of its split across banks when the rows give
+    /// their total's flag apart.
     public let provenance: Provenance
+    /// The weakest flag of the group's total, when every row gives it (`total_flag`); nil
+    /// otherwise, and then `provenance` is the total's too.
+    public let totalProvenance: Provenance?
+    /// The note most of the group's rows cite (`source`), for the status line.
+    public let source: String
     /// The group's products (platforms) with their balances, largest first.
     public let platforms: [(name: String, balanceCNY: Double)]
     /// HHI (0–10,000) of the banks funding this group, its own lending arms included.
@@ -194,6 +200,9 @@ public struct PeriodAnalysis: Sendable {
                 shareOfPlatforms: platformTotal > 0 ? balance / platformTotal : 0,
                 changePP: previous.map { (share - ($0[group] ?? 0)) * 100 },
                 provenance: Provenance.weakest(groupRows.map(\.provenance)),
+                totalProvenance: groupRows.allSatisfy { $0.totalProvenance != nil }
+                    ? Provenance.weakest(groupRows.compactMap(\.totalProvenance)) : nil,
+                source: Self.commonSource(groupRows.map(\.source)),
                 platforms: products.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) },
                 funderHHI: ConcentrationIndex.hhi(shares: ConcentrationIndex.shares(of: Array(funders.values)) ?? []),
                 ownFundedShare: balance > 0 ? own / balance : 0,
@@ -302,5 +311,18 @@ public struct PeriodAnalysis: Sendable {
         return MergerAnalysis(parties: parties,
                               marketShares: Dictionary(uniqueKeysWithValues: groups.map { ($0.group, $0.shareOfMarket) }),
                               period: period, largestUnreported: marketTotal?.largestUnreportedShare)
+    }
+}
+
+extension PeriodAnalysis {
+    /// The source note most rows give (the first of equals, in file order); empty when none does.
+    static func commonSource(_ notes: [String]) -> String {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for note in notes where !note.isEmpty {
+            if counts[note] == nil { order.append(note) }
+            counts[note, default: 0] += 1
+        }
+        return order.max { counts[$0]! < counts[$1]! || (counts[$0]! == counts[$1]! && order.firstIndex(of: $0)! > order.firstIndex(of: $1)!) } ?? ""
     }
 }

@@ -54,9 +54,15 @@ public struct DataTable<Target: Sendable>: Sendable {
         public var isBar: Bool
         /// False for long texts that files carry but the aligned text report cites once below the table.
         public var inText: Bool
+        /// On a narrow screen, columns go in order of this number, highest first; 0 never goes
+        /// (names, and the figures that decide a rule).
+        public var priority: Int
+        /// A narrower width that shows the cells' short codes (a bank type as `CC`): tried before
+        /// any column is dropped.
+        public var compact: Width?
 
         public init(_ title: String, _ width: Width, _ alignment: ColumnAlignment = .left, csv: String?,
-                    onScreen: Bool = true, inText: Bool = true) {
+                    onScreen: Bool = true, inText: Bool = true, priority: Int = 0, compact: Width? = nil) {
             self.title = title
             self.width = width
             self.alignment = alignment
@@ -64,13 +70,22 @@ public struct DataTable<Target: Sendable>: Sendable {
             self.onScreen = onScreen
             self.isBar = false
             self.inText = inText
+            self.priority = priority
+            self.compact = compact
         }
 
-        /// A bar column: screen only.
-        public static func bar(_ title: String, _ width: Width) -> Column {
-            var column = Column(title, width, csv: nil)
+        /// A bar column: screen only; it shrinks before anything else goes and goes first.
+        public static func bar(_ title: String, _ width: Width, priority: Int = 9) -> Column {
+            var column = Column(title, width, csv: nil, priority: priority)
             column.isBar = true
             return column
+        }
+
+        var minimumWidth: Int {
+            switch width {
+            case .fixed(let w): return w
+            case .flexible(let minimum, _): return minimum
+            }
         }
     }
 
@@ -80,12 +95,15 @@ public struct DataTable<Target: Sendable>: Sendable {
         public var sortKey: SortKey
         /// The CSV field, in the column's CSV unit.
         public var csv: String
+        /// The code shown when the column is compact (its legend is the full text).
+        public var short: String?
 
-        public init(_ text: String, style: Emphasis? = nil, sort: SortKey = .none, csv: String? = nil) {
+        public init(_ text: String, style: Emphasis? = nil, sort: SortKey = .none, csv: String? = nil, short: String? = nil) {
             self.text = text
             self.style = style
             self.sortKey = sort
             self.csv = csv ?? text
+            self.short = short
         }
 
         /// A number: shown formatted, sorted by value, exported as `csvValue` (the value in the
@@ -152,6 +170,43 @@ public struct DataTable<Target: Sendable>: Sendable {
 
     /// The indices of the columns shown on screen, in order.
     public var screenColumns: [Int] { columns.indices.filter { columns[$0].onScreen } }
+
+    /// Which columns a screen of `total` cells shows, how wide, which in their compact form, and
+    /// which were left out (the view says where their values went).
+    public struct ScreenLayout: Sendable, Equatable {
+        public var indices: [Int]
+        public var widths: [Int]
+        public var compact: Set<Int>
+        public var hidden: [Int]
+    }
+
+    /// Fits the screen columns in `total` cells: bars shrink to their minimum, then compactable
+    /// columns take their short form, then columns go by priority (highest first, the rightmost
+    /// among equals); priority-0 columns always stay. Flexible columns share what is left.
+    public func screenLayout(total: Int, gap: Int = 1) -> ScreenLayout {
+        var shown = screenColumns
+        var compact: Set<Int> = []
+        var hidden: [Int] = []
+        func minimum(_ index: Int) -> Int {
+            compact.contains(index) ? (columns[index].compact.map { Column("", $0, csv: nil).minimumWidth } ?? 0)
+                : columns[index].minimumWidth
+        }
+        func needed() -> Int { shown.reduce(0) { $0 + minimum($1) } + gap * max(0, shown.count - 1) }
+        while needed() > total {
+            if let next = shown.first(where: { columns[$0].compact != nil && !compact.contains($0) }) {
+                compact.insert(next)
+                continue
+            }
+            guard let drop = shown.reversed().filter({ columns[$0].priority > 0 })
+                    .max(by: { columns[$0].priority < columns[$1].priority }) else { break }
+            shown.removeAll { $0 == drop }
+            hidden.append(drop)
+        }
+        var narrowed = self
+        for index in compact { narrowed.columns[index].width = columns[index].compact! }
+        return ScreenLayout(indices: shown, widths: narrowed.widths(total: total, gap: gap, indices: shown),
+                            compact: compact, hidden: hidden.sorted())
+    }
 
     /// Column widths for a total width, for the columns at `indices`: fixed ones as given,
     /// flexible ones share the rest.

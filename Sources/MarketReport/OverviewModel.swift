@@ -9,6 +9,13 @@ public enum OverviewModel {
     }
 
     /// Flags E and R are marked so that an estimate is never read as a fact.
+    /// A group's flag: its total's and its split's when they differ (`S/E*`: total sourced,
+    /// split across banks estimated), else the one flag.
+    public static func flagText(_ group: GroupFigures) -> String {
+        guard let total = group.totalProvenance, total != group.provenance else { return flagText(group.provenance) }
+        return flagText(total) + "/" + flagText(group.provenance)
+    }
+
     public static func flagText(_ flag: Provenance) -> String {
         switch flag {
         case .estimated: return "E*"
@@ -47,7 +54,9 @@ public enum OverviewModel {
             .init("Of groups", .fixed(9), .right, csv: "share_of_platforms", onScreen: false),
             .init("Δ pp", .fixed(6), .right, csv: "change_pp"),
             .bar("bar", .flexible(min: 0, max: 200)),
-            .init("Flag", .fixed(4), csv: "flag"),
+            .init("Flag", .fixed(5), csv: "flag"),
+            .init("Total flag", .fixed(5), csv: "total_flag", onScreen: false, inText: false),
+            .init("Source", .flexible(min: 10, max: 80), csv: "source", onScreen: false, inText: false),
         ] + (new ? [.init("Bad", .fixed(6), .right, csv: "bad_share_of_amount", onScreen: false)] : [])
         let rows = ranked.map { entry -> DataTable<Target>.Row in
             let g = entry.figures
@@ -63,8 +72,11 @@ public enum OverviewModel {
                 .number(g.shareOfPlatforms, NumberFormat.percent(g.shareOfPlatforms)),
                 .number(g.changePP, g.changePP.map { NumberFormat.signed($0) } ?? "n/a"),
                 .screenOnly("", sort: .number(g.shareOfMarket)),
-                DataTable<Target>.Cell(flagText(g.provenance), style: flagged ? .estimate : nil,
+                DataTable<Target>.Cell(flagText(g), style: flagged ? .estimate : nil,
                                        sort: .text(g.provenance.rawValue), csv: g.provenance.rawValue),
+                DataTable<Target>.Cell(g.totalProvenance.map(flagText) ?? "", sort: .text(g.totalProvenance?.rawValue ?? ""),
+                                       csv: g.totalProvenance?.rawValue ?? ""),
+                DataTable<Target>.Cell(g.source, sort: .text(g.source)),
             ]
             if new { cells.append(percentCell(analysis.badShare[g.group], decimals: 1)) }
             return DataTable<Target>.Row(id: g.group, cells: cells, target: target(g))
@@ -76,6 +88,7 @@ public enum OverviewModel {
                 amount(analysis.othersCNY), dollars(rate.map { analysis.othersCNY / $0 }),
                 .number(analysis.othersShare, NumberFormat.percent(analysis.othersShare), style: .muted),
                 .screenOnly(""), .screenOnly(""), .screenOnly("", sort: .number(analysis.othersShare)), .screenOnly(""),
+                .screenOnly(""), DataTable<Target>.Cell(analysis.marketTotal?.source ?? ""),
             ]
             cells[2].style = .muted
             cells[3].style = .muted
@@ -107,28 +120,28 @@ public enum OverviewModel {
             let text = value.map { percent ? NumberFormat.percent($0) : NumberFormat.grouped($0, decimals: decimals) } ?? "n/a"
             return DataTable<Never>.Row(id: id, cells: [.name(id), .name(label), .number(value, text), .name(convention)])
         }
+        let g = Glossary.definition
         let rows = [
-            row("hhi", "HHI, market (lower bound)", i.hhi, 1, "0–10,000; unreported part as many tiny firms"),
-            row("hhi_upper", "HHI, market (upper bound)", i.hhiUpper, 1, "0–10,000; assumes " + b.assumption.text
-                + " (Kvålseth 2018)"),
+            row("hhi", "HHI, market (lower bound)", i.hhi, 1, g("hhi")),
+            row("hhi_upper", "HHI, market (upper bound)", i.hhiUpper, 1, g("hhi_upper") + "; assumes " + b.assumption.text),
             row("hhi_upper_no_assumption", "HHI, market (upper bound, no assumption)", i.hhiUpperNoAssumption, 1,
-                "0–10,000; the unreported remainder as one firm"),
-            row("hhi_platforms", "HHI within platforms", i.hhiPlatforms, 1, "0–10,000; shares of reported platforms"),
-            row("hhi_normalized", "HHI within platforms, normalised", i.hhiNormalized, 4, "(H − 1/N)/(1 − 1/N), 0–1"),
-            row("cr1", "CR1", i.cr1, 4, "market shares", percent: true),
-            row("cr3", "CR3", i.cr3, 4, "market shares", percent: true),
-            row("cr4", "CR4", i.cr4, 4, "market shares", percent: true),
-            row("cr5", "CR5", i.cr5, 4, "market shares", percent: true),
-            row("cr8", "CR8", i.cr8, 4, "market shares", percent: true),
-            row("equivalent_firms", "Equivalent number of firms", i.equivalentFirms, 2, "10,000 / HHI within platforms"),
-            row("gini", "Gini", i.gini, 4, "uncorrected (R ineq default), group balances"),
-            row("gini_corrected", "Gini, corrected", i.giniCorrected, 4, "× N/(N−1)"),
-            row("entropy", "Entropy", i.entropy, 4, "Shannon, natural log, platform shares"),
-            row("entropy_relative", "Entropy, relative", i.entropyRelative, 4, "entropy / ln N"),
-            row("theil_t", "Theil T", i.theilT, 4, "ln N − entropy (not Theil L)"),
-            row("hall_tideman", "Hall–Tideman", i.hallTideman, 4, "1 / (2 Σ i·sᵢ − 1)"),
-            row("dominance", "Dominance (García-Alba)", i.dominance, 4, "Σ (sᵢ²/H)²"),
-            row("linda", "Linda", i.linda, 4, "K = number of groups; equal shares give 1/K"),
+                g("hhi_upper_no_assumption")),
+            row("hhi_platforms", "HHI among groups", i.hhiPlatforms, 1, g("hhi_platforms")),
+            row("hhi_normalized", "HHI among groups, normalised", i.hhiNormalized, 4, g("hhi_normalized")),
+            row("cr1", "CR1", i.cr1, 4, g("cr"), percent: true),
+            row("cr3", "CR3", i.cr3, 4, g("cr"), percent: true),
+            row("cr4", "CR4", i.cr4, 4, g("cr"), percent: true),
+            row("cr5", "CR5", i.cr5, 4, g("cr"), percent: true),
+            row("cr8", "CR8", i.cr8, 4, g("cr"), percent: true),
+            row("equivalent_firms", "Equivalent number of firms", i.equivalentFirms, 2, g("equivalent_firms")),
+            row("gini", "Gini", i.gini, 4, g("gini")),
+            row("gini_corrected", "Gini, corrected", i.giniCorrected, 4, g("gini")),
+            row("entropy", "Entropy", i.entropy, 4, g("entropy")),
+            row("entropy_relative", "Entropy, relative", i.entropyRelative, 4, g("entropy")),
+            row("theil_t", "Theil T", i.theilT, 4, g("theil_t")),
+            row("hall_tideman", "Hall–Tideman", i.hallTideman, 4, g("hall_tideman")),
+            row("dominance", "Dominance (García-Alba)", i.dominance, 4, g("dominance")),
+            row("linda", "Linda", i.linda, 4, g("linda")),
         ]
         return DataTable(title: "Concentration, \(analysis.period)",
                          columns: [.init("Key", .fixed(24), csv: "index", onScreen: false),

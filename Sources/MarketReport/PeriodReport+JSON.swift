@@ -82,7 +82,8 @@ struct JSONReport: Encodable {
         init(_ g: GroupFigures) { self.g = g }
         enum CodingKeys: String, CodingKey {
             case group, balanceCNY = "balance_cny", balanceUSD = "balance_usd", shareOfMarket = "share_of_market"
-            case shareOfPlatforms = "share_of_platforms", changePP = "change_pp", flag, products
+            case shareOfPlatforms = "share_of_platforms", changePP = "change_pp", flag, totalFlag = "total_flag",
+                 source, products
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -93,6 +94,9 @@ struct JSONReport: Encodable {
             try c.encode(g.shareOfPlatforms, forKey: .shareOfPlatforms)
             try c.encode(g.changePP, forKey: .changePP)
             try c.encode(g.provenance.rawValue, forKey: .flag)
+            // The total's own flag when the rows give it apart from the split's; null otherwise.
+            try c.encode(g.totalProvenance?.rawValue, forKey: .totalFlag)
+            try c.encode(g.source, forKey: .source)
             try c.encode(Dictionary(g.platforms.map { ($0.name, $0.balanceCNY) }, uniquingKeysWith: +), forKey: .products)
         }
     }

@@ -1,3 +1,4 @@
+import TerminalText
 import MarketAnalytics
 
 /// The rule tables (alerts, breach runs, banks, merger what-if), built once and rendered by the
@@ -70,16 +71,16 @@ public enum RuleModels {
             summary: [(summary, analysis.alerts.isEmpty ? .good : .warning)],
             columns: [
                 .init("Rule", .fixed(14), csv: "rule"),
-                .init("Bank", .flexible(min: 12, max: 40), csv: "bank"),
-                .init("Partner / groups", .flexible(min: 10, max: 30), csv: "partner_or_subject"),
+                .init("Bank", .flexible(min: 18, max: 40), csv: "bank"),
+                .init("Partner / groups", .flexible(min: 14, max: 30), csv: "partner_or_subject"),
                 .init("Value", .fixed(10), .right, csv: "value"),
                 .init("Limit", .fixed(6), .right, csv: "limit"),
                 .init("Unit", .fixed(8), csv: "unit", onScreen: false, inText: false),
-                .init("Excess bn", .fixed(9), .right, csv: "excess_cny_bn"),
-                .init("Since", .fixed(7), csv: "first_period"),
-                .init("Pds", .fixed(3), .right, csv: "periods"),
+                .init("Excess bn", .fixed(9), .right, csv: "excess_cny_bn", priority: 1),
+                .init("Since", .fixed(7), csv: "first_period", priority: 2),
+                .init("Pds", .fixed(3), .right, csv: "periods", priority: 3),
                 // On screen `!` (in force) and `~` (not yet) before the value say it; files spell it out.
-                .init("In force", .fixed(8), csv: "in_force", onScreen: false),
+                .init("In force", .fixed(8), csv: "in_force", priority: 5),
                 .init("Title", .flexible(min: 10, max: 70), csv: "title", onScreen: false, inText: false),
                 .init("Source", .flexible(min: 10, max: 80), csv: "source", onScreen: false, inText: false),
                 .init("Date", .fixed(10), csv: "date", onScreen: false, inText: false),
@@ -148,6 +149,10 @@ public enum RuleModels {
                 .name(v.threshold), .name(v.guideline.date),
             ], detail: ["\(v.guideline.title) (\(v.guideline.issuer), \(v.guideline.date)): \(v.guideline.ruleText)"])
         }
+        // A verdict or a threshold is never cut: the columns are as wide as their longest text, and
+        // on a narrow screen the threshold goes whole (the selected row's is on the status line).
+        let finding = min(70, max(20, (rows.map { DisplayWidth.of($0.cells[10].text) }.max() ?? 0)))
+        let threshold = min(60, max(10, (rows.map { DisplayWidth.of($0.cells[11].text) }.max() ?? 0)))
         return DataTable(
             title: "What-if: " + parties,
             columns: [
@@ -161,9 +166,9 @@ public enum RuleModels {
                 .init("ΔHHI", .fixed(7), .right, csv: "delta_hhi", onScreen: false),
                 .init("Guideline", .fixed(10), csv: "guideline"),
                 .init("Severity", .fixed(8), csv: "severity", onScreen: false),
-                .init("Finding", .flexible(min: 20, max: 70), csv: "finding"),
-                .init("Threshold", .flexible(min: 10, max: 60), csv: "threshold"),
-                .init("Issued", .fixed(10), csv: "issued"),
+                .init("Finding", .flexible(min: finding, max: 70), csv: "finding"),
+                .init("Threshold", .flexible(min: threshold, max: 60), csv: "threshold", priority: 1),
+                .init("Issued", .fixed(10), csv: "issued", priority: 2),
             ],
             rows: rows)
     }
@@ -180,7 +185,8 @@ public enum RuleModels {
             let usd = rate.map { b.platformSourcedCNY / $0 }
             let over = b.partnersOverCap
             return DataTable<Target>.Row(id: b.bank, cells: [
-                .name(b.bank), .name(b.profile?.type ?? ""),
+                .name(b.bank), DataTable<Target>.Cell(b.profile?.type ?? "", sort: .text(b.profile?.type ?? ""),
+                                                      short: TypeCode.code(b.profile?.type ?? "")),
                 DataTable<Target>.Cell(b.profile?.onlineOnly == true ? "yes" : "", sort: .text(b.profile?.onlineOnly == true ? "yes" : ""),
                                        csv: b.profile.map { $0.onlineOnly ? "true" : "false" } ?? ""),
                 .number(b.platformSourcedCNY, NumberFormat.billions(b.platformSourcedCNY, decimals: 2),
@@ -198,15 +204,16 @@ public enum RuleModels {
         return DataTable(
             title: "Banks, \(analysis.period)",
             columns: [
-                .init("Bank", .flexible(min: 12, max: 36), csv: "bank"), .init("Type", .flexible(min: 6, max: 16), csv: "type"),
+                .init("Bank", .flexible(min: 20, max: 40), csv: "bank"),
+                .init("Type", .flexible(min: 12, max: 18), csv: "type", priority: 3, compact: .fixed(4)),
                 .init("Online", .fixed(6), csv: "online_only", onScreen: false), // the type says online-only
                 .init(currency == .cny ? "CNY bn" : "CNY bn", .fixed(8), .right, csv: "platform_sourced_cny_bn", onScreen: currency == .cny),
                 .init("US$ bn", .fixed(8), .right, csv: "platform_sourced_usd_bn", onScreen: currency == .usd),
-                .init("Top partner", .flexible(min: 9, max: 18), csv: "top_partner"),
-                .init("Top %", .fixed(6), .right, csv: "top_partner_share"),
-                .init("HHI", .fixed(6), .right, csv: "partner_hhi"),
+                .init("Top partner", .flexible(min: 10, max: 18), csv: "top_partner", priority: 2),
+                .init("Top %", .fixed(6), .right, csv: "top_partner_share", priority: 2),
+                .init("HHI", .fixed(6), .right, csv: "partner_hhi", priority: 4),
                 .init("Exp/T1", .fixed(10), .right, csv: "max_exposure_to_tier1"),
-                .init(">25%", .fixed(4), .right, csv: "partners_over_cap"),
+                .init(">25%", .fixed(4), .right, csv: "partners_over_cap", priority: 3),
                 .init("Partners over 25%", .flexible(min: 10, max: 60), csv: "partners_over_cap_names", onScreen: false),
                 .init("Colend", .fixed(8), .right, csv: "colending_to_total_loans"),
             ],

@@ -45,7 +45,7 @@ struct ScreenTests {
         _ = state.send(.keyPressed(.character("?")))
         for key: Key in [.character("/"), .character("j"), .character("d")] { _ = state.send(.keyPressed(key)) }
         let lines = DashboardView.render(state).lines
-        #expect(lines[23].hasPrefix(" Filter: jd█  Enter keeps it, Esc clears"))
+        #expect(lines[23].hasPrefix(" Search: jd█  Enter keeps it, Esc clears"))
         #expect(lines[3].contains("JD Technology"))
     }
 

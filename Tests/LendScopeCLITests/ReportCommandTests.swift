@@ -52,7 +52,8 @@ struct ReportCommandTests {
         let wide = try BinaryRunner.run(["report", "--period", "2020Q2", "--market", "consumer-credit-ex-mortgage", "--format", "csv"])
         #expect(wide.status == 0)
         let lines = wide.stdout.split(separator: "\n")
-        #expect(lines[0] == "period,rank,group,balance_cny_bn,balance_usd_bn,share_of_market,share_of_platforms,change_pp,flag")
+        #expect(lines[0] == "period,rank,group,balance_cny_bn,balance_usd_bn,share_of_market,share_of_platforms,change_pp,flag,"
+                + "total_flag,source")
         #expect(lines[1].hasPrefix("2020Q2,1,Ant Group,1732,"))
         let unknown = try BinaryRunner.run(["report", "--market", "nope"])
         #expect(unknown.status == 1)

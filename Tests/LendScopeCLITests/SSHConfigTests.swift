@@ -110,7 +110,7 @@ struct SSHConfigTests {
         defer { close(fd) }
         let refused = try BinaryRunner.run(["--max-viewers", "1", "--viewer-dir", places.path, "sample-data"])
         #expect(refused.status == 75)
-        #expect(refused.stdout.contains("all 1 viewer places are taken"))
+        #expect(refused.stdout.contains("all 1 viewer place is taken"))
         let admitted = try BinaryRunner.run(["--max-viewers", "2", "--viewer-dir", places.path, "sample-data"])
         #expect(admitted.status == 0)
         #expect(admitted.stdout.contains("Ant Group"))

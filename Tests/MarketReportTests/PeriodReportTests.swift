@@ -116,10 +116,10 @@ struct PeriodReportTests {
     func csv() {
         let text = PeriodReport(analysis: Self.analysis()).render(.csv)
         #expect(text.split(separator: "\n").map(String.init) == [
-            "period,rank,group,balance_cny_bn,balance_usd_bn,share_of_market,share_of_platforms,change_pp,flag",
-            "2020Q2,1,Ant Group,300,37.5,0.3,0.75,,E",
-            "2020Q2,2,JD,100,12.5,0.1,0.25,,S",
-            "2020Q2,,others (unreported),600,75,0.6,,,",
+            "period,rank,group,balance_cny_bn,balance_usd_bn,share_of_market,share_of_platforms,change_pp,flag,total_flag,source",
+            "2020Q2,1,Ant Group,300,37.5,0.3,0.75,,E,,",
+            "2020Q2,2,JD,100,12.5,0.1,0.25,,S,,",
+            "2020Q2,,others (unreported),600,75,0.6,,,,,",
         ])
     }
 

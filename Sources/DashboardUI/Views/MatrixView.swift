@@ -2,9 +2,34 @@ import MarketAnalytics
 import MarketReport
 import TerminalText
 
+/// What a matrix cell's shade measures (`s` toggles): from the group's side or the bank's.
+public enum MatrixShading: Sendable, Hashable {
+    /// The pairing's share of the group's funding: which banks a platform leans on.
+    case shareOfGroup
+    /// The pairing's share of the bank's platform funding: which banks depend on one platform
+    /// (a small bank funding only Ant is 100% here, near nothing from Ant's side).
+    case shareOfBank
+
+    var legendName: String {
+        switch self {
+        case .shareOfGroup: return "share of the group's funding"
+        case .shareOfBank: return "share of the bank's platform funding"
+        }
+    }
+
+    /// Upper limits of the first three shades; the fourth is anything above.
+    var steps: [Double] {
+        switch self {
+        // Shares of one bank in a group's funding: most are small, so the steps are uneven.
+        case .shareOfGroup: return [0.01, 0.03, 0.10]
+        case .shareOfBank: return [0.10, 0.25, 0.50]
+        }
+    }
+}
+
 /// Platform groups × the banks that fund the most: each cell is shaded by the pairing's share
-/// of the group's funding. Shades are block glyphs in UTF-8, digits (tenths) in ASCII or
-/// without colour, so the figure never depends on colour.
+/// of the group's funding, or of the bank's (`s`). Shades are block glyphs in UTF-8, digits
+/// (tenths) in ASCII or without colour, so the figure never depends on colour.
 enum MatrixView {
     static let labelWidth = 18
     static let cellWidth = 6
@@ -16,11 +41,18 @@ enum MatrixView {
         return totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
     }
 
-    /// Balance of each group × bank pairing.
-    static func cell(_ analysis: PeriodAnalysis, group: Int, bank: String) -> (balance: Double, share: Double) {
-        let g = analysis.groups[group]
-        let balance = g.funders.first { $0.bank == bank }?.balanceCNY ?? 0
-        return (balance, g.balanceCNY > 0 ? balance / g.balanceCNY : 0)
+    /// Balance of a group × bank pairing and its share of the group's funding.
+    static func cell(_ group: GroupFigures, bank: String) -> (balance: Double, share: Double) {
+        let balance = group.funders.first { $0.bank == bank }?.balanceCNY ?? 0
+        return (balance, group.balanceCNY > 0 ? balance / group.balanceCNY : 0)
+    }
+
+    /// The share a cell is shaded by.
+    static func shadedShare(_ analysis: PeriodAnalysis, _ group: GroupFigures, bank: String, _ shading: MatrixShading) -> Double {
+        switch shading {
+        case .shareOfGroup: return cell(group, bank: bank).share
+        case .shareOfBank: return analysis.pairing(group: group.group, bank: bank).shareOfBank ?? 0
+        }
     }
 
     /// Yuan per CSV unit: billions for balances, millions for new lending.
@@ -54,51 +86,66 @@ enum MatrixView {
         }
     }
 
-    static func shade(_ share: Double, glyphs: GlyphSet, digits: Bool) -> String {
+    static func shade(_ share: Double, glyphs: GlyphSet, digits: Bool, shading: MatrixShading = .shareOfGroup) -> String {
         guard share > 0 else { return glyphs.isASCII || digits ? "." : "·" }
         if glyphs.isASCII || digits {
+            // Tenths, 0 under 10%, and X for all of it (100% must not look like 90%).
+            if share >= 1 { return "X" }
             let tenths = min(9, Int(share * 10))
-            return tenths == 0 ? "0" : String(tenths)
+            return String(tenths)
         }
-        // Shares of one bank in a group's funding: most are small, so the steps are uneven.
-        switch share {
-        case ..<0.01: return "░"
-        case ..<0.03: return "▒"
-        case ..<0.10: return "▓"
-        default: return "█"
+        let steps = shading.steps
+        if share < steps[0] { return "░" }
+        if share < steps[1] { return "▒" }
+        if share < steps[2] { return "▓" }
+        return "█"
+    }
+
+    /// The legend line for the shading in use.
+    static func legend(_ shading: MatrixShading, digits: Bool) -> String {
+        if digits {
+            return "  Cells: tenths of the \(shading.legendName.dropFirst(9)) (0 = under 10%, X = all, . = none) · s switches"
         }
+        let steps = shading.steps.map { NumberFormat.percent($0, decimals: 0) }
+        return "  Cells: \(shading.legendName) · none ░ <\(steps[0]) ▒ <\(steps[1]) ▓ <\(steps[2]) █ ≥\(steps[2]) · s switches"
     }
 
     static func model(_ state: DashboardState, _ analysis: PeriodAnalysis) -> TableModel {
         let banks = Array(topBanks(state, analysis).prefix(20))
-        let rows = analysis.groups.enumerated().map { index, group in
+        let rows = state.matrixGroups.map { group in
             TableModel.Row(id: group.group, cells: [.name(group.group)] + banks.map { bank in
-                let (balance, share) = cell(analysis, group: index, bank: bank)
+                let balance = cell(group, bank: bank).balance
+                let share = shadedShare(analysis, group, bank: bank, state.matrixShading)
                 return TableModel.Cell(NumberFormat.percent(share, decimals: 1), sort: .number(share),
                                        csv: DataTableCSV.number(balance / unitScale(analysis)))
             })
         }
         let unit = analysis.measure == .originations ? "cny_mn" : "cny_bn"
         return TableModel(title: "Pairing matrix, \(analysis.period) (\(analysis.measure == .originations ? "new lending" : "balances"); "
-                            + "CSV cells: \(unit) funded; screen: share of the group's funding)",
+                            + "CSV cells: \(unit) funded; screen: \(state.matrixShading.legendName))",
                           columns: [.init("Group", .fixed(labelWidth), csv: "group")]
                             + banks.map { .init($0, .fixed(cellWidth), .right, csv: "\($0) [\(unit)]") },
                           rows: rows)
     }
 
     static func draw(_ state: DashboardState, top: Int, into buffer: inout ScreenBuffer) {
-        guard let analysis = state.analysis, !analysis.groups.isEmpty else { return }
+        guard let analysis = state.analysis else { return }
+        let groups = state.matrixGroups
+        guard !groups.isEmpty else {
+            let text = state.filter.isEmpty ? "  no groups in \(analysis.period)"
+                : "  no group matches \"\(state.filter)\" (Esc clears the search)"
+            buffer.put(text, x: 0, y: top, style: .muted)
+            return
+        }
         let glyphs = state.options.glyphs
         let digits = !state.options.colors || glyphs.isASCII
         let banks = topBanks(state, analysis)
         let columns = columnCount(width: buffer.width, banks: banks.count)
-        let cursor = state.matrixCursor(rows: analysis.groups.count, columns: banks.count)
+        let cursor = state.matrixCursor(rows: groups.count, columns: banks.count)
         // Scroll the bank columns so the cursor stays visible.
         let firstColumn = max(0, min(cursor.column - columns + 1, banks.count - columns))
-        let legend = digits
-            ? "  Cells: tenths of the group's funding from the bank (0 = under 10%, . = none)"
-            : "  Cells: share of the group's funding · none ░ <1% ▒ <3% ▓ <10% █ ≥10%"
-        buffer.put(legend, x: 0, y: top, style: .muted)
+        buffer.put(HelpScreen.truncateAtWord(legend(state.matrixShading, digits: digits), width: buffer.width, ascii: glyphs.isASCII),
+                   x: 0, y: top, style: .muted)
         buffer.put("Group", x: 1, y: top + 1, style: .header, maxWidth: labelWidth - 1)
         let headers = abbreviations(banks)
         for (offset, bank) in banks.dropFirst(firstColumn).prefix(columns).enumerated() {
@@ -108,14 +155,14 @@ enum MatrixView {
             buffer.put(text, x: labelWidth + offset * cellWidth, y: top + 1, style: selected ? Style(.header, bold: true, reverse: true) : .header)
         }
         let maxRows = max(0, buffer.height - top - 5)
-        let firstRow = max(0, min(cursor.row - maxRows + 1, analysis.groups.count - maxRows))
-        for (index, group) in Array(analysis.groups.enumerated()).dropFirst(firstRow).prefix(maxRows) {
+        let firstRow = max(0, min(cursor.row - maxRows + 1, groups.count - maxRows))
+        for (index, group) in Array(groups.enumerated()).dropFirst(firstRow).prefix(maxRows) {
             let y = top + 2 + index - firstRow
             let rowSelected = index == cursor.row
             buffer.put(" " + group.group, x: 0, y: y, style: rowSelected ? .accent : .normal, maxWidth: labelWidth - 1)
             for (column, bank) in Array(banks.enumerated()).dropFirst(firstColumn).prefix(columns) {
-                let share = cell(analysis, group: index, bank: bank).share
-                let glyph = shade(share, glyphs: glyphs, digits: digits)
+                let share = shadedShare(analysis, group, bank: bank, state.matrixShading)
+                let glyph = shade(share, glyphs: glyphs, digits: digits, shading: state.matrixShading)
                 let text = String(repeating: " ", count: cellWidth - 3) + glyph + glyph + " "
                 let selected = rowSelected && column == cursor.column
                 buffer.put(text, x: labelWidth + (column - firstColumn) * cellWidth, y: y,
@@ -124,15 +171,23 @@ enum MatrixView {
         }
         // The selected cell's figures.
         let bank = banks[cursor.column]
-        let group = analysis.groups[cursor.row]
-        let (balance, share) = cell(analysis, group: cursor.row, bank: bank)
+        let group = groups[cursor.row]
+        let (balance, share) = cell(group, bank: bank)
         let pairing = analysis.pairing(group: group.group, bank: bank)
         let new = analysis.measure == .originations
-        var status = " \(group.group) × \(bank): CNY \(new ? NumberFormat.millions(balance, decimals: 1) + " mn" : NumberFormat.billions(balance, decimals: 2) + " bn") · "
-            + "\(NumberFormat.percent(share, decimals: 1)) of the group's"
-        if let ofBank = pairing.shareOfBank { status += " · \(NumberFormat.percent(ofBank, decimals: 1)) of the bank's" }
+        // Whole fields: the names and the amount stay; the shares go last first when the line is full.
+        var parts: [PriorityLine.Part] = [
+            .init(text: "\(group.group) × \(bank): CNY \(new ? NumberFormat.millions(balance, decimals: 1) + " mn" : NumberFormat.billions(balance, decimals: 2) + " bn")", priority: 0),
+            .init(text: "\(NumberFormat.percent(share, decimals: 1)) of the group's", priority: 1),
+        ]
+        if let ofBank = pairing.shareOfBank {
+            parts.append(.init(text: "\(NumberFormat.percent(ofBank, decimals: 1)) of the bank's", priority: 1))
+        }
         // The cap figure is on balances whatever the measure.
-        if let exposure = pairing.exposureToTier1 { status += " · balance \(NumberFormat.percent(exposure, decimals: 1)) of tier-1" }
-        buffer.put(status, x: 0, y: buffer.height - 2, style: .accent)
+        if let exposure = pairing.exposureToTier1 {
+            parts.append(.init(text: "balance \(NumberFormat.percent(exposure, decimals: 1)) of tier-1", priority: 0))
+        }
+        let line = PriorityLine(parts: parts, separator: glyphs.isASCII ? " - " : " · ").fit(width: buffer.width)
+        buffer.put(line.text, x: 0, y: buffer.height - 2, style: .accent)
     }
 }

@@ -23,13 +23,25 @@ enum TrendsView {
     }
 
     static func topGroups(_ state: DashboardState) -> [String] {
+        Array(allGroups(state).prefix(5))
+    }
+
+    /// Every group of the series, largest total over the periods first: the trends list.
+    static func allGroups(_ state: DashboardState) -> [String] {
         var totals: [String: Double] = [:]
         for analysis in state.analyses { for g in analysis.groups { totals[g.group, default: 0] += g.balanceCNY } }
-        return totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map(\.key)
+        return totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
+    }
+
+    /// The groups whose lines are drawn: the user's choice (Space), else the five largest.
+    static func shownGroups(_ state: DashboardState) -> [String] {
+        let all = allGroups(state)
+        guard let chosen = state.trendGroups else { return Array(all.prefix(5)) }
+        return all.filter { chosen.contains($0) }
     }
 
     static func model(_ state: DashboardState) -> TableModel {
-        let groups = topGroups(state)
+        let groups = shownGroups(state)
         let rows = zip(state.periods, state.analyses).map { period, analysis in
             TableModel.Row(id: period.description, cells: [
                 .name(period.description),
@@ -46,25 +58,63 @@ enum TrendsView {
                             + groups.map { .init($0, .fixed(9), .right, csv: "\($0) [share_of_market]") }, rows: rows)
     }
 
+    /// A round ceiling at or above `value` for an axis: 1, 2, 2.5 or 5 times a power of ten.
+    static func niceCeiling(_ value: Double) -> Double {
+        guard value > 0 else { return 1 }
+        let power = Foundation.pow(10, Foundation.floor(Foundation.log10(value)))
+        for step in [1.0, 2.0, 2.5, 5.0, 10.0] where step * power >= value * (1 - 1e-12) { return step * power }
+        return 10 * power
+    }
+
+    /// Period labels along the axis: each where its text fits after the last one drawn (the
+    /// cursor's always), so labels skip rather than run together.
+    static func axisLabels(_ periods: [Period], cursor: Int, x: (Int) -> Int, step: Int) -> [(index: Int, text: String)] {
+        let short = step < 5
+        func label(_ index: Int) -> String {
+            let text = periods[index].description
+            return short ? String(text.suffix(text.count - 2)) : text // "21Q4" or "2021Q4"
+        }
+        var placed: [(index: Int, text: String)] = []
+        var end = Int.min
+        let cursorStart = x(cursor)
+        let cursorEnd = cursorStart + DisplayWidth.of(label(cursor))
+        for index in periods.indices {
+            let text = label(index)
+            let start = x(index), stop = start + DisplayWidth.of(text)
+            if index != cursor {
+                guard start > end, stop < cursorStart || start > cursorEnd else { continue }
+            }
+            placed.append((index, text))
+            end = stop
+        }
+        return placed
+    }
+
     static func draw(_ state: DashboardState, top: Int, into buffer: inout ScreenBuffer) {
         guard !state.analyses.isEmpty else { return }
         let glyphs = state.options.glyphs
         let periods = state.periods
-        let labelWidth = 18
+        let labelWidth = buffer.width >= 80 ? 24 : 20
         let valueWidth = 12
         let step = max(1, min(5, (buffer.width - labelWidth - valueWidth - 2) / periods.count))
         let cursor = state.periodIndex
+        let dash = glyphs.isASCII ? "-" : "–"
         func x(_ index: Int) -> Int { labelWidth + index * step }
 
         // HHI band: each column fills from the lower to the upper bound; the lower bound is solid.
+        // The axis is the data's range, labelled at its top and bottom (not 0–10,000).
         let lows = state.analyses.map(\.indices.hhi)
         let highs = state.analyses.map(\.indices.hhiUpper)
-        let bandRows = max(3, min(6, (buffer.height - top - 14)))
+        let bandRows = max(3, min(6, (buffer.height - top - 16)))
         let floor = (lows.min() ?? 0) * 0.9
         let ceiling = max((highs.max() ?? 1) * 1.02, floor + 1)
-        buffer.put(" HHI (0–10,000)".replacingOccurrences(of: "–", with: glyphs.isASCII ? "-" : "–"),
-                   x: 0, y: top, style: .header)
-        buffer.put("band = bounds", x: 1, y: top + 1, style: .muted)
+        buffer.put(" Market HHI", x: 0, y: top, style: .header)
+        buffer.put(" band = bounds", x: 0, y: top + 1, style: .muted)
+        let axis = glyphs.isASCII ? "|" : "┤"
+        for (row, value) in [(0, ceiling), (bandRows - 1, floor)] {
+            let text = NumberFormat.grouped(value, decimals: 0) + " " + axis
+            buffer.put(text, x: labelWidth - DisplayWidth.of(text) - 1, y: top + row, style: .muted)
+        }
         // Columns rise to the lower bound in eighths; the band up to the upper bound is shaded.
         let span = ceiling - floor
         for row in 0..<bandRows {
@@ -85,7 +135,7 @@ enum TrendsView {
                 buffer.put(String(repeating: glyph, count: max(1, step - 1)), x: x(index), y: top + row, style: style)
             }
         }
-        let value = "\(NumberFormat.grouped(lows[cursor], decimals: 0))\(glyphs.isASCII ? "-" : "–")\(NumberFormat.grouped(highs[cursor], decimals: 0))"
+        let value = "\(NumberFormat.grouped(lows[cursor], decimals: 0))\(dash)\(NumberFormat.grouped(highs[cursor], decimals: 0))"
         buffer.put(value, x: x(periods.count) + 1, y: top, style: .accent)
         // The upper bound is only as good as its assumption: say it under the figures.
         // Wrapped by words into the room left of the edge, never cut mid-figure.
@@ -97,28 +147,46 @@ enum TrendsView {
             }
         }
 
-        // Top five groups' shares, one sparkline each.
+        // Shares of the market, every line on one scale (0 to a round ceiling), so a small group's
+        // change looks as small as it is. Space shows or hides the selected group's line.
         var y = top + bandRows + 1
-        buffer.put(" Share of market", x: 0, y: y, style: .header)
+        let all = allGroups(state)
+        let shown = Set(shownGroups(state))
+        let series = Dictionary(uniqueKeysWithValues: all.map { name in
+            (name, state.analyses.map { a in a.groups.first { $0.group == name }?.shareOfMarket ?? 0 })
+        })
+        let top = series.filter { shown.contains($0.key) }.values.flatMap { $0 }.max() ?? 0
+        let scale = niceCeiling(max(top, 0.0001))
+        let scaleText = NumberFormat.percent(scale, decimals: scale * 100 < 10 ? 1 : 0)
+        buffer.put(" Share of market, one scale for all lines: \(glyphs.sparkLevels[0]) 0 to \(glyphs.sparkLevels[7]) \(scaleText)"
+                   + " · Space shows/hides", x: 0, y: y, style: .header, maxWidth: buffer.width)
         y += 1
-        for name in topGroups(state) {
-            let shares = state.analyses.map { a in a.groups.first { $0.group == name }?.shareOfMarket ?? 0 }
-            buffer.put(" " + name, x: 0, y: y, maxWidth: labelWidth - 1)
-            let spark = Array(Sparkline.render(shares, glyphs: glyphs))
-            for (index, glyph) in spark.enumerated() {
-                let style = index == cursor ? Style(.accent, bold: true, reverse: true) : Style.bar
-                buffer.put(String(repeating: String(glyph), count: max(1, step - 1)), x: x(index), y: y, style: style)
+        let listRows = max(1, buffer.height - y - 8)
+        let selected = min(max(0, state.lists[.trends]?.row ?? 0), max(0, all.count - 1))
+        let first = max(0, min(selected - listRows + 1, all.count - listRows))
+        for (index, name) in all.enumerated().dropFirst(first).prefix(listRows) {
+            let on = shown.contains(name)
+            let box = on ? "[x] " : "[ ] "
+            let rowStyle: Style = index == selected ? .selected : .normal
+            buffer.fill(x: 0, y: y, width: labelWidth - 1, height: 1, style: rowStyle)
+            buffer.put(" " + box + name, x: 0, y: y, style: rowStyle, maxWidth: labelWidth - 1)
+            if on {
+                for (period, glyph) in Sparkline.render(series[name]!, glyphs: glyphs, ceiling: scale).enumerated() {
+                    let style = period == cursor ? Style(.accent, bold: true, reverse: true) : Style.bar
+                    buffer.put(String(repeating: glyph, count: max(1, step - 1)), x: x(period), y: y, style: style)
+                }
             }
-            buffer.put(NumberFormat.percent(shares[cursor]), x: x(periods.count) + 1, y: y, style: .accent)
+            buffer.put(NumberFormat.percent(series[name]![cursor]), x: x(periods.count) + 1, y: y, style: on ? .accent : .muted)
             y += 1
         }
+        if all.count > listRows {
+            buffer.put(" \(first + 1)\(dash)\(min(all.count, first + listRows)) of \(all.count) groups", x: 0, y: y, style: .muted)
+        }
 
-        // Period axis with event markers.
+        // Period axis: labels that fit, the cursor's always; then the event markers.
         y += 1
-        let every = max(1, 8 / step)
-        for (index, period) in periods.enumerated() where index % every == 0 || index == cursor {
-            let label = String(period.description.suffix(step * every >= 5 ? 4 : 2))
-            buffer.put(label, x: x(index), y: y, style: index == cursor ? .accent : .muted)
+        for label in axisLabels(periods, cursor: cursor, x: x, step: step) {
+            buffer.put(label.text, x: x(label.index), y: y, style: label.index == cursor ? .accent : .muted)
         }
         y += 1
         var legend: [String] = []
@@ -136,3 +204,5 @@ enum TrendsView {
         }
     }
 }
+
+import Foundation

@@ -60,10 +60,10 @@ enum ViewModels {
 
     /// The line every cap view shows: what the caps are, their basis, and whether they were in force.
     static func capNote(_ analysis: PeriodAnalysis) -> String {
-        let basis = analysis.measure == .originations ? "on outstanding balances, not new lending" : "on outstanding balances"
+        let basis = analysis.measure == .originations ? "on outstanding balances, not new lending" : "on balances"
         let force = ColendingCap.isInForce(on: analysis.period.endDate)
-            ? "CBIRC, final, Feb 2021" : "not yet in force in \(analysis.period): ~ marks what would breach"
-        return "caps \(basis): one partner ≤ 25% of tier-1, all co-lending ≤ 50% of loans (\(force))"
+            ? "CBIRC 2021" : "not yet in force in \(analysis.period): ~ marks what would breach"
+        return "caps \(basis): ≤ 25% of tier-1 per partner, ≤ 50% of loans in all (\(force))"
     }
 
     // MARK: Views
@@ -85,7 +85,10 @@ enum ViewModels {
             let own = dataset.isOwnLender(funder.bank, of: group)
             let pairing = analysis.pairing(group: group, bank: funder.bank)
             return TableModel.Row(id: funder.bank, cells: [
-                .name(funder.bank), .name(own ? "own lending arm" : dataset.banks[funder.bank]?.type ?? ""),
+                .name(funder.bank),
+                TableModel.Cell(own ? "own lending arm" : dataset.banks[funder.bank]?.type ?? "",
+                                sort: .text(own ? "own lending arm" : dataset.banks[funder.bank]?.type ?? ""),
+                                short: own ? "OWN" : TypeCode.code(dataset.banks[funder.bank]?.type ?? "")),
                 amount(funder.balanceCNY, state, analysis),
                 percent(funder.balanceCNY / figures.balanceCNY),
                 .screenOnly("", sort: .number(funder.balanceCNY)),
@@ -109,11 +112,12 @@ enum ViewModels {
                 ("  Exp/T1: \(capNote(analysis))", .muted),
             ],
             columns: [
-                .init("Bank", .flexible(min: 12, max: 36), csv: "bank"), .init("Type", .flexible(min: 8, max: 16), csv: "type"),
+                .init("Bank", .flexible(min: 20, max: 40), csv: "bank"),
+                .init("Type", .flexible(min: 12, max: 18), csv: "type", priority: 3, compact: .fixed(4)),
                 .init(column.title, .fixed(8), .right, csv: column.csv),
-                .init("Of group", .fixed(8), .right, csv: "share_of_group"),
-                .bar("", .fixed(12)),
-                .init("Bank dep.", .fixed(9), .right, csv: "share_of_bank"),
+                .init("Of group", .fixed(8), .right, csv: "share_of_group", priority: 1),
+                .bar("", .flexible(min: 6, max: 24)),
+                .init("Bank dep.", .fixed(9), .right, csv: "share_of_bank", priority: 2),
                 .init("Exp/T1", .fixed(10), .right, csv: "balance_to_tier1"),
             ],
             rows: rows, defaultSort: (column: 2, descending: true))
@@ -126,7 +130,7 @@ enum ViewModels {
         let inForce = ColendingCap.isInForce(on: analysis.period.endDate)
         model.title = "Banks"
         model.summary = [("  \(analysis.banks.count) banks co-lend with platforms · \(breaches) \(inForce ? "over" : "would be over") a cap "
-                          + "(\(pairs) bank × partner pair\(pairs == 1 ? "" : "s") over 25%)", breaches > 0 ? .warning : .normal),
+                          + "· \(pairs) bank × partner pair\(pairs == 1 ? "" : "s") over 25%", breaches > 0 ? .warning : .normal),
                          ("  " + capNote(analysis), .muted)]
         return model
     }
@@ -162,8 +166,8 @@ enum ViewModels {
                        over ? .warning : .normal),
                       ("  Exp/T1: \(capNote(analysis))", .muted)],
             columns: [
-                .init("Group", .flexible(min: 12, max: 30), csv: "group"), .init(column.title, .fixed(8), .right, csv: column.csv),
-                .init("Of bank", .fixed(8), .right, csv: "share_of_bank"), .bar("", .fixed(12)),
+                .init("Group", .flexible(min: 20, max: 36), csv: "group"), .init(column.title, .fixed(8), .right, csv: column.csv),
+                .init("Of bank", .fixed(8), .right, csv: "share_of_bank", priority: 1), .bar("", .flexible(min: 6, max: 24)),
                 .init("Exp/T1", .fixed(10), .right, csv: "balance_to_tier1"),
             ],
             rows: rows, defaultSort: (column: 1, descending: true))
@@ -211,8 +215,9 @@ enum ViewModels {
                        + runs.joined(separator: ", "), overPeriods.isEmpty ? .good : .warning)],
             columns: [
                 .init("Period", .fixed(7), csv: "period"), .init(column.title, .fixed(9), .right, csv: column.csv),
-                .init("Of group", .fixed(9), .right, csv: "share_of_group"),
-                .init("Of bank", .fixed(9), .right, csv: "share_of_bank"), .init("Exp/T1", .fixed(10), .right, csv: "balance_to_tier1"),
+                .init("Of group", .fixed(9), .right, csv: "share_of_group", priority: 2),
+                .init("Of bank", .fixed(9), .right, csv: "share_of_bank", priority: 1),
+                .init("Exp/T1", .fixed(10), .right, csv: "balance_to_tier1"),
                 .init("25% cap", .fixed(19), csv: "cap_status"),
             ],
             rows: rows)

@@ -1,5 +1,16 @@
-/// A one-line chart of a series, one cell per value, scaled between the series' min and max.
+/// A one-line chart of a series, one cell per value, scaled between the series' min and max, or
+/// on a scale the caller gives (so several lines can be compared).
 public enum Sparkline {
+    /// Each value on the fixed scale `0…ceiling`: the lowest glyph for zero, the highest at the ceiling.
+    public static func render(_ values: [Double], glyphs: GlyphSet, ceiling: Double) -> [String] {
+        let levels = glyphs.sparkLevels
+        return values.map { value in
+            guard ceiling > 0 else { return levels[0] }
+            let level = Int((value / ceiling * Double(levels.count - 1)).rounded())
+            return levels[min(max(0, level), levels.count - 1)]
+        }
+    }
+
     public static func render(_ values: [Double], glyphs: GlyphSet) -> String {
         guard let low = values.min(), let high = values.max() else { return "" }
         let levels = glyphs.sparkLevels

@@ -1,0 +1,78 @@
+/// Every word, abbreviation and mark the screens and reports use, defined once: the help
+/// screen's glossary, the index table's "convention" column (export and `report`) and the README
+/// all read from here, so a definition cannot drift between them.
+public enum Glossary {
+    public struct Entry: Sendable {
+        /// A stable key (the index table's `index` column where the entry is an index).
+        public let id: String
+        /// As it appears on screen.
+        public let term: String
+        public let definition: String
+    }
+
+    /// The terms, in the order the help screen lists them: first the market-share figures, then
+    /// the ones among the reported groups only, then the bank and pairing columns, then marks.
+    public static let entries: [Entry] = [
+        Entry(id: "hhi", term: "HHI, market",
+              definition: "Herfindahl–Hirschman index on market shares, 0–10,000 (shares in percent, squared); "
+                  + "the lower bound: the unreported part as many tiny firms"),
+        Entry(id: "hhi_upper", term: "bounds, upper if",
+              definition: "the upper bound of the market HHI, under the stated assumption about the largest "
+                  + "unreported lender (Kvålseth 2018)"),
+        Entry(id: "hhi_upper_no_assumption", term: "no-assumption max",
+              definition: "the market HHI if the whole unreported remainder were one firm: the bound that assumes nothing"),
+        Entry(id: "cr", term: "CR1 CR3 CR4 CR5 CR8",
+              definition: "concentration ratio: the k largest groups' combined share of the market (market shares)"),
+        Entry(id: "hhi_platforms", term: "HHI among groups",
+              definition: "HHI of the reported groups' shares of their own sum (not of the market), 0–10,000: how "
+                  + "unequal the platforms are among themselves, never a market verdict"),
+        Entry(id: "hhi_normalized", term: "normalised (norm)",
+              definition: "(H − 1/N)/(1 − 1/N) on the groups' own shares, 0–1"),
+        Entry(id: "equivalent_firms", term: "equivalent firms (firms)",
+              definition: "10,000 / HHI among groups: how many equal groups would give that HHI"),
+        Entry(id: "gini", term: "Gini",
+              definition: "inequality of the groups' balances, 0–1, uncorrected (R ineq default); corrected × N/(N−1)"),
+        Entry(id: "entropy", term: "Entropy",
+              definition: "Shannon entropy of the groups' own shares, natural log; relative = entropy / ln N"),
+        Entry(id: "theil_t", term: "Theil T", definition: "ln N − entropy on the groups' own shares (not Theil L)"),
+        Entry(id: "hall_tideman", term: "Hall–Tideman", definition: "1 / (2 Σ i·sᵢ − 1) on the groups' own shares, ranked"),
+        Entry(id: "dominance", term: "Dominance", definition: "García-Alba index Σ (sᵢ²/H)² on the groups' own shares"),
+        Entry(id: "linda", term: "Linda", definition: "Linda index of the groups' own shares; K = number of groups, equal shares give 1/K"),
+        Entry(id: "delta_pp", term: "Δ pp", definition: "change in market share from the previous period, in percentage points"),
+        Entry(id: "others", term: "others (unreported)", definition: "the market total less the reported groups: lenders not in the data"),
+        Entry(id: "exp_t1", term: "Exp/T1",
+              definition: "a bank's co-lending balance with one partner group over its net tier-1 capital; cap 25% "
+                  + "(CBIRC 2021); in the banks view, its largest partner's"),
+        Entry(id: "colend", term: "Colend",
+              definition: "a bank's co-lending balance with all platforms over its total loans; cap 50% (CBIRC 2021)"),
+        Entry(id: "top_share", term: "Top partner, Top %",
+              definition: "the group that funds most of a bank's platform lending, and its share of it"),
+        Entry(id: "partner_hhi", term: "HHI (banks view)",
+              definition: "partner HHI: how concentrated a bank's platform lending is across groups, 0–10,000 "
+                  + "(10,000 = one partner only)"),
+        Entry(id: "over_cap_count", term: ">25%", definition: "how many partner groups are above 25% of the bank's tier-1 capital"),
+        Entry(id: "bank_dep", term: "Bank dep., Of bank",
+              definition: "the pairing's share of the bank's platform funding: how much the bank depends on this group"),
+        Entry(id: "of_group", term: "Of group", definition: "the pairing's share of the group's funding"),
+        Entry(id: "funder_hhi", term: "funder HHI",
+              definition: "how concentrated a group's funding is across banks, 0–10,000"),
+        Entry(id: "marks", term: "! ~",
+              definition: "! over a cap in force; ~ would be over a cap not yet in force at the period's end (before 2021-02-20)"),
+        Entry(id: "flags", term: "S D R* E*",
+              definition: "provenance: sourced, derived from sourced figures, recalled (check it), estimated; "
+                  + "S/E* = total sourced, split across banks estimated"),
+        Entry(id: "stacking", term: "stacking",
+              definition: "borrowers with loans from two or more (three or more) groups in the period, from loan files"),
+        Entry(id: "type_codes", term: "Type codes",
+              definition: "bank types shortened to their initials on narrow screens (CC city commercial); the "
+                  + "selected row's full type is on the status line"),
+        Entry(id: "matrix_codes", term: "matrix columns",
+              definition: "banks shortened to initials (CCB) or a distinguishing word; the selected cell's names are on "
+                  + "the status line"),
+    ]
+
+    /// The definition for a key; an unknown key is a programming error caught by the tests.
+    public static func definition(_ id: String) -> String {
+        entries.first { $0.id == id }?.definition ?? ""
+    }
+}
