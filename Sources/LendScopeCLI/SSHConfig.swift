@@ -17,7 +17,7 @@ struct SSHConfig: ParsableCommand {
             sshd can chdir into it, and the account cannot write to it) and viewers (the viewers' place \
             files, owned by the account and private to it). Then: create the account (shell /bin/sh, \
             home OUT/home), generate the host key, put viewers' keys into authorized_keys, and run \
-            sshd -f OUT/sshd_config. README.md walks through it.
+            sshd -f OUT/sshd_config. docs/ssh-kiosk.md walks through it.
             """
     )
 

@@ -60,7 +60,7 @@ check "g moves to the EU 2004 guideline" wait_for "EU 2004:"
 tm send-keys -t e2e 2
 check "2 sorts by group, A to Z" wait_for "Group▲"
 tm send-keys -t e2e / l u f
-check "the filter shows what is typed" wait_for "Filter: luf"
+check "the search shows what is typed" wait_for "Search: luf"
 tm send-keys -t e2e Enter
 check "the filter keeps only Lufax" bash -c "! tmux -L '$socket' capture-pane -p -t e2e | grep -q 'Ant Group'"
 tm send-keys -t e2e Escape
@@ -74,7 +74,7 @@ check "Esc closes the help" wait_for "Concentration"
 tm resize-window -t e2e -x 60 -y 20
 check "relayout at 60x20" wait_for "rows 1"
 tm resize-window -t e2e -x 200 -y 50
-check "side panel at 200x50" wait_for "HHI within platforms"
+check "side panel at 200x50, indices under their basis" wait_for "Among the 12 groups only"
 tm resize-window -t e2e -x 40 -y 10
 check "too small at 40x10 says so" wait_for "Terminal too small: 40×10"
 tm resize-window -t e2e -x 100 -y 30
@@ -183,6 +183,63 @@ rm -rf "$exports"
 plain=$("$binary" sample-data | cat)
 check "piped output is plain text with every group" bash -c "grep -q 'Yiren Digital' <<<\"\$1\" && ! grep -q $'\e' <<<\"\$1\"" _ "$plain"
 check "--plain prints and exits" bash -c "'$binary' --plain sample-data | grep -q 'others (unreported)'"
+
+# 9. Keys as terminals send them (tmux under TERM=xterm-256color sends ESC [1~ and ESC [4~ for Home
+# and End, which that terminfo entry lacks): in every view, Home, End, PgUp, PgDn, Insert, Delete and
+# F2 neither change the view nor the period nor the sort; F1 opens the help.
+start 100 30 TERM=xterm-256color
+wait_for "Ant Group" >/dev/null
+title() { screen | head -1; }
+for view in "" b m t a "Enter" "b Enter" "m Enter"; do
+  # Back to the overview: Esc, one at a time (an Esc and a key within the 25 ms escape delay are Alt+key).
+  for _ in 1 2 3 4; do tm send-keys -t e2e Escape; sleep 0.1; done
+  wait_for "sort Share ▼" >/dev/null
+  # shellcheck disable=SC2086
+  [ -n "$view" ] && tm send-keys -t e2e $view
+  sleep 0.3
+  before=$(title)
+  tm send-keys -t e2e Home End PPage NPage End Home IC DC F2
+  sleep 0.4
+  after=$(title)
+  check "keys in view '${view:-overview}' keep the view, the period and the sort" test "$before" = "$after"
+  tm send-keys -t e2e F1
+  check "F1 opens the help in view '${view:-overview}'" wait_for "LendScope help"
+  tm send-keys -t e2e Escape
+  wait_for "◀ 2021Q4 ▶" >/dev/null
+done
+# Raw sequences of other terminal families, sent as bytes: rxvt Home/End, the linux console's F1,
+# PuTTY's F-keys, an unknown CSI and an SS3 sequence; none may change the screen but F1.
+for _ in 1 2 3 4; do tm send-keys -t e2e Escape; sleep 0.1; done
+tm send-keys -t e2e b
+wait_for "sort Exp/T1 ▼" >/dev/null
+before=$(title)
+for bytes in '\e[7~' '\e[8~' '\e[99~' '\e[1;5H' '\eOF' '\e[2$' '\e[M !!'; do
+  tm send-keys -t e2e -l "$(printf "$bytes")"
+done
+sleep 0.4
+check "rxvt, xterm-modified, SS3 and unknown sequences change nothing in the banks view" test "$before" = "$(title)"
+tm send-keys -t e2e -l "$(printf '\e[[A')"
+check "the linux console's F1 (ESC [[A) opens the help" wait_for "LendScope help"
+tm send-keys -t e2e Escape
+sleep 0.1
+
+# 10. Search in the banks view, and jump by name, as typed.
+tm send-keys -t e2e / L a n z
+check "/ in the banks view searches, the letters are not commands" wait_for "Search: Lanz"
+tm send-keys -t e2e Enter
+check "the search keeps Bank of Lanzhou" wait_for "Bank of Lanzhou"
+check "only the matching bank is listed" bash -c "! tmux -L '$socket' capture-pane -p -t e2e | grep -q 'XW Bank'"
+check "the title says the search" wait_for 'search "Lanz"'
+check "the view and measure did not change" bash -c "tmux -L '$socket' capture-pane -p -t e2e | head -1 | grep -q 'Banks.*balances'"
+tm send-keys -t e2e Escape
+check "Esc clears the search and stays in the banks view" wait_for "XW Bank"
+sleep 0.1
+tm send-keys -t e2e t : t i a n
+check ": shows the match while typing" wait_for "Tianjin Binhai Rural Commercial Bank (bank)"
+tm send-keys -t e2e Enter
+check ": then Enter opens the bank" wait_for "rural commercial"
+tm send-keys -t e2e q q q q q
+check "q from there walks back and quits" wait_for "EXIT=0"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -37,10 +37,20 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
                        .character("d"), .character("g"), .character("u"), .character(" "), .character("j"), .character("k"),
                        .character("["), .character("]"), .character("H"), .character("L"), .character("/"), .character("x"),
                        .character("<"), .character(">"), .character("3"), .character("?"), .enter, .escape, .up, .down, .left,
-                       .right, .pageUp, .pageDown, .home, .end, .backspace, .character("y"), .character("e")]
+                       .right, .pageUp, .pageDown, .home, .end, .backspace, .character("y"), .character("e"),
+                       .character(":"), .character("s"), .character("i"), .character("蚂"), .delete, .insert, .function(1)]
+    // Terminal bytes too: escape sequences whole, cut, or garbage go through the key decoder.
+    var decoder = KeyDecoder()
+    var pending: [Key] = []
+    let sequenceBytes: [UInt8] = [0x1B, 0x5B, 0x4F, 0x7E, 0x31, 0x3B]
     for _ in 0..<input.int(0...40) {
         if input.int(0...9) == 0 {
             effect = state.apply(.resized(width: input.int(0...220), height: input.int(0...70)))
+        } else if input.int(0...4) == 0 {
+            let bytes = (0..<input.int(1...8)).map { _ in input.bool() ? sequenceBytes[input.int(0...5)] : input.byte() }
+            pending += decoder.decode(bytes)
+            if input.bool() { pending += decoder.flush() }
+            effect = pending.isEmpty ? .none : state.apply(.keyPressed(pending.removeFirst()))
         } else {
             effect = state.apply(.keyPressed(keys[input.int(0...(keys.count - 1))]))
         }
