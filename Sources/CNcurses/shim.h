@@ -40,6 +40,15 @@ static inline int lendscope_put(int y, int x, const wchar_t *text, int length, a
     return mvaddnwstr(y, x, text, length);
 }
 
+/* Bracketed paste on or off: pasted text then arrives between ESC [200~ and ESC [201~, so it
+ * can be typed into a prompt instead of running as commands. Terminals without it ignore this. */
+static inline void lendscope_bracketed_paste(int on) {
+    static const char enable[] = "\033[?2004h", disable[] = "\033[?2004l";
+    fflush(stdout);
+    ssize_t ignored = write(STDOUT_FILENO, on ? enable : disable, (on ? sizeof enable : sizeof disable) - 1);
+    (void)ignored;
+}
+
 /* After SIGWINCH: asks the terminal its size and tells curses (the loop owns SIGWINCH, not curses). */
 static inline void lendscope_update_size(void) {
     struct winsize size;
@@ -68,7 +77,7 @@ static inline struct termios *lendscope_saved_modes(void) { static struct termio
 static inline int *lendscope_saved_valid(void) { static int valid = 0; return &valid; }
 
 static void lendscope_crash_restore(int signal_number) {
-    static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
+    static const char reset[] = "\033[?2004l\033[?1049l\033[?25h\033[0m\r\n";
     ssize_t ignored = write(STDOUT_FILENO, reset, sizeof reset - 1);
     (void)ignored;
     if (*lendscope_saved_valid()) tcsetattr(STDIN_FILENO, TCSANOW, lendscope_saved_modes());

@@ -132,7 +132,7 @@ public struct EventLoop<Terminal: TerminalBackend, Source: ReadinessSource> {
     private mutating func handleInput(_ bytes: [UInt8], now: Int64) {
         var keys = bytes.isEmpty ? [] : decoder.decode(bytes)
         if decoder.isPending {
-            if !bytes.isEmpty || escapeDeadline == nil { escapeDeadline = now + KeyDecoder.escapeDelay }
+            if !bytes.isEmpty || escapeDeadline == nil { escapeDeadline = now + decoder.pendingDelay }
             if let deadline = escapeDeadline, now >= deadline {
                 keys += decoder.flush()
                 escapeDeadline = nil

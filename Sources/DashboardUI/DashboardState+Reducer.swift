@@ -84,6 +84,18 @@ extension DashboardState {
     }
 
     private mutating func press(_ key: Key) -> Effect {
+        if case .paste(let text) = key {
+            // Pasted text is typed into an open prompt, character by character; elsewhere it is
+            // ignored: a paste never runs commands.
+            guard isEditingFilter || jumpQuery != nil else { return .none }
+            var effect = Effect.none
+            for character in text where character != "\n" && character != "\r" {
+                if (isEditingFilter ? editFilter(.character(character)) : editJump(.character(character))) == .render {
+                    effect = .render
+                }
+            }
+            return effect
+        }
         if isEditingFilter { return editFilter(key) }
         if jumpQuery != nil { return editJump(key) }
         let command = Keymap.command(for: key, in: view)

@@ -58,7 +58,7 @@ public enum Glossary {
               definition: "how concentrated a group's funding is across banks, 0–10,000"),
         Entry(id: "marks", term: "! ~",
               definition: "! over a cap in force; ~ would be over a cap not yet in force at the period's end (before 2021-02-20)"),
-        Entry(id: "flags", term: "S D R* E*",
+        Entry(id: "flags", term: "S D R* E*, [S] [E]",
               definition: "provenance: sourced, derived from sourced figures, recalled (check it), estimated; "
                   + "S/E* = total sourced, split across banks estimated"),
         Entry(id: "stacking", term: "stacking",

@@ -52,6 +52,8 @@ public struct NcursesTerminal: TerminalBackend {
         keypad(lendscope_stdscr(), false)
         intrflush(lendscope_stdscr(), false)
         curs_set(0)
+        refresh() // curses' own set-up goes out first
+        lendscope_bracketed_paste(1)
         self.colors = colors && has_colors()
         if self.colors { Self.startColors() }
     }
@@ -132,6 +134,7 @@ public struct NcursesTerminal: TerminalBackend {
     public mutating func restore() {
         guard !isRestored else { return }
         isRestored = true
+        lendscope_bracketed_paste(0)
         curs_set(1)
         endwin()
         lendscope_remove_crash_restore()

@@ -104,6 +104,26 @@ struct KeyDecoderTests {
         #expect(Self.keys("\u{1B}\u{1B}") == [.escape, .escape])
     }
 
+    @Test("a bracketed paste is one .paste key, whatever it holds, even split across reads")
+    func paste() {
+        #expect(Self.keys("\u{1B}[200~Lanz\u{1B}[4~q\u{1B}[201~j") == [.paste("Lanz\u{1B}[4~q"), .character("j")])
+        var decoder = KeyDecoder()
+        #expect(decoder.decode(Array("\u{1B}[200~ab".utf8)).isEmpty)
+        #expect(decoder.isPending && decoder.pendingDelay == KeyDecoder.pasteDelay)
+        #expect(decoder.decode(Array("c\u{1B}[20".utf8)).isEmpty)
+        #expect(decoder.decode(Array("1~b".utf8)) == [.paste("abc"), .character("b")])
+        #expect(decoder.pendingDelay == KeyDecoder.escapeDelay)
+        // An end marker that never comes: the paste ends after the paste delay, as text.
+        #expect(decoder.decode(Array("\u{1B}[200~mq".utf8)).isEmpty)
+        #expect(decoder.flush() == [.paste("mq")])
+        #expect(decoder.decode(Array("q".utf8)) == [.character("q")])
+        // A huge paste is capped, not stored whole.
+        var big = KeyDecoder()
+        let keys = big.decode(Array(("\u{1B}[200~" + String(repeating: "x", count: 100_000) + "\u{1B}[201~").utf8))
+        #expect(keys.count == 1)
+        if case .paste(let text) = keys.first { #expect(text.count == KeyDecoder.longestPaste) }
+    }
+
     @Test("a UTF-8 character split across reads is one key; malformed bytes are dropped")
     func utf8() {
         var decoder = KeyDecoder()

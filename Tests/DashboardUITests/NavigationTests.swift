@@ -96,6 +96,21 @@ struct NavigationTests {
         #expect(small.view == .platform("WeBank 微众"))
     }
 
+    @Test("a paste types into an open prompt and runs nothing elsewhere")
+    func paste() {
+        var state = Self.state()
+        _ = state.send(.keyPressed(.character("b")))
+        #expect(state.send(.keyPressed(.paste("aqn"))) == .none, "a, q and n would open alerts, go back, switch measure")
+        #expect(state.view == .banks && state.measure == .balances)
+        _ = state.send(.keyPressed(.character("/")))
+        _ = state.send(.keyPressed(.paste("Lanz\u{1B}[31m\n")))
+        #expect(state.filter == "Lanz[31m", "controls and line breaks are not typed")
+        _ = state.send(.keyPressed(.escape))
+        _ = state.send(.keyPressed(.character(":")))
+        _ = state.send(.keyPressed(.paste("tianjin")))
+        #expect(state.jumpMatches.first == .bank("Tianjin Binhai Rural Commercial Bank"))
+    }
+
     @Test("Enter on a group inside a bank's screen opens that pairing's history")
     func bankToPairing() {
         var state = Self.state()

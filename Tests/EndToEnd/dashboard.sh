@@ -233,6 +233,17 @@ check "the title says the search" wait_for 'search "Lanz"'
 check "the view and measure did not change" bash -c "tmux -L '$socket' capture-pane -p -t e2e | head -1 | grep -q 'Banks.*balances'"
 tm send-keys -t e2e Escape
 check "Esc clears the search and stays in the banks view" wait_for "XW Bank"
+# A paste (bracketed: the dashboard asks for it) runs no commands; into a prompt it is typed.
+tm set-buffer "aqn"
+tm paste-buffer -p -t e2e
+sleep 0.4
+check "pasting 'aqn' in the banks view changes nothing" bash -c "tmux -L '$socket' capture-pane -p -t e2e | head -1 | grep -q 'Banks.*balances.*sort Exp/T1'"
+tm send-keys -t e2e /
+tm set-buffer "Zhang"
+tm paste-buffer -p -t e2e
+check "a paste into the search prompt is typed" wait_for "Search: Zhang"
+tm send-keys -t e2e Escape
+sleep 0.1
 sleep 0.1
 tm send-keys -t e2e t : t i a n
 check ": shows the match while typing" wait_for "Tianjin Binhai Rural Commercial Bank (bank)"

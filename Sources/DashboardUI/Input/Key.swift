@@ -7,6 +7,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case function(Int)
     /// Ctrl + a letter, lower case.
     case control(Character)
+    /// Text pasted as a whole (bracketed paste): typed into a prompt, never run as commands.
+    case paste(String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .tab: return "Tab"
         case .function(let n): return "F\(n)"
         case .control(let c): return "Ctrl-\(c.uppercased())"
+        case .paste(let text): return "paste of \(text.count) characters"
         }
     }
 

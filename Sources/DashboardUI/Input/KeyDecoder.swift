@@ -20,11 +20,22 @@ public struct KeyDecoder: Sendable {
     private var pending: [UInt8] = []
     /// Inside an over-long sequence: its remaining parameter bytes and its final byte are dropped too.
     private var skippingSequence = false
+    /// Inside a bracketed paste (`ESC [200~` … `ESC [201~`): the text so far.
+    private var pasted: [UInt8]?
+    /// The longest paste kept, in bytes (a prompt holds 40 characters; the rest is dropped).
+    static let longestPaste = 4_096
+    /// A paste that stops arriving for this long ends (its end marker was lost), in nanoseconds.
+    public static let pasteDelay: Int64 = 500_000_000
+    static let pasteEnd: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]
+
+    /// How long pending bytes may wait for the rest: the escape delay, longer inside a paste.
+    public var pendingDelay: Int64 { pasted == nil ? Self.escapeDelay : Self.pasteDelay }
 
     public init() {}
 
-    /// Bytes of an incomplete sequence or character are waiting: call `flush()` after the escape delay.
-    public var isPending: Bool { !pending.isEmpty }
+    /// Bytes of an incomplete sequence or character, or a paste, are waiting: call `flush()`
+    /// after `pendingDelay`.
+    public var isPending: Bool { !pending.isEmpty || pasted != nil }
 
     /// Decodes what is complete; an incomplete sequence or UTF-8 character waits for more bytes.
     public mutating func decode<Bytes: Sequence>(_ bytes: Bytes) -> [Key] where Bytes.Element == UInt8 {
@@ -32,6 +43,20 @@ public struct KeyDecoder: Sendable {
         var keys: [Key] = []
         var start = 0
         while start < pending.count {
+            if pasted != nil {
+                // Everything up to the end marker is text, whatever it holds.
+                if let end = Self.find(Self.pasteEnd, in: pending, from: start) {
+                    append(toPaste: pending[start..<end])
+                    keys.append(finishPaste())
+                    start = end + Self.pasteEnd.count
+                    continue
+                }
+                // Keep a tail that may be the start of the end marker split across reads.
+                let keep = min(pending.count - start, Self.pasteEnd.count - 1)
+                append(toPaste: pending[start..<(pending.count - keep)])
+                pending.removeFirst(pending.count - keep)
+                return keys
+            }
             if skippingSequence {
                 let byte = pending[start]
                 if (0x20...0x7E).contains(byte) {
@@ -50,6 +75,9 @@ public struct KeyDecoder: Sendable {
             case .overLong(let length):
                 start += length
                 skippingSequence = true
+            case .pasteStart(let length):
+                start += length
+                pasted = []
             case .incomplete:
                 pending.removeFirst(start)
                 return keys
@@ -63,7 +91,30 @@ public struct KeyDecoder: Sendable {
     /// (`ESC [`, `ESC O`, a cut UTF-8 character) is dropped whole.
     public mutating func flush() -> [Key] {
         defer { pending.removeAll() }
+        if pasted != nil {
+            append(toPaste: pending[...])
+            return [finishPaste()]
+        }
         return pending.allSatisfy { $0 == 0x1B } ? pending.map { _ in .escape } : []
+    }
+
+    private mutating func append(toPaste bytes: ArraySlice<UInt8>) {
+        let room = Self.longestPaste - (pasted?.count ?? 0)
+        if room > 0 { pasted?.append(contentsOf: bytes.prefix(room)) }
+    }
+
+    /// The paste as text: invalid UTF-8 replaced; the reducer keeps only printable characters.
+    private mutating func finishPaste() -> Key {
+        defer { pasted = nil }
+        return .paste(String(decoding: pasted ?? [], as: UTF8.self))
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard haystack.count - start >= needle.count else { return nil }
+        for index in start...(haystack.count - needle.count) where haystack[index] == needle[0] {
+            if Array(haystack[index..<(index + needle.count)]) == needle { return index }
+        }
+        return nil
     }
 
     enum Parsed: Equatable {
@@ -71,6 +122,8 @@ public struct KeyDecoder: Sendable {
         case ignored(length: Int)
         /// The first `length` bytes of a sequence too long to be a key; the rest is dropped as it comes.
         case overLong(length: Int)
+        /// `ESC [200~`: what follows is pasted text, up to `ESC [201~`.
+        case pasteStart(length: Int)
         case incomplete
     }
 
@@ -124,6 +177,7 @@ public struct KeyDecoder: Sendable {
             case .key(let key, let length): return .key(key, length: length + 1)
             case .ignored(let length): return .ignored(length: length + 1)
             case .overLong(let length): return .overLong(length: length + 1)
+            case .pasteStart(let length): return .pasteStart(length: length + 1)
             case .incomplete: return .incomplete
             }
         default:
@@ -194,6 +248,7 @@ public struct KeyDecoder: Sendable {
         let digits = parameters.prefix { (0x30...0x39).contains($0) }
         guard !digits.isEmpty, digits.count <= 3 else { return .ignored(length: length) }
         let number = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        if number == 200 { return .pasteStart(length: length) }
         let key: Key?
         switch number {
         case 1, 7: key = .home
