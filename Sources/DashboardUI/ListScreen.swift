@@ -119,11 +119,17 @@ enum ListScreen {
         }
         let room = layout.width - DisplayWidth.of(indicator) - 1
         if let selected, room > 10 {
+            // The fields that did not fit first (they are this row's figures), then where the
+            // figure comes from, cut at a word when the line is full.
             let fields = offScreenFields(selected, model: model, layout: columns)
-            if !fields.isEmpty {
-                let line = PriorityLine(parts: fields.map { .init(text: $0, priority: 1) },
-                                        separator: glyphs.isASCII ? " - " : " · ").fit(width: room)
-                if line.dropped.count < fields.count { buffer.put(line.text, x: 0, y: statusY, style: .muted) }
+            var line = PriorityLine(parts: fields.map { .init(text: $0, priority: 1) },
+                                    separator: glyphs.isASCII ? " - " : " · ").fit(width: room).text
+            if fields.isEmpty { line = "" }
+            if let note = SourceNote.note(view: state.view, rowID: selected.id, state) {
+                line += (line.isEmpty ? " " : (glyphs.isASCII ? " - " : " · ")) + note
+            }
+            if !line.isEmpty {
+                buffer.put(HelpScreen.truncateAtWord(line, width: room, ascii: glyphs.isASCII), x: 0, y: statusY, style: .muted)
             }
         }
         if !indicator.isEmpty {

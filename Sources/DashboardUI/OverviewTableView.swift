@@ -103,16 +103,8 @@ enum OverviewTableView {
         }
     }
 
-    /// "S/E*: total sourced, split estimated · <note>".
+    /// "S/E*: total sourced, split across banks estimated · <note>".
     static func sourceLine(_ group: GroupFigures, ascii: Bool) -> String {
-        let flag = OverviewModel.flagText(group)
-        let meaning: String
-        if let total = group.totalProvenance, total != group.provenance {
-            meaning = "total \(total.label), split across banks \(group.provenance.label)"
-        } else {
-            meaning = group.provenance.label
-        }
-        let note = group.source.isEmpty ? "no source note" : group.source
-        return "\(flag): \(meaning)\(ascii ? " - " : " · ")\(note)"
+        SourceNote.text(group.provenance, total: group.totalProvenance, source: group.source, ascii: ascii)
     }
 }

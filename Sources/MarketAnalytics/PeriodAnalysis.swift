@@ -316,7 +316,7 @@ public struct PeriodAnalysis: Sendable {
 
 extension PeriodAnalysis {
     /// The source note most rows give (the first of equals, in file order); empty when none does.
-    static func commonSource(_ notes: [String]) -> String {
+    public static func commonSource(_ notes: [String]) -> String {
         var counts: [String: Int] = [:]
         var order: [String] = []
         for note in notes where !note.isEmpty {

@@ -105,6 +105,21 @@ struct LayoutTests {
         #expect(lines.contains { $0.contains("Ant Group") && $0.contains("R*/E*") })
     }
 
+    @Test("list views' status line says where the selected row's figure comes from")
+    func listSources() {
+        var state = ViewTests.at2020Q2(width: 160, height: 30)
+        _ = state.send(.keyPressed(.character("b")))
+        var lines = DashboardView.render(state).lines
+        #expect(lines.contains { $0.contains("capital and loans E*: estimated · approximate end-2020 scale") })
+        _ = state.send(.keyPressed(.escape))
+        _ = state.send(.keyPressed(.enter)) // Ant Group's funders, 2020Q2: a total recalled from the prospectus
+        lines = DashboardView.render(state).lines
+        #expect(lines.contains { $0.contains("R*/E*: total recalled, unconfirmed, split across banks estimated · group total RMB 1,732.0 bn") })
+        _ = state.send(.keyPressed(.enter)) // the pairing's history, on 2020Q2
+        lines = DashboardView.render(state).lines
+        #expect(lines.contains { $0.contains("R*/E*: total recalled") })
+    }
+
     @Test("a sourced total split by estimate: total_flag gives the total's flag, the row flag the split's")
     func totalAndSplitFlags() {
         let q = Period("2020Q2")!
