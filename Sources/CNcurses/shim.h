@@ -49,6 +49,15 @@ static inline void lendscope_bracketed_paste(int on) {
     (void)ignored;
 }
 
+/* Ctrl-S and Ctrl-Q are keys, not XON/XOFF: a viewer must not freeze the screen by accident. */
+static inline void lendscope_flow_control_off(void) {
+    struct termios modes;
+    if (tcgetattr(STDIN_FILENO, &modes) == 0) {
+        modes.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+        tcsetattr(STDIN_FILENO, TCSANOW, &modes);
+    }
+}
+
 /* After SIGWINCH: asks the terminal its size and tells curses (the loop owns SIGWINCH, not curses). */
 static inline void lendscope_update_size(void) {
     struct winsize size;

@@ -22,7 +22,10 @@ public struct DashboardLayout: Hashable, Sendable {
     /// The table's first row (its header) and how many rows it has: header, data rows, the
     /// pinned "others" row and the status line.
     var tableTop: Int { 2 }
-    var tableRows: Int { max(0, (panelBeside ? height - 3 : height - 3 - Self.stackedPanelRows)) }
+    var tableRows: Int { max(0, (panelBeside ? height - 3 : height - 3 - stackedRows)) }
+    /// The stacked panel's rows: six when the table keeps six (header, three groups, "others",
+    /// status), fewer on a short screen.
+    var stackedRows: Int { min(Self.stackedPanelRows, max(2, height - 3 - 6)) }
     var tableWidth: Int { panelBeside ? width - Self.panelColumns - 1 : width }
     /// Data rows between the header and the pinned "others" row.
     var dataRows: Int { max(1, tableRows - 3) }
@@ -32,6 +35,6 @@ public struct DashboardLayout: Hashable, Sendable {
     var panelX: Int { panelBeside ? tableWidth + 1 : 0 }
     var panelY: Int { panelBeside ? tableTop : tableTop + tableRows }
     var panelWidth: Int { panelBeside ? Self.panelColumns : width }
-    var panelHeight: Int { panelBeside ? height - 3 : Self.stackedPanelRows }
+    var panelHeight: Int { panelBeside ? height - 3 : stackedRows }
     var footerY: Int { height - 1 }
 }

@@ -107,12 +107,13 @@ extension DashboardState {
                 return .render
             case .selectUp, .pageUp, .selectTop:
                 guard helpScroll > 0 else { return .none }
-                helpScroll = command == .selectUp ? helpScroll - 1 : command == .pageUp ? max(0, helpScroll - 10) : 0
+                let page = max(1, height - 4)
+                helpScroll = command == .selectUp ? helpScroll - 1 : command == .pageUp ? max(0, helpScroll - page) : 0
                 return .render
             case .selectDown, .pageDown, .selectBottom:
                 // The view clamps the offset to what there is to show.
                 let limit = HelpScreen.scrollLimit(self)
-                let next = command == .selectBottom ? limit : min(helpScroll + (command == .selectDown ? 1 : 10), limit)
+                let next = command == .selectBottom ? limit : min(helpScroll + (command == .selectDown ? 1 : max(1, height - 4)), limit)
                 guard next != helpScroll else { return .none }
                 helpScroll = next
                 return .render
@@ -167,6 +168,7 @@ extension DashboardState {
             isEditingFilter = true
         case .startJump:
             jumpQuery = ""
+            jumpChoice = 0
         case .open:
             return open()
         case .toggleMark:
@@ -340,6 +342,11 @@ extension DashboardState {
         return .copy(model.tsv(rows: chosen))
     }
 
+    /// The match Enter opens: the one chosen with Tab/↓ among `matches`.
+    func jumpTarget(_ matches: [JumpTarget]) -> JumpTarget? {
+        matches.isEmpty ? nil : matches[jumpChoice % matches.count]
+    }
+
     /// Where `:` would go with what is typed so far: groups and banks whose name (or a word of it)
     /// starts with the text, the name's own prefix first, then the order on screen.
     public var jumpMatches: [JumpTarget] {
@@ -358,7 +365,7 @@ extension DashboardState {
             let matches = jumpMatches
             let query = jumpQuery ?? ""
             jumpQuery = nil
-            guard let target = matches.first else {
+            guard let target = jumpTarget(matches) else {
                 if !query.isEmpty { statusMessage = "no bank or group starts with \"\(query)\"" }
                 return .render
             }
@@ -372,18 +379,35 @@ extension DashboardState {
             keepSelectionVisible()
         case .escape:
             jumpQuery = nil
+        case .tab, .down:
+            // The next match (two names may differ only in case): Tab or ↓, ↑ back.
+            jumpChoice += 1
+        case .up:
+            guard jumpChoice > 0 else { return .none }
+            jumpChoice -= 1
         case .backspace:
             guard jumpQuery?.isEmpty == false else { return .none }
             jumpQuery?.removeLast()
+            jumpChoice = 0
         case .character(let c):
-            guard c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }), (jumpQuery?.count ?? 0) < 40 else {
+            guard Self.typable(c), (jumpQuery?.unicodeScalars.count ?? 0) + c.unicodeScalars.count <= Self.longestTyped else {
                 return .none
             }
             jumpQuery?.append(c)
+            jumpChoice = 0
         default:
             return .none
         }
         return .render
+    }
+
+    /// The longest search or go-to text, in Unicode scalars (not characters: a thousand combining
+    /// marks on one letter are one character, and would make every match slow).
+    static let longestTyped = 40
+
+    /// Printable text only: what is typed is drawn back on screen.
+    static func typable(_ c: Character) -> Bool {
+        c.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }
     }
 
     private mutating func editFilter(_ key: Key) -> Effect {
@@ -398,7 +422,7 @@ extension DashboardState {
             filter.removeLast()
         case .character(let c):
             // Only printable text goes into the filter; it is drawn back on screen.
-            guard c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }), filter.count < 40 else {
+            guard Self.typable(c), filter.unicodeScalars.count + c.unicodeScalars.count <= Self.longestTyped else {
                 return .none
             }
             filter.append(c)

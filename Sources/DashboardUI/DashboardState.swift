@@ -57,6 +57,8 @@ public struct DashboardState: Sendable {
     public internal(set) var isEditingFilter = false
     /// `:` jump by name: the text typed so far, nil when not jumping.
     public internal(set) var jumpQuery: String?
+    /// Which of the jump's matches Enter opens (Tab or ↓ for the next).
+    public internal(set) var jumpChoice = 0
     public internal(set) var showingHelp = false
     public internal(set) var helpScroll = 0
     public internal(set) var width: Int

@@ -78,59 +78,67 @@ public enum DashboardView {
     static func drawTitle(_ state: DashboardState, into buffer: inout ScreenBuffer) {
         let glyphs = state.options.glyphs
         buffer.fill(x: 0, y: 0, width: buffer.width, height: 1, style: .title)
-        var parts: [(text: String, priority: Int)] = [(state.features.readOnly ? "LendScope (read-only)" : "LendScope",
-                                                       state.features.readOnly ? 2 : 5)]
+        var parts: [PriorityLine.Part] = [.init(text: "LendScope", priority: 5)]
+        // A kiosk always says it is one.
+        if state.features.readOnly { parts.append(.init(text: "read-only", priority: 0)) }
         if let snapshot = state.snapshot {
-            parts.append((snapshot.directory, 6))
+            parts.append(.init(text: snapshot.directory, priority: 6))
             if state.viewStack.count > 1 {
-                // The whole path while it fits; then the current view alone, which stays (a pairing's
-                // or a bank's screen must say whose it is).
-                parts.append((state.viewStack.map(\.title).joined(separator: glyphs.isASCII ? " > " : " › "), 4))
+                // The whole path while it fits; then the current view's name alone, which stays,
+                // shortened if need be (a pairing's or a bank's screen must say whose it is).
+                parts.append(.init(text: state.viewStack.map(\.title).joined(separator: glyphs.isASCII ? " > " : " › "),
+                                   priority: 4))
             }
             if let period = state.analysis?.period {
-                parts.append(("\(glyphs.previous) \(period) \(glyphs.next) \(state.periodIndex + 1)/\(state.periods.count)", 0))
+                parts.append(.init(text: "\(glyphs.previous) \(period) \(glyphs.next) \(state.periodIndex + 1)/\(state.periods.count)",
+                                   priority: 0))
             }
             // The measure on screen, in every view; and what is being computed when another was asked for.
-            parts.append((state.measure == .originations ? "new lending" : "balances", 0))
+            parts.append(.init(text: state.measure == .originations ? "new lending" : "balances", priority: 0))
             if let pending = state.pendingKey {
                 let ellipsis = glyphs.isASCII ? "..." : "…"
-                parts.append(("computing \(pending.measure == .originations ? "new lending" : "balances")"
-                              + (pending.definition.map { ", \($0)" } ?? "") + ellipsis, 0))
+                parts.append(.init(text: "computing \(pending.measure == .originations ? "new lending" : "balances")"
+                                   + (pending.definition.map { ", \($0)" } ?? "") + ellipsis, priority: 0, shrinksTo: 14))
             }
             let age = state.ageMinutes == 0 ? "" : " (\(state.ageMinutes) min ago)"
-            let prefix = state.loadErrors.isEmpty ? "loaded" : "reload failed: showing data loaded at"
             // After a failed reload, when the data on screen date from is what matters most.
-            parts.append(("\(prefix) \(snapshot.loadedAt)\(age)", state.loadErrors.isEmpty ? 1 : 0))
-            if state.isReloading { parts.append((glyphs.isASCII ? "reloading..." : "reloading…", 2)) }
-            if state.isPaused { parts.append(("refresh paused", 1)) }
+            // (The banner below says which data are kept, with their time.)
+            parts.append(state.loadErrors.isEmpty ? .init(text: "loaded \(snapshot.loadedAt)\(age)", priority: 1)
+                         : .init(text: "reload failed", priority: 0))
+            if state.isReloading { parts.append(.init(text: glyphs.isASCII ? "reloading..." : "reloading…", priority: 2)) }
+            if state.isPaused { parts.append(.init(text: "refresh paused", priority: 1)) }
         } else {
-            parts.append(("loading…", 0))
+            parts.append(.init(text: "loading…", priority: 0))
         }
         // The sort and the search: what decides which rows are on screen, in every list view.
         if state.view == .overview {
             let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
-            parts.append(("sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)", 0))
-            if !state.markedGroups.isEmpty { parts.append(("\(state.markedGroups.count) marked", 3)) }
+            parts.append(.init(text: "sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)", priority: 0))
+            if !state.markedGroups.isEmpty { parts.append(.init(text: "\(state.markedGroups.count) marked", priority: 3)) }
         } else if let (model, _) = state.listModel, state.view != .matrix, state.view != .trends {
             if let sort = state.listSorts[state.view] ?? model.defaultSort.map({ ListSort(column: $0.column, descending: $0.descending) }),
                model.columns.indices.contains(sort.column) {
                 let title = model.columns[sort.column].title
-                parts.append(("sort \(title.isEmpty ? "bar" : title) \(sort.descending ? glyphs.descending : glyphs.ascending)", 0))
+                parts.append(.init(text: "sort \(title.isEmpty ? "bar" : title) \(sort.descending ? glyphs.descending : glyphs.ascending)",
+                                   priority: 0))
             } else {
-                parts.append(("sort: as listed", 0))
+                parts.append(.init(text: "sort: as listed", priority: 2)) // the model's own order
             }
         }
-        if !state.filter.isEmpty || state.isEditingFilter { parts.append(("search \"\(state.filter)\"", 0)) }
+        // The search always shows (a long one shortened): a filtered list must say it is one.
+        if !state.filter.isEmpty || state.isEditingFilter {
+            parts.append(.init(text: "search \"\(state.filter)\"", priority: 0, shrinksTo: 14))
+        }
         if state.view == .matrix {
-            parts.append((state.matrixShading == .shareOfGroup ? "shade: of group" : "shade: of bank", 0))
+            parts.append(.init(text: state.matrixShading == .shareOfGroup ? "shade: of group" : "shade: of bank", priority: 0))
         }
         let separator = " \(glyphs.vertical) "
-        var line = PriorityLine(parts: parts.map { .init(text: $0.text, priority: $0.priority) }, separator: separator)
-        // The directory goes first; then the breadcrumbs shorten to the current view before they go.
+        var line = PriorityLine(parts: parts, separator: separator)
+        // The directory goes first; then the breadcrumbs shorten to the current view, which stays.
         if DisplayWidth.of(line.text(line.parts)) > buffer.width { line.parts.removeAll { $0.priority == 6 } }
         if DisplayWidth.of(line.text(line.parts)) > buffer.width, let crumbs = line.parts.firstIndex(where: { $0.priority == 4 }),
            let current = state.viewStack.last?.title {
-            line.parts[crumbs] = .init(text: current, priority: 1)
+            line.parts[crumbs] = .init(text: current, priority: 0, shrinksTo: 12)
         }
         buffer.put(line.fit(width: buffer.width).text, x: 0, y: 0, style: .title)
     }
@@ -141,8 +149,10 @@ public enum DashboardView {
             // (The title says when the data on screen were loaded.)
             let count = state.loadErrors.count
             let more = count > 1 ? " (\(count) errors)" : ""
+            let kept = state.snapshot.map { "data of \($0.loadedAt)\(state.ageMinutes == 0 ? "" : " (\(state.ageMinutes) min ago)") kept · " } ?? ""
             buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, style: Style(.warning, bold: true, reverse: true))
-            buffer.put(" ! " + first + more, x: 0, y: 1, style: Style(.warning, bold: true, reverse: true))
+            buffer.put(" ! " + (state.options.glyphs.isASCII ? kept.replacingOccurrences(of: "·", with: "-") : kept) + first + more,
+                       x: 0, y: 1, style: Style(.warning, bold: true, reverse: true))
             return
         }
         guard let analysis = state.analysis else { return }
@@ -188,9 +198,9 @@ public enum DashboardView {
             let typed = buffer.put(query + cursor, x: used, y: y, style: .normal)
             let matches = state.jumpMatches
             let arrow = state.options.glyphs.isASCII ? "->" : "→"
-            let more = matches.count > 1 ? " (+\(matches.count - 1) more)" : ""
+            let more = matches.count > 1 ? " (\(state.jumpChoice % matches.count + 1) of \(matches.count), Tab next)" : ""
             let hint = query.isEmpty ? "  a bank or group name; Enter opens, Esc cancels"
-                : matches.first.map { "  \(arrow) \($0.name) (\($0.kind))\(more) · Enter opens, Esc cancels" }
+                : state.jumpTarget(matches).map { "  \(arrow) \($0.name) (\($0.kind))\(more) · Enter opens" }
                     ?? "  no bank or group starts with that"
             buffer.put(hint, x: used + typed, y: y, style: .muted)
             return

@@ -93,7 +93,8 @@ enum HelpScreen {
         guard let snapshot = state.snapshot else { return sections }
         let types = Set(snapshot.dataset.banks.values.map(\.type)).filter { !$0.isEmpty }.sorted()
         if !types.isEmpty {
-            sections.append([(" Bank type codes", "", true)] + types.map { ("   " + TypeCode.code($0), $0, false) })
+            sections.append([(" Bank type codes", "", true)] + types.map { ("   " + TypeCode.code($0), $0, false) }
+                            + [("   OWN", "the group's own lending arm (in a group's funders)", false)])
         }
         if let analysis = state.analysis {
             let banks = Array(MatrixView.topBanks(state, analysis).prefix(20))

@@ -33,7 +33,13 @@ enum IndexPanel {
             // Each index under the basis it is computed on: market shares, or the reported groups' own
             // shares (which say how unequal the platforms are among themselves, never a market verdict).
             let groups = analysis.groups.count
-            let lines: [(String, String)] = [
+            // Without a market total every share is of the groups' own sum: no market HHI to bound.
+            let market: [(String, String)] = analysis.marketTotal == nil ? [
+                ("No market total: shares of", ""),
+                ("the \(groups) groups' own sum", ""),
+                ("  CR1 / CR3 / CR5", "\(pct(i.cr1)) \(pct(i.cr3)) \(pct(i.cr5))"),
+                ("  CR4 / CR8", "\(pct(i.cr4)) \(pct(i.cr8))"),
+            ] : [
                 ("On market shares", ""),
                 ("  HHI (lower bound)", f(i.hhi, 1)),
                 ("  bounds", "\(f(i.hhi, 1)) \(dash) \(f(i.hhiUpper, 1))"),
@@ -41,6 +47,8 @@ enum IndexPanel {
                 ("  no-assumption max", f(i.hhiUpperNoAssumption, 1)),
                 ("  CR1 / CR3 / CR5", "\(pct(i.cr1)) \(pct(i.cr3)) \(pct(i.cr5))"),
                 ("  CR4 / CR8", "\(pct(i.cr4)) \(pct(i.cr8))"),
+            ]
+            let lines: [(String, String)] = market + [
                 ("Among the \(groups) groups only", ""),
                 ("  HHI", f(i.hhiPlatforms, 1)),
                 ("  normalised", f(i.hhiNormalized, 4)),
@@ -98,27 +106,40 @@ enum IndexPanel {
                 + (state.analysis.map { "\($0.period)" } ?? "")
             buffer.put(caret, x: x + 1, y: y + 2, style: .accent, maxWidth: width - 1)
         } else {
-            let rule = String(repeating: glyphs.horizontal, count: width)
-            buffer.put(rule, x: x, y: y, style: .muted)
-            buffer.put("\(glyphs.horizontal) Concentration (HHI 0\(dash)10,000) ", x: x, y: y, style: .header)
+            // Six lines when there is room; on a short screen the rule, the HHI and the verdict first.
+            let chosen = [0, 1, 4, 2, 3, 5].prefix(layout.panelHeight).sorted()
+            func row(_ logical: Int) -> Int? { chosen.firstIndex(of: logical).map { y + $0 } }
+            if let top = row(0) {
+                buffer.put(String(repeating: glyphs.horizontal, count: width), x: x, y: top, style: .muted)
+                buffer.put("\(glyphs.horizontal) Concentration (HHI 0\(dash)10,000) ", x: x, y: top, style: .header)
+            }
             let dot = glyphs.isASCII ? " - " : " · "
-            func line(_ parts: [(String, Int)], y: Int, style: Style = .normal) {
+            func line(_ parts: [(String, Int)], _ logical: Int, style: Style = .normal) {
+                guard let y = row(logical) else { return }
                 let fitted = PriorityLine(parts: parts.map { .init(text: $0.0, priority: $0.1) }, separator: dot).fit(width: width)
                 buffer.put(HelpScreen.truncateAtWord(fitted.text, width: width, ascii: glyphs.isASCII), x: x, y: y, style: style)
             }
-            // The upper bound always with what it assumes, and the bound that assumes nothing.
-            line([("Market HHI \(f(i.hhi, 1))\(dash)\(f(i.hhiUpper, 1))", 0),
-                  ("upper if \(analysis.bounds.assumption.shortText)", 0),
-                  ("no-assumption max \(f(i.hhiUpperNoAssumption, 1))", 1)], y: y + 1)
-            line([("On market shares: CR1 \(pct(i.cr1))", 0), ("CR3 \(pct(i.cr3))", 0), ("CR5 \(pct(i.cr5))", 0),
-                  ("CR8 \(pct(i.cr8))", 2)], y: y + 2)
+            if analysis.marketTotal == nil {
+                // Every share is of the groups' own sum: no market HHI, no bounds to state.
+                line([("No market total: every share is of the \(analysis.groups.count) groups' own sum", 0)], 1, style: .muted)
+                line([("Groups' shares: CR1 \(pct(i.cr1))", 0), ("CR3 \(pct(i.cr3))", 0), ("CR5 \(pct(i.cr5))", 0),
+                      ("CR8 \(pct(i.cr8))", 2)], 2)
+            } else {
+                // The upper bound always with what it assumes, and the bound that assumes nothing.
+                line([("Market HHI \(f(i.hhi, 1))\(dash)\(f(i.hhiUpper, 1))", 0),
+                      ("upper if \(analysis.bounds.assumption.shortText)", 0),
+                      ("no-assumption max \(f(i.hhiUpperNoAssumption, 1))", 1)], 1)
+                line([("On market shares: CR1 \(pct(i.cr1))", 0), ("CR3 \(pct(i.cr3))", 0), ("CR5 \(pct(i.cr5))", 0),
+                      ("CR8 \(pct(i.cr8))", 2)], 2)
+            }
             line([("Among the \(analysis.groups.count) groups only: HHI \(f(i.hhiPlatforms, 1))", 0),
                   ("equivalent firms \(f(i.equivalentFirms, 2))", 0), ("Gini \(f(i.gini, 3))", 1),
-                  ("entropy \(f(i.entropy, 3))", 2)], y: y + 3)
+                  ("entropy \(f(i.entropy, 3))", 2)], 3)
             line([("\(state.guideline.shortTitle): \(marker)\(verdict.finding)", 0), ("\(verdict.threshold)", 1)],
-                 y: y + 4, style: verdictStyle)
-            let label = buffer.put(" HHI ", x: x, y: y + 5)
-            drawSpark(spark, current: state.periodIndex, x: x + label, y: y + 5, into: &buffer)
+                 4, style: verdictStyle)
+            guard let sparkY = row(5) else { return }
+            let label = buffer.put(" HHI ", x: x, y: sparkY)
+            drawSpark(spark, current: state.periodIndex, x: x + label, y: sparkY, into: &buffer)
             let period = state.analysis.map { "\($0.period)" } ?? ""
             var tail: [(String, Int)] = [("\(glyphs.isASCII ? "*" : "▲") \(period)", 0), (span, 2)]
             if let stacking = analysis.stacking, stacking.borrowers > 0 {
@@ -129,7 +150,7 @@ enum IndexPanel {
             }
             let room = width - label - hhiValues.count - 1
             let fitted = PriorityLine(parts: tail.map { .init(text: $0.0, priority: $0.1) }, separator: dot).fit(width: room)
-            buffer.put(fitted.text, x: x + label + hhiValues.count, y: y + 5, style: .muted, maxWidth: room + 1)
+            buffer.put(fitted.text, x: x + label + hhiValues.count, y: sparkY, style: .muted, maxWidth: room + 1)
         }
     }
 

@@ -100,7 +100,7 @@ public enum Keymap {
         KeyBinding([.character("b")], .show(.banks), "banks and their dependence on platforms", hint: "banks",
                    section: "Views"),
         KeyBinding([.character("m")], .show(.matrix), "pairing matrix: groups × banks", hint: "matrix", section: "Views"),
-        KeyBinding([.character("t")], .show(.trends), "trends: HHI and top-five shares over time", hint: "trends",
+        KeyBinding([.character("t")], .show(.trends), "trends: market HHI and every group's share over time", hint: "trends",
                    section: "Views"),
         KeyBinding([.character("a")], .show(.alerts), "alerts: every rule triggered in the period", hint: "alerts",
                    section: "Views"),
@@ -189,7 +189,10 @@ public enum Keymap {
             let keys = binding.keys.map(\.asciiDescription).joined(separator: " ")
             let pad = 18
             var line = "  " + keys + String(repeating: " ", count: max(2, pad - 2 - keys.count))
-            if keys.count + 4 > pad { lines.append(line); line = String(repeating: " ", count: pad) }
+            if keys.count + 4 > pad {
+                lines.append("  " + keys)
+                line = String(repeating: " ", count: pad)
+            }
             for word in binding.help.split(separator: " ") {
                 if line.count + word.count + 1 > 78, line.count > pad {
                     lines.append(line)

@@ -67,7 +67,13 @@ enum ListScreen {
     /// The selected row's fields that are not on screen as they are: compacted (the full text)
     /// or left out at this width, as "Title value".
     static func offScreenFields(_ row: TableModel.Row, model: TableModel, layout: TableModel.ScreenLayout) -> [String] {
-        (layout.compact.sorted() + layout.hidden).compactMap { index in
+        // A name cut to its column comes first, whole.
+        let cut = zip(layout.indices, layout.widths).compactMap { index, width -> String? in
+            let text = row.cells[index].text
+            guard !model.columns[index].isBar, !layout.compact.contains(index), DisplayWidth.of(text) > width else { return nil }
+            return text
+        }
+        return cut + (layout.compact.sorted() + layout.hidden).compactMap { index in
             let column = model.columns[index]
             let text = row.cells[index].text.trimmingCharacters(in: .whitespaces)
             guard !column.isBar, !text.isEmpty else { return nil }
@@ -117,6 +123,8 @@ enum ListScreen {
             let dash = glyphs.isASCII ? "-" : "–"
             indicator = " rows \(offset + 1)\(dash)\(min(rows.count, offset + visible)) of \(rows.count) "
         }
+        // A searched list says how much of it is shown, whatever the title had room for.
+        if !state.filter.isEmpty { indicator += "\(rows.count) of \(model.rows.count) match /\(DisplayWidth.fit(state.filter, width: 12)) " }
         let room = layout.width - DisplayWidth.of(indicator) - 1
         if let selected, room > 10 {
             // The fields that did not fit first (they are this row's figures), then where the

@@ -29,8 +29,14 @@ enum OverviewTableView {
         let fixed = 3 + 9 + 7 + 6 + 5 + 6 // rank, amount, share, change, flag, gaps
         let flexible = max(0, layout.tableWidth - fixed)
         // Names first, up to 36 cells; the bar takes the rest up to 40: a wider bar adds nothing.
-        let groupWidth = min(36, max(10, flexible * 11 / 20))
-        let barWidth = min(40, max(0, flexible - groupWidth))
+        var groupWidth = min(36, max(10, flexible * 11 / 20))
+        var barWidth = min(40, max(0, flexible - groupWidth))
+        // A bar too narrow for its scale's title goes, and its room goes to the names.
+        let barTitle = "0\(glyphs.horizontal)\(NumberFormat.grouped(scale * 100, decimals: scale * 100 < 10 ? 1 : 0))%"
+        if barWidth < DisplayWidth.of(barTitle) {
+            groupWidth = min(36, groupWidth + barWidth)
+            barWidth = 0
+        }
         var table = TableWidget(columns: shown.map { index in
             let column = model.columns[index]
             let width: Int
@@ -40,7 +46,7 @@ enum OverviewTableView {
             default: if case .fixed(let w) = column.width { width = w } else { width = 0 }
             }
             let title = index == barIndex
-                ? "0\(glyphs.horizontal)\(NumberFormat.grouped(scale * 100, decimals: scale * 100 < 10 ? 1 : 0))%"
+                ? (barWidth == 0 ? "" : barTitle)
                 : glyphs.isASCII && index == 6 ? "chg pp" : column.title
             return .init(title, width: width, column.alignment)
         })
@@ -78,24 +84,30 @@ enum OverviewTableView {
         } else {
             let note = state.measure == .originations ? "(new lending: shares of the groups; no market total)"
                 : "(no market total: shares of platforms)"
-            table.drawRow([.init(""), .init(note, .muted)], into: &buffer, x: 0, y: othersY, width: layout.tableWidth, style: .normal)
+            // Across the row, not in the name column: a sentence is not cut to a name's width.
+            buffer.put("    " + note, x: 0, y: othersY, style: .muted, maxWidth: layout.tableWidth)
         }
-        drawStatus(state, model: model, visibleCount: visible.count, layout: layout, into: &buffer)
+        drawStatus(state, model: model, visibleCount: visible.count, layout: layout, groupWidth: groupWidth, into: &buffer)
     }
 
     /// The status line, a row of its own: where the selected group's figure comes from (its flag
     /// spelled out and its source note), and the rows indicator when not every row fits.
     static func drawStatus(_ state: DashboardState, model: TableModel, visibleCount: Int, layout: DashboardLayout,
-                           into buffer: inout ScreenBuffer) {
+                           groupWidth: Int, into buffer: inout ScreenBuffer) {
         let glyphs = state.options.glyphs
         var indicator = ""
         if model.rows.count > layout.dataRows {
             let dash = glyphs.isASCII ? "-" : "–"
             indicator = " rows \(state.scrollOffset + 1)\(dash)\(state.scrollOffset + visibleCount) of \(model.rows.count) "
         }
+        if !state.filter.isEmpty, let all = state.analysis?.groups.count {
+            indicator += "\(model.rows.count) of \(all) match /\(DisplayWidth.fit(state.filter, width: 12)) "
+        }
         let room = layout.tableWidth - DisplayWidth.of(indicator) - 1
         if let group = state.analysis?.groups.first(where: { $0.group == state.selectedGroup }), room > 12 {
-            let text = " " + sourceLine(group, ascii: glyphs.isASCII)
+            // A group name cut in the table is given whole first.
+            let cut = DisplayWidth.of(group.group) > groupWidth ? group.group + (glyphs.isASCII ? " - " : " · ") : ""
+            let text = " " + cut + sourceLine(group, ascii: glyphs.isASCII)
             buffer.put(HelpScreen.truncateAtWord(text, width: room, ascii: glyphs.isASCII), x: 0, y: layout.statusY, style: .muted)
         }
         if !indicator.isEmpty {

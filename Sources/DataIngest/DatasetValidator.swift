@@ -63,6 +63,8 @@ public struct DatasetValidator {
         var line: Int
         var balanceField: CSVField
         var periodField: CSVField
+        /// The `total_flag` cell, when the file has the column.
+        var totalFlagField: CSVField?
     }
 
     private mutating func readBalances(knownPlatforms: Set<String>?, knownBanks: Set<String>?) -> [LocatedBalance] {
@@ -108,7 +110,26 @@ public struct DatasetValidator {
             result.append(LocatedBalance(
                 record: BalanceRecord(period: period, platform: platform, bank: bank, balanceCNY: balance,
                                       provenance: flag, totalProvenance: totalFlag, source: source),
-                line: row.line, balanceField: row.fields[amount.index], periodField: table.field(row, "period")!))
+                line: row.line, balanceField: row.fields[amount.index], periodField: table.field(row, "period")!,
+                totalFlagField: table.field(row, "total_flag")))
+        }
+        // A platform's total has one flag in a period: given on every row of it, or on none
+        // (else the group would silently fall back to its split's flag).
+        var firstWith: [String: (line: Int, flag: Provenance?)] = [:]
+        for located in result where located.totalFlagField != nil {
+            let key = "\(located.record.period)\u{0}\(located.record.platform)"
+            let flag = located.record.totalProvenance
+            guard let first = firstWith[key] else {
+                firstWith[key] = (located.line, flag)
+                continue
+            }
+            if (first.flag == nil) != (flag == nil) {
+                diagnostics.append(table.diagnostic(located.totalFlagField!,
+                    "column 'total_flag': \(flag == nil ? "empty" : "given") here but \(first.flag == nil ? "empty" : "given") at line "
+                    + "\(first.line) for (\(located.record.period), \(located.record.platform)): give it on every row of a "
+                    + "platform's period or on none"))
+                firstWith[key] = (located.line, first.flag) // one error per row that differs
+            }
         }
         return result
     }

@@ -13,7 +13,7 @@ struct Aggregate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Aggregate loan-level files: loans and amount per period × platform × bank, as CSV.",
         discussion: """
-            Reads loan files (loan_id,platform,bank,borrower_id,amount_cny,term_days,originated,rate_apr,status) \
+            Reads loan files (loan_id, platform, bank, borrower_id, amount_cny, term_days, originated, rate_apr, status) \
             on bytes, in parallel, and writes period,platform,bank,loans,amount_cny to standard output: one row \
             per period × platform × bank, sorted, amounts with exactly two decimals (summed as integer cents). \
             Malformed rows are reported on standard error with their line (the first 20 in full, then a count) \

@@ -17,6 +17,7 @@ struct Dashboard: ParsableCommand {
             do nothing and are not listed on screen. The help screen (? or F1) has this table and a glossary.
 
             Keys:
+
             """ + Keymap.plainText()
     )
 

@@ -18,6 +18,7 @@ enum DashboardSession {
         } catch let failure as NcursesTerminal.Failure {
             throw DataRequestError(description: failure.description)
         }
+        if state.features.readOnly { Platform.ignoreQuit() }
         let watcher = DirectoryWatcher(directory: directory, useInotify: useInotify)
         let worker = ReloadWorker(directory: directory)
         defer { worker.stop() }

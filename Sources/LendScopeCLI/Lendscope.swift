@@ -41,9 +41,9 @@ struct Lendscope: ParsableCommand {
     static var dashboardOptions: String {
         // 78 columns: the argument parser re-wraps discussion lines longer than 80.
         let help = Dashboard.helpMessage(columns: 78)
-        guard let start = help.range(of: "OPTIONS:\n") else { return "" }
+        guard let start = help.range(of: "ARGUMENTS:\n") ?? help.range(of: "OPTIONS:\n") else { return "" }
         return help[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.contains("--help") && !$0.contains("Show help information") }
+            .filter { !$0.contains("--help") && !$0.contains("Show help information") && $0 != "OPTIONS:" }
             .joined(separator: "\n").trimmingCharacters(in: .newlines)
     }
 

@@ -64,6 +64,12 @@ enum Platform {
         signal(SIGTSTP, SIG_IGN)
     }
 
+    /// Ctrl-\ (SIGQUIT) does nothing in a kiosk either: it ends with q, a hang-up or its idle
+    /// timeout. Called after curses starts (the crash-restore handlers cover SIGQUIT otherwise).
+    static func ignoreQuit() {
+        signal(SIGQUIT, SIG_IGN)
+    }
+
     /// The numbers of the signals waiting on `fd`, oldest first.
     static func readSignals(_ fd: Int32) -> [Int32] {
         var bytes = [UInt8](repeating: 0, count: 64)

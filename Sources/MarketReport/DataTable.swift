@@ -204,8 +204,18 @@ public struct DataTable<Target: Sendable>: Sendable {
         }
         var narrowed = self
         for index in compact { narrowed.columns[index].width = columns[index].compact! }
-        return ScreenLayout(indices: shown, widths: narrowed.widths(total: total, gap: gap, indices: shown),
-                            compact: compact, hidden: hidden.sorted())
+        var widths = narrowed.widths(total: total, gap: gap, indices: shown)
+        // A compactable column whose texts would be cut shows its codes instead: a code is
+        // readable, `rural comme…` is not.
+        for (position, index) in shown.enumerated() where columns[index].compact != nil && !compact.contains(index) {
+            let longest = (rows + footer).map { DisplayWidth.of($0.cells[index].text) }.max() ?? 0
+            if longest > widths[position] {
+                compact.insert(index)
+                narrowed.columns[index].width = columns[index].compact!
+                widths = narrowed.widths(total: total, gap: gap, indices: shown)
+            }
+        }
+        return ScreenLayout(indices: shown, widths: widths, compact: compact, hidden: hidden.sorted())
     }
 
     /// Column widths for a total width, for the columns at `indices`: fixed ones as given,

@@ -64,11 +64,11 @@ public enum Glossary {
         Entry(id: "stacking", term: "stacking",
               definition: "borrowers with loans from two or more (three or more) groups in the period, from loan files"),
         Entry(id: "type_codes", term: "Type codes",
-              definition: "bank types shortened to their initials on narrow screens (CC city commercial); the "
-                  + "selected row's full type is on the status line"),
+              definition: "bank types shortened to their initials on narrow screens (CC city commercial; OWN a group's "
+                  + "own lending arm); the selected row's full type is on the status line"),
         Entry(id: "matrix_codes", term: "matrix columns",
-              definition: "banks shortened to initials (CCB) or a distinguishing word; the selected cell's names are on "
-                  + "the status line"),
+              definition: "banks shortened to their initials (ICBC) or, where initials collide, a word that tells them "
+                  + "apart (Const for China Construction Bank); the help lists them, the status line names the selected cell's"),
     ]
 
     /// The definition for a key; an unknown key is a programming error caught by the tests.

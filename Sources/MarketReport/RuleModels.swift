@@ -72,7 +72,7 @@ public enum RuleModels {
             columns: [
                 .init("Rule", .fixed(14), csv: "rule"),
                 .init("Bank", .flexible(min: 18, max: 40), csv: "bank"),
-                .init("Partner / groups", .flexible(min: 14, max: 30), csv: "partner_or_subject"),
+                .init("Partner / groups", .flexible(min: 16, max: 30), csv: "partner_or_subject"),
                 .init("Value", .fixed(10), .right, csv: "value"),
                 .init("Limit", .fixed(6), .right, csv: "limit"),
                 .init("Unit", .fixed(8), csv: "unit", onScreen: false, inText: false),

@@ -53,6 +53,9 @@ public struct NcursesTerminal: TerminalBackend {
         intrflush(lendscope_stdscr(), false)
         curs_set(0)
         refresh() // curses' own set-up goes out first
+        // After every curses mode call (each sets the terminal's modes from curses' own copy).
+        lendscope_flow_control_off()
+        def_prog_mode()
         lendscope_bracketed_paste(1)
         self.colors = colors && has_colors()
         if self.colors { Self.startColors() }

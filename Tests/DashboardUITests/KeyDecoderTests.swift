@@ -68,6 +68,36 @@ struct KeyDecoderTests {
         #expect(Self.keys("\u{1B}[[Z") == [])
     }
 
+    @Test("control strings, the linux form cut short, and mouse reports with UTF-8 are dropped whole")
+    func strings() {
+        #expect(Self.keys("\u{1B}]52;c;aGVsbG8=\u{07}j") == [.character("j")], "OSC ended by BEL")
+        #expect(Self.keys("\u{1B}P1$r0m\u{1B}\\j") == [.character("j")], "DCS ended by ST")
+        #expect(Self.keys("\u{1B}]0;title\u{1B}[Aj") == [.up, .character("j")], "an OSC cut by a new sequence")
+        #expect(Self.keys("\u{1B}_apc\u{07}\u{1B}^pm\u{07}\u{1B}Xsos\u{07}") == [])
+        #expect(Self.keys("\u{1B}]" + String(repeating: "x", count: 2_000) + "\u{07}q") == [.character("q")])
+        #expect(Self.keys("\u{1B}[[\u{1B}[5~") == [.pageUp], "ESC [ [ then Esc: the Esc starts anew")
+        #expect(Self.keys("\u{1B}[M\u{20}\u{C0}hq") == [.character("q")], "mouse report: space, À and h are its three characters")
+    }
+
+    @Test("a sequence whose rest comes after the escape delay is dropped, rest included; then keys are keys")
+    func lateRest() {
+        var decoder = KeyDecoder()
+        #expect(decoder.decode(Array("\u{1B}[1;".utf8)).isEmpty)
+        #expect(decoder.flush() == [])
+        #expect(decoder.decode(Array("5~".utf8)).isEmpty, "the late rest is not a sort")
+        #expect(decoder.decode(Array("j".utf8)) == [.character("j")])
+        #expect(decoder.decode(Array("\u{1B}[1".utf8)).isEmpty)
+        #expect(decoder.flush() == [])
+        #expect(decoder.isPending, "the skip waits one more delay")
+        #expect(decoder.flush() == [])
+        #expect(!decoder.isPending)
+        #expect(decoder.decode(Array("b".utf8)) == [.character("b")], "after the delay a letter is a key again")
+        var overLong = KeyDecoder()
+        #expect(overLong.decode(Array(("\u{1B}[" + String(repeating: "1", count: 40)).utf8)).isEmpty)
+        #expect(overLong.flush() == [])
+        #expect(overLong.decode(Array("b".utf8)) == [.character("b")])
+    }
+
     @Test("an over-long sequence is dropped without replaying its bytes as commands")
     func overLong() {
         #expect(Self.keys("\u{1B}[" + String(repeating: "1", count: 40) + "~j") == [.character("j")])
@@ -88,19 +118,21 @@ struct KeyDecoderTests {
 
         #expect(decoder.decode(Array("\u{1B}[1".utf8)).isEmpty)
         #expect(decoder.flush() == [])
+        #expect(decoder.flush() == [], "one more delay: a late rest would have been dropped")
         #expect(decoder.decode(Array("b".utf8)) == [.character("b")])
 
         #expect(decoder.decode(Array("\u{1B}O".utf8)).isEmpty)
         #expect(decoder.flush() == [])
     }
 
-    @Test("a lone Esc is Esc only once the delay has passed; Alt + a letter runs no command")
+    @Test("a lone Esc is Esc only once the delay has passed; Esc then a letter typed quickly is both")
     func loneEscape() {
         var decoder = KeyDecoder()
         #expect(decoder.decode([0x1B]).isEmpty)
         #expect(decoder.flush() == [.escape])
-        #expect(Self.keys("\u{1B}b") == [])
-        #expect(Self.keys("\u{1B}蚂x") == [.character("x")])
+        #expect(Self.keys("\u{1B}b") == [.escape, .character("b")])
+        #expect(Self.keys("\u{1B}蚂x") == [.escape, .character("蚂"), .character("x")])
+        #expect(Self.keys("\u{1B}\r") == [.escape, .enter])
         #expect(Self.keys("\u{1B}\u{1B}") == [.escape, .escape])
     }
 
@@ -132,8 +164,9 @@ struct KeyDecoderTests {
         #expect(decoder.decode(bytes.suffix(1)) == [.character("蚂")])
         #expect(Self.keys(String(decoding: [0xC2, 0x9B], as: UTF8.self)).allSatisfy { $0 != .escape })
         var raw = KeyDecoder()
-        #expect(raw.decode([0x9B, 0x32, 0x7E]) == [.character("2"), .character("~")]) // a C1 CSI is not honoured
-        #expect(raw.decode([0xC2, 0x9B]) == [])                                   // nor its UTF-8 form
+        #expect(raw.decode([0x9B, 0x35, 0x7E]) == [.pageUp], "the 8-bit CSI is a sequence, never its bytes as keys")
+        #expect(raw.decode([0xC2, 0x9B, 0x35, 0x7E]) == [.pageUp], "and so is U+009B")
+        #expect(raw.decode([0x9B, 0x39, 0x39, 0x7E]) == [])
         #expect(raw.decode([0xFF, 0x41]) == [.character("A")])
     }
 }

@@ -29,6 +29,52 @@ struct LayoutTests {
         }
     }
 
+    @Test("at 80 columns the title keeps a long search (shortened), the bank's or pairing's name, the kiosk mark and the sort")
+    func titleEssentials() {
+        var state = ViewTests.at2020Q2()
+        _ = state.send(.keyPressed(.character("b")))
+        for key: Key in [.character("/")] + "zhangjiagang rural commercial".map({ .character($0) }) + [.enter] {
+            _ = state.send(.keyPressed(key))
+        }
+        var title = DashboardView.render(state).lines[0]
+        #expect(title.contains("search \"zhang"), "\(title)")
+        #expect(title.contains("sort Exp/T1"), "\(title)")
+        #expect(DashboardView.render(state).lines.contains { $0.contains("1 of 49 match") })
+        _ = state.send(.keyPressed(.enter))
+        title = DashboardView.render(state).lines[0]
+        #expect(title.hasPrefix(" Zhangjiagang Rural"), "\(title)")
+        _ = state.send(.keyPressed(.enter))
+        title = DashboardView.render(state).lines[0]
+        #expect(title.contains("×"), "a pairing's screen says whose: \(title)")
+        _ = state.send(.keyPressed(.escape))
+        _ = state.apply(.reloadFailed(["x.csv:1:1: broken"]))
+        let lines = DashboardView.render(state).lines
+        #expect(lines[0].contains("reload failed") && lines[0].contains("sort CNY bn"), "\(lines[0])")
+        #expect(lines[1].hasPrefix(" ! data of 12:00:00 kept · x.csv:1:1: broken"), "\(lines[1])")
+        let kiosk = ViewTests.at2020Q2(features: Features(readOnly: true))
+        #expect(DashboardView.render(kiosk).lines[0].contains("read-only"))
+    }
+
+    @Test("without a market total the panel says the shares are the groups' own, and states no market HHI")
+    func noMarketPanel() {
+        var state = ViewTests.at2020Q2()
+        _ = state.send(.keyPressed(.character("n")))
+        let lines = DashboardView.render(state).lines
+        #expect(lines.contains { $0.contains("No market total: every share is of the 12 groups' own sum") })
+        #expect(!lines.contains { $0.contains("Market HHI") || $0.contains("On market shares") })
+        #expect(lines.contains { $0.contains("(new lending: shares of the groups; no market total)") })
+    }
+
+    @Test("at the minimum size the others row, the status line and the panel do not overlap")
+    func minimumSize() {
+        let state = ViewTests.at2020Q2(width: 50, height: 12)
+        let lines = DashboardView.render(state).lines
+        #expect(lines.contains { $0.contains("others (unrep") && $0.contains("65.20%") })
+        #expect(lines.contains { $0.hasPrefix(" R*/E*") })
+        #expect(lines.contains { $0.contains("US 2010") })
+        #expect(!lines.contains { $0.contains("0─2…") })
+    }
+
     @Test("the rows indicator has its own line: never drawn over a row's cells")
     func rowsIndicatorOwnLine() {
         var state = ViewTests.at2020Q2()

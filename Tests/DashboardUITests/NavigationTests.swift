@@ -96,6 +96,24 @@ struct NavigationTests {
         #expect(small.view == .platform("WeBank 微众"))
     }
 
+    @Test(": with several matches: Tab or ↓ chooses the next, the footer says which; combining marks cannot pile up")
+    func jumpChoice() {
+        var state = Self.state()
+        Self.type(&state, ":bank of")
+        let matches = state.jumpMatches
+        #expect(matches.count > 3)
+        _ = state.send(.keyPressed(.tab))
+        _ = state.send(.keyPressed(.down))
+        #expect(DashboardView.render(state).lines[23].contains("3 of \(matches.count)"))
+        _ = state.send(.keyPressed(.up))
+        _ = state.send(.keyPressed(.enter))
+        #expect(state.view == .bank(matches[1].name))
+        // A thousand combining marks on one letter: at most 40 scalars are typed.
+        _ = state.send(.keyPressed(.character(":")))
+        _ = state.send(.keyPressed(.paste("a" + String(repeating: "\u{301}", count: 3_000))))
+        #expect((state.jumpQuery?.unicodeScalars.count ?? 0) <= 40)
+    }
+
     @Test("a paste types into an open prompt and runs nothing elsewhere")
     func paste() {
         var state = Self.state()
@@ -178,7 +196,7 @@ struct NavigationTests {
         _ = state.send(.keyPressed(.character("s")))
         #expect(state.matrixShading == .shareOfBank)
         let lines = DashboardView.render(state).lines
-        #expect(lines[2].contains("share of the bank's platform funding"))
+        #expect(lines[2].contains("Share of the bank's platform funding"))
         #expect(lines[0].contains("shade: of bank"))
     }
 }

@@ -260,7 +260,8 @@ struct ViewTests {
         Self.press(&state, .character("b"), .enter)
         _ = state.apply(.reloadFailed(["sample-data/balances.csv:7:3: broken"]))
         let title = DashboardView.render(state).lines[0]
-        #expect(title.contains("reload failed: showing data loaded at 12:00:00"))
+        #expect(title.contains("reload failed"))
+        #expect(DashboardView.render(state).lines[1].contains("data of 12:00:00 kept"), "when the data on screen date from")
         #expect(title.contains("◀ 2020Q2 ▶") && title.contains("balances"))
         for width in [50, 60, 70] {
             var narrow = state
@@ -283,6 +284,9 @@ struct ViewTests {
     func abbreviations() {
         #expect(MatrixView.abbreviations(["Bank of China", "Bank of Communications", "ICBC", "China Construction Bank",
                                           "China CITIC Bank"]) == ["China", "Commu", "ICBC", "Const", "CITIC"])
+        // CJK names (no spaces): what follows their common prefix, in at most five cells.
+        #expect(MatrixView.abbreviations(["中国工商银行", "中国建设银行", "中国银行", "中国农业银行", "微众银行"])
+                == ["工商", "建设", "银行", "农业", "微众"])
     }
 
     @Test("every view renders at 80×24, 100×30 and 200×50", arguments: [

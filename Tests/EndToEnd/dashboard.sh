@@ -245,6 +245,11 @@ check "a paste into the search prompt is typed" wait_for "Search: Zhang"
 tm send-keys -t e2e Escape
 sleep 0.1
 sleep 0.1
+# Ctrl-S is a key, not XOFF: the screen keeps answering.
+tm send-keys -t e2e C-s
+sleep 0.1
+tm send-keys -t e2e End
+check "Ctrl-S does not freeze the screen (flow control is off)" wait_for "–49 of 49"
 tm send-keys -t e2e t : t i a n
 check ": shows the match while typing" wait_for "Tianjin Binhai Rural Commercial Bank (bank)"
 tm send-keys -t e2e Enter

@@ -69,7 +69,7 @@ target="$user@127.0.0.1"
 pane=v1
 tm new-session -d -s v1 -x 100 -y 30 "ssh -tt ${ssh_opts[*]} $target; echo SSH_EXIT=\$?; sleep 600"
 check "ssh -tt shows the dashboard" wait_for v1 "Ant Group"
-check "the header says read-only" wait_for v1 "LendScope (read-only)"
+check "the header says read-only" wait_for v1 "read-only │"
 chdir_err=$(timeout 10 ssh "${ssh_opts[@]}" "$target" true 2>&1 >/dev/null)
 check "the home exists: sshd says nothing about it (stderr: ${chdir_err:-none})" bash -c "! grep -q 'Could not chdir' <<<\"\$1\"" _ "$chdir_err"
 check "the home cannot be written by the account" bash -c "! su -s /bin/sh -c 'test -w \"$base/home\"' '$user'"

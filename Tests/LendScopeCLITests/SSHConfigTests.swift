@@ -95,7 +95,7 @@ struct SSHConfigTests {
     func readOnlyPlain() throws {
         let result = try BinaryRunner.run(["--read-only", "sample-data"])
         #expect(result.status == 0)
-        #expect(result.stdout.hasPrefix(" LendScope (read-only) │ sample-data"))
+        #expect(result.stdout.hasPrefix(" LendScope │ read-only │ sample-data"))
     }
 
     @Test("--max-viewers refuses a viewer when every place is held")

@@ -11,15 +11,21 @@
 /// `ESC [11~` F-keys, SS3 lower-case arrows), screen/tmux and PuTTY (`ESC [1~`/`ESC [4~` Home/End),
 /// the linux console (`ESC [[A`…`ESC [[E` for F1–F5), and the VT keypad in application mode.
 public struct KeyDecoder: Sendable {
-    /// How long a lone Esc waits for the rest of a sequence, in nanoseconds (curses' ESCDELAY:
-    /// long enough for a sequence over SSH to arrive in one piece, short enough not to be felt).
-    public static let escapeDelay: Int64 = 25_000_000
+    /// How long a lone Esc waits for the rest of a sequence, in nanoseconds (curses' ESCDELAY,
+    /// vim's ttimeoutlen): long enough for a sequence split over SSH to arrive whole, short enough
+    /// for Esc not to feel slow.
+    public static let escapeDelay: Int64 = 100_000_000
     /// A sequence longer than this is garbage (a paste, line noise): dropped.
     static let longestSequence = 32
 
     private var pending: [UInt8] = []
-    /// Inside an over-long sequence: its remaining parameter bytes and its final byte are dropped too.
+    /// Inside an over-long or timed-out sequence: its remaining parameter bytes and its final byte
+    /// are dropped too (until the next escape delay passes).
     private var skippingSequence = false
+    /// Inside a control string (OSC, DCS, APC, PM, SOS) too long to hold: dropped up to its end.
+    private var skippingString = false
+    /// The longest control string held while waiting for its end.
+    static let longestString = 512
     /// Inside a bracketed paste (`ESC [200~` … `ESC [201~`): the text so far.
     private var pasted: [UInt8]?
     /// The longest paste kept, in bytes (a prompt holds 40 characters; the rest is dropped).
@@ -35,7 +41,7 @@ public struct KeyDecoder: Sendable {
 
     /// Bytes of an incomplete sequence or character, or a paste, are waiting: call `flush()`
     /// after `pendingDelay`.
-    public var isPending: Bool { !pending.isEmpty || pasted != nil }
+    public var isPending: Bool { !pending.isEmpty || pasted != nil || skippingSequence || skippingString }
 
     /// Decodes what is complete; an incomplete sequence or UTF-8 character waits for more bytes.
     public mutating func decode<Bytes: Sequence>(_ bytes: Bytes) -> [Key] where Bytes.Element == UInt8 {
@@ -57,6 +63,17 @@ public struct KeyDecoder: Sendable {
                 pending.removeFirst(pending.count - keep)
                 return keys
             }
+            if skippingString {
+                // Up to BEL or ST (ESC \\), whatever comes between.
+                if let end = pending[start...].firstIndex(where: { $0 == 0x07 || $0 == 0x1B }) {
+                    skippingString = false
+                    start = pending[end] == 0x07 ? end + 1 : end
+                    if pending[end] == 0x1B, end + 1 < pending.count, pending[end + 1] == UInt8(ascii: "\\") { start = end + 2 }
+                } else {
+                    start = pending.count
+                }
+                continue
+            }
             if skippingSequence {
                 let byte = pending[start]
                 if (0x20...0x7E).contains(byte) {
@@ -75,6 +92,9 @@ public struct KeyDecoder: Sendable {
             case .overLong(let length):
                 start += length
                 skippingSequence = true
+            case .stringOverLong(let length):
+                start += length
+                skippingString = true
             case .pasteStart(let length):
                 start += length
                 pasted = []
@@ -95,7 +115,18 @@ public struct KeyDecoder: Sendable {
             append(toPaste: pending[...])
             return [finishPaste()]
         }
-        return pending.allSatisfy { $0 == 0x1B } ? pending.map { _ in .escape } : []
+        // A skip ends when its delay passes with nothing more: the next key is a key again.
+        if pending.isEmpty {
+            skippingSequence = false
+            skippingString = false
+            return []
+        }
+        if pending.allSatisfy({ $0 == 0x1B }) { return pending.map { _ in .escape } }
+        // An unfinished sequence is dropped, and so is its rest if it comes late.
+        if pending.count >= 2, pending[0] == 0x1B, pending[1] == UInt8(ascii: "[") || pending[1] == UInt8(ascii: "O") {
+            skippingSequence = true
+        }
+        return []
     }
 
     private mutating func append(toPaste bytes: ArraySlice<UInt8>) {
@@ -124,6 +155,8 @@ public struct KeyDecoder: Sendable {
         case overLong(length: Int)
         /// `ESC [200~`: what follows is pasted text, up to `ESC [201~`.
         case pasteStart(length: Int)
+        /// The first `length` bytes of a control string too long to hold; the rest is dropped up to its end.
+        case stringOverLong(length: Int)
         case incomplete
     }
 
@@ -131,6 +164,8 @@ public struct KeyDecoder: Sendable {
         let first = bytes[bytes.startIndex]
         switch first {
         case 0x1B: return escape(bytes)
+        // The 8-bit CSI: a sequence like ESC [, dropped the same way (never its bytes as keys).
+        case 0x9B: return csi(bytes, introducer: 1)
         case 0x0D, 0x0A: return .key(.enter, length: 1)
         case 0x7F, 0x08: return .key(.backspace, length: 1)
         case 0x09: return .key(.tab, length: 1)
@@ -144,6 +179,8 @@ public struct KeyDecoder: Sendable {
     /// One UTF-8 character; a malformed byte is dropped (it would be a C1 control or garbage).
     static func utf8(_ bytes: ArraySlice<UInt8>) -> Parsed {
         let lead = bytes[bytes.startIndex]
+        // U+009B, the CSI as a UTF-8 character: a sequence too.
+        if lead == 0xC2, bytes.count > 1, bytes[bytes.startIndex + 1] == 0x9B { return csi(bytes, introducer: 2) }
         let length: Int
         switch lead {
         case 0xC2...0xDF: length = 2
@@ -166,8 +203,11 @@ public struct KeyDecoder: Sendable {
         let start = bytes.startIndex
         guard bytes.count > 1 else { return .incomplete }
         switch bytes[start + 1] {
-        case UInt8(ascii: "["): return csi(bytes)
+        case UInt8(ascii: "["): return csi(bytes, introducer: 2)
         case UInt8(ascii: "O"): return ss3(bytes)
+        // Control strings (OSC, DCS, APC, PM, SOS): up to BEL or ESC \\, their text never keys.
+        case UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "_"), UInt8(ascii: "^"), UInt8(ascii: "X"):
+            return controlString(bytes)
         case 0x1B:
             // Alt + a sequence (rxvt sends ESC ESC [ A): the key without the modifier.
             guard bytes.count > 2 else { return .incomplete }
@@ -178,29 +218,60 @@ public struct KeyDecoder: Sendable {
             case .ignored(let length): return .ignored(length: length + 1)
             case .overLong(let length): return .overLong(length: length + 1)
             case .pasteStart(let length): return .pasteStart(length: length + 1)
+            case .stringOverLong(let length): return .stringOverLong(length: length + 1)
             case .incomplete: return .incomplete
             }
         default:
-            // Alt + a key: no command is bound to it, and replaying the key alone would run one.
-            let rest = bytes.dropFirst()
-            if rest.first! >= 0x80, case .incomplete = utf8(rest) { return .incomplete }
-            if rest.first! >= 0x80, case .key(_, let length) = utf8(rest) { return .ignored(length: 1 + length) }
-            return .ignored(length: 2)
+            // Esc then a key typed quickly (or Alt + a key, which terminals send the same way):
+            // Esc, and the key after it on its own, as curses does. Only `ESC [` and `ESC O` start
+            // the sequences that must never run as keys.
+            return .key(.escape, length: 1)
         }
     }
 
-    /// `ESC [` parameters (0x30–0x3F), intermediates (0x20–0x2F), a final byte (0x40–0x7E).
-    static func csi(_ bytes: ArraySlice<UInt8>) -> Parsed {
+    /// A control string after its two-byte introducer, up to BEL or ST.
+    static func controlString(_ bytes: ArraySlice<UInt8>) -> Parsed {
         let start = bytes.startIndex
         var index = start + 2
+        while index < bytes.endIndex {
+            let length = index - start + 1
+            if bytes[index] == 0x07 { return .ignored(length: length) }
+            if bytes[index] == 0x1B {
+                guard index + 1 < bytes.endIndex else { return .incomplete }
+                // ST ends it; another Esc starts a new sequence, and the string was cut.
+                return bytes[index + 1] == UInt8(ascii: "\\") ? .ignored(length: length + 1) : .ignored(length: length - 1)
+            }
+            if length > longestString { return .stringOverLong(length: length) }
+            index += 1
+        }
+        return .incomplete
+    }
+
+    /// The bytes of `count` UTF-8 characters from `index`, or nil when they have not all arrived.
+    static func characters(_ count: Int, in bytes: ArraySlice<UInt8>, from index: Int) -> Int? {
+        var position = index
+        for _ in 0..<count {
+            guard position < bytes.endIndex else { return nil }
+            let lead = bytes[position]
+            position += lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        }
+        return position <= bytes.endIndex ? position - index : nil
+    }
+
+    /// CSI parameters (0x30–0x3F), intermediates (0x20–0x2F), a final byte (0x40–0x7E), after
+    /// its introducer: `ESC [` (2 bytes), the 8-bit CSI (1) or U+009B in UTF-8 (2).
+    static func csi(_ bytes: ArraySlice<UInt8>, introducer: Int) -> Parsed {
+        let start = bytes.startIndex
+        var index = start + introducer
         // The linux console's F1–F5: ESC [ [ A … E.
         if index < bytes.endIndex, bytes[index] == UInt8(ascii: "[") {
             guard index + 1 < bytes.endIndex else { return .incomplete }
             let final = bytes[index + 1]
             if (UInt8(ascii: "A")...UInt8(ascii: "E")).contains(final) {
-                return .key(.function(Int(final - UInt8(ascii: "A")) + 1), length: 4)
+                return .key(.function(Int(final - UInt8(ascii: "A")) + 1), length: introducer + 2)
             }
-            return .ignored(length: 4)
+            // Another final is dropped with it; anything else (an Esc) starts anew.
+            return .ignored(length: introducer + ((0x40...0x7E).contains(final) ? 2 : 1))
         }
         var parameters: [UInt8] = []
         while index < bytes.endIndex {
@@ -217,9 +288,9 @@ public struct KeyDecoder: Sendable {
                 break
             case 0x40...0x7E:
                 if byte == UInt8(ascii: "M"), parameters.isEmpty {
-                    // An X10 mouse report carries three more bytes: consume them too.
-                    guard bytes.count >= length + 3 else { return .incomplete }
-                    return .ignored(length: length + 3)
+                    // An X10 mouse report carries three more characters (UTF-8 in mode 1005).
+                    guard let extra = characters(3, in: bytes, from: start + length) else { return .incomplete }
+                    return .ignored(length: length + extra)
                 }
                 return final(byte, parameters: parameters, length: length)
             default:

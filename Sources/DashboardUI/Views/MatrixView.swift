@@ -17,6 +17,14 @@ public enum MatrixShading: Sendable, Hashable {
         }
     }
 
+    /// The same, after "tenths of".
+    var tenthsOf: String {
+        switch self {
+        case .shareOfGroup: return "the group's funding"
+        case .shareOfBank: return "the bank's platform funding"
+        }
+    }
+
     /// Upper limits of the first three shades; the fourth is anything above.
     var steps: [Double] {
         switch self {
@@ -66,23 +74,38 @@ enum MatrixView {
     /// Short column headers: initials ("China Construction Bank" → "CCB"), and where two banks
     /// would share them, the first word that tells them apart ("China CITIC Bank" → "CITIC").
     static func abbreviations(_ names: [String]) -> [String] {
+        /// At most five cells (a CJK character takes two).
+        func fit(_ text: Substring) -> String {
+            var out = ""
+            for character in text {
+                guard DisplayWidth.of(out + String(character)) <= cellWidth - 1 else { break }
+                out.append(character)
+            }
+            return out
+        }
         func initials(_ name: String) -> String {
             let words = name.split(separator: " ")
-            if words.count == 1 { return String(name.prefix(5)) }
-            return String(String(words.compactMap(\.first).filter { $0.isUppercase || $0.isNumber }).prefix(5))
+            if words.count == 1 { return fit(Substring(name)) }
+            return fit(Substring(String(words.compactMap(\.first).filter { $0.isUppercase || $0.isNumber })))
         }
         let short = names.map(initials)
         var counts: [String: Int] = [:]
         for s in short { counts[s, default: 0] += 1 }
         return names.enumerated().map { index, name in
             guard counts[short[index]]! > 1 else { return short[index] }
+            let rivals = names.enumerated().filter { $0.offset != index && short[$0.offset] == short[index] }.map(\.element)
+            // One-word names (CJK names have no spaces): what follows the prefix they share.
+            if !name.contains(" ") {
+                let common = ([name] + rivals).reduce(name) { prefix, other in String(zip(prefix, other).prefix { $0 == $1 }.map(\.0)) }
+                let rest = name.dropFirst(common.count)
+                return rest.isEmpty ? fit(Substring(name)) : fit(rest)
+            }
             let words = name.split(separator: " ")
-            let rivals = names.enumerated().filter { $0.offset != index && short[$0.offset] == short[index] }
-                .map { $0.element.split(separator: " ") }
+            let rivalWords = rivals.map { $0.split(separator: " ") }
             let distinct = words.enumerated().first { position, word in
-                rivals.allSatisfy { $0.count <= position || $0[position] != word }
+                rivalWords.allSatisfy { $0.count <= position || $0[position] != word }
             }?.element ?? words.last!
-            return String(distinct.prefix(5))
+            return fit(distinct)
         }
     }
 
@@ -104,10 +127,12 @@ enum MatrixView {
     /// The legend line for the shading in use.
     static func legend(_ shading: MatrixShading, digits: Bool) -> String {
         if digits {
-            return "  Cells: tenths of the \(shading.legendName.dropFirst(9)) (0 = under 10%, X = all, . = none) · s switches"
+            return " Tenths of \(shading.tenthsOf): 0 under 10%, X all, . none (s)"
         }
         let steps = shading.steps.map { NumberFormat.percent($0, decimals: 0) }
-        return "  Cells: \(shading.legendName) · none ░ <\(steps[0]) ▒ <\(steps[1]) ▓ <\(steps[2]) █ ≥\(steps[2]) · s switches"
+        // Short enough for 80 columns with every step named.
+        return " \(shading.legendName.prefix(1).uppercased() + shading.legendName.dropFirst()): ░<\(steps[0]) ▒<\(steps[1]) "
+            + "▓<\(steps[2]) █≥\(steps[2]), · none (s)"
     }
 
     static func model(_ state: DashboardState, _ analysis: PeriodAnalysis) -> TableModel {
@@ -163,7 +188,9 @@ enum MatrixView {
             for (column, bank) in Array(banks.enumerated()).dropFirst(firstColumn).prefix(columns) {
                 let share = shadedShare(analysis, group, bank: bank, state.matrixShading)
                 let glyph = shade(share, glyphs: glyphs, digits: digits, shading: state.matrixShading)
-                let text = String(repeating: " ", count: cellWidth - 3) + glyph + glyph + " "
+                // Blocks twice for a wider mark; a digit once ("11" would read as eleven).
+                let mark = digits ? " " + glyph : glyph + glyph
+                let text = String(repeating: " ", count: cellWidth - 3) + mark + " "
                 let selected = rowSelected && column == cursor.column
                 buffer.put(text, x: labelWidth + (column - firstColumn) * cellWidth, y: y,
                            style: selected ? Style(.accent, bold: true, reverse: true) : .bar)
@@ -175,13 +202,22 @@ enum MatrixView {
         let (balance, share) = cell(group, bank: bank)
         let pairing = analysis.pairing(group: group.group, bank: bank)
         let new = analysis.measure == .originations
-        // Whole fields: the names and the amount stay; the shares go last first when the line is full.
+        // Whole fields: the names, the amount and the share the cells shade stay; the other share
+        // goes first when the line is full.
+        let amount: String
+        if state.units == .usd, let rate = analysis.exchangeRate {
+            let usd = balance / rate.usdCNY
+            amount = "US$ " + (new ? NumberFormat.millions(usd, decimals: 1) + " mn" : NumberFormat.billions(usd, decimals: 2) + " bn")
+        } else {
+            amount = "CNY " + (new ? NumberFormat.millions(balance, decimals: 1) + " mn" : NumberFormat.billions(balance, decimals: 2) + " bn")
+        }
+        let byGroup = state.matrixShading == .shareOfGroup
         var parts: [PriorityLine.Part] = [
-            .init(text: "\(group.group) × \(bank): CNY \(new ? NumberFormat.millions(balance, decimals: 1) + " mn" : NumberFormat.billions(balance, decimals: 2) + " bn")", priority: 0),
-            .init(text: "\(NumberFormat.percent(share, decimals: 1)) of the group's", priority: 1),
+            .init(text: "\(group.group) × \(bank): \(amount)", priority: 0, shrinksTo: 20),
+            .init(text: "\(NumberFormat.percent(share, decimals: 1)) of the group's", priority: byGroup ? 0 : 1),
         ]
         if let ofBank = pairing.shareOfBank {
-            parts.append(.init(text: "\(NumberFormat.percent(ofBank, decimals: 1)) of the bank's", priority: 1))
+            parts.append(.init(text: "\(NumberFormat.percent(ofBank, decimals: 1)) of the bank's", priority: byGroup ? 1 : 0))
         }
         // The cap figure is on balances whatever the measure.
         if let exposure = pairing.exposureToTier1 {

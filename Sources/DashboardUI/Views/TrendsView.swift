@@ -101,13 +101,14 @@ enum TrendsView {
         let dash = glyphs.isASCII ? "-" : "–"
         func x(_ index: Int) -> Int { labelWidth + index * step }
 
-        // HHI band: each column fills from the lower to the upper bound; the lower bound is solid.
-        // The axis is the data's range, labelled at its top and bottom (not 0–10,000).
+        // HHI band: each column fills from zero to the lower bound, the band up to the upper bound
+        // shaded. The axis starts at 0 (heights compare as the values do) and ends at a round
+        // ceiling above the data, both labelled: not the 0–10,000 of the scale.
         let lows = state.analyses.map(\.indices.hhi)
         let highs = state.analyses.map(\.indices.hhiUpper)
         let bandRows = max(3, min(6, (buffer.height - top - 16)))
-        let floor = (lows.min() ?? 0) * 0.9
-        let ceiling = max((highs.max() ?? 1) * 1.02, floor + 1)
+        let floor = 0.0
+        let ceiling = niceCeiling(max(highs.max() ?? 1, 1))
         buffer.put(" Market HHI", x: 0, y: top, style: .header)
         buffer.put(" band = bounds", x: 0, y: top + 1, style: .muted)
         let axis = glyphs.isASCII ? "|" : "┤"
@@ -158,8 +159,14 @@ enum TrendsView {
         let top = series.filter { shown.contains($0.key) }.values.flatMap { $0 }.max() ?? 0
         let scale = niceCeiling(max(top, 0.0001))
         let scaleText = NumberFormat.percent(scale, decimals: scale * 100 < 10 ? 1 : 0)
-        buffer.put(" Share of market, one scale for all lines: \(glyphs.sparkLevels[0]) 0 to \(glyphs.sparkLevels[7]) \(scaleText)"
-                   + " · Space shows/hides", x: 0, y: y, style: .header, maxWidth: buffer.width)
+        let stepText = NumberFormat.percent(scale / 8, decimals: scale * 100 / 8 < 10 ? 1 : 0)
+        let dot = glyphs.isASCII ? " - " : " · "
+        let header = PriorityLine(parts: [
+            .init(text: "Share of market, one scale for all lines: 0\(dash)\(scaleText), steps \(stepText)", priority: 0),
+            .init(text: "values at \(state.periods[cursor])", priority: 0),
+            .init(text: "Space shows/hides", priority: 1),
+        ], separator: dot).fit(width: buffer.width)
+        buffer.put(header.text, x: 0, y: y, style: .header)
         y += 1
         let listRows = max(1, buffer.height - y - 8)
         let selected = min(max(0, state.lists[.trends]?.row ?? 0), max(0, all.count - 1))

@@ -7,6 +7,9 @@ struct PriorityLine {
     struct Part {
         var text: String
         var priority: Int
+        /// A name or typed text may shorten to this many cells (with an ellipsis) before any
+        /// priority-0 part goes; nil: the part is whole or gone (a figure, a time, a verdict).
+        var shrinksTo: Int? = nil
     }
 
     var parts: [Part]
@@ -23,6 +26,16 @@ struct PriorityLine {
               let least = kept.indices.reversed().max(by: { kept[$0].priority < kept[$1].priority }),
               kept[least].priority > 0 {
             dropped.append(kept.remove(at: least))
+        }
+        // Then names shorten, the longest first, down to their minimum.
+        while DisplayWidth.of(text(kept)) > width,
+              let longest = kept.indices.filter({ index in
+                  kept[index].shrinksTo.map { minimum in DisplayWidth.of(kept[index].text) > minimum } ?? false
+              }).max(by: { DisplayWidth.of(kept[$0].text) < DisplayWidth.of(kept[$1].text) }) {
+            let excess = DisplayWidth.of(text(kept)) - width
+            let target = max(kept[longest].shrinksTo!, DisplayWidth.of(kept[longest].text) - excess)
+            kept[longest].text = DisplayWidth.fit(kept[longest].text, width: target)
+            kept[longest].shrinksTo = nil // once
         }
         // Still too wide (a very narrow screen): whole parts go from the end, never half of one.
         while DisplayWidth.of(text(kept)) > width, kept.count > 1 { dropped.append(kept.removeLast()) }
