@@ -257,5 +257,15 @@ check ": then Enter opens the bank" wait_for "rural commercial"
 tm send-keys -t e2e q q q q q
 check "q from there walks back and quits" wait_for "EXIT=0"
 
+# 11. The kiosk: Ctrl-\ (SIGQUIT) and Ctrl-Z do nothing; the title says read-only at 80 columns.
+tm kill-session -t e2e 2>/dev/null
+tm new-session -d -s e2e -x 80 -y 24 "cd '$PWD' && TERM=xterm-256color '$binary' --read-only sample-data; echo EXIT=\$?; sleep 600"
+check "the kiosk's title says read-only at 80 columns" wait_for "read-only │"
+tm send-keys -t e2e 'C-\' C-z
+sleep 0.5
+check "Ctrl-\\ and Ctrl-Z leave the kiosk running" bash -c "! tmux -L '$socket' capture-pane -p -t e2e | grep -q 'EXIT='"
+tm send-keys -t e2e q
+check "q quits the kiosk" wait_for "EXIT=0"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
