@@ -382,9 +382,10 @@ extension DashboardState {
         case .tab, .down:
             // The next match (two names may differ only in case): Tab or ↓, ↑ back.
             jumpChoice += 1
-        case .up:
-            guard jumpChoice > 0 else { return .none }
-            jumpChoice -= 1
+        case .up, .backTab:
+            // The previous match, round to the last.
+            let count = max(1, jumpMatches.count)
+            jumpChoice = (jumpChoice % count + count - 1) % count
         case .backspace:
             guard jumpQuery?.isEmpty == false else { return .none }
             jumpQuery?.removeLast()

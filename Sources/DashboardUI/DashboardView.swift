@@ -150,8 +150,14 @@ public enum DashboardView {
             let count = state.loadErrors.count
             let more = count > 1 ? " (\(count) errors)" : ""
             let kept = state.snapshot.map { "data of \($0.loadedAt)\(state.ageMinutes == 0 ? "" : " (\(state.ageMinutes) min ago)") kept · " } ?? ""
+            // The file, line and column matter more than the directory they are in: the data
+            // directory's own path is left out (the title names it on wide screens).
+            var problem = first
+            if let directory = state.snapshot?.directory, problem.hasPrefix(directory + "/") {
+                problem = String(problem.dropFirst(directory.count + 1))
+            }
             buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, style: Style(.warning, bold: true, reverse: true))
-            buffer.put(" ! " + (state.options.glyphs.isASCII ? kept.replacingOccurrences(of: "·", with: "-") : kept) + first + more,
+            buffer.put(HelpScreen.truncateAtWord(" ! " + kept + problem + more, width: buffer.width, ascii: state.options.glyphs.isASCII),
                        x: 0, y: 1, style: Style(.warning, bold: true, reverse: true))
             return
         }
@@ -202,7 +208,8 @@ public enum DashboardView {
             let hint = query.isEmpty ? "  a bank or group name; Enter opens, Esc cancels"
                 : state.jumpTarget(matches).map { "  \(arrow) \($0.name) (\($0.kind))\(more) · Enter opens" }
                     ?? "  no bank or group starts with that"
-            buffer.put(hint, x: used + typed, y: y, style: .muted)
+            buffer.put(HelpScreen.truncateAtWord(hint, width: buffer.width - used - typed, ascii: state.options.glyphs.isASCII),
+                       x: used + typed, y: y, style: .muted)
             return
         }
         if let message = state.statusMessage {

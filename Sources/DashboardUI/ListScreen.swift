@@ -114,9 +114,9 @@ enum ListScreen {
             buffer.put("  nothing to show for \(state.analysis?.period.description ?? "this period")", x: 0, y: y, style: .muted)
         }
 
-        // The status line, in its own row: the rows indicator on the right, the selected row's
-        // off-screen fields on the left (never drawn over a row).
-        let statusY = y + visible
+        // The status line, in its own row right under the rows: the rows indicator on the right,
+        // the selected row's off-screen fields on the left (never drawn over a row).
+        let statusY = y + min(visible, max(1, rows.count))
         let selected = rows.first { $0.id == selectedID }
         var indicator = ""
         if rows.count > visible {
@@ -124,7 +124,10 @@ enum ListScreen {
             indicator = " rows \(offset + 1)\(dash)\(min(rows.count, offset + visible)) of \(rows.count) "
         }
         // A searched list says how much of it is shown, whatever the title had room for.
-        if !state.filter.isEmpty { indicator += "\(rows.count) of \(model.rows.count) match /\(DisplayWidth.fit(state.filter, width: 12)) " }
+        if !state.filter.isEmpty {
+            indicator += (indicator.isEmpty ? " " : (glyphs.isASCII ? "- " : "· "))
+                + "\(rows.count) of \(model.rows.count) match /\(DisplayWidth.fit(state.filter, width: 12)) "
+        }
         let room = layout.width - DisplayWidth.of(indicator) - 1
         if let selected, room > 10 {
             // The fields that did not fit first (they are this row's figures), then where the
@@ -144,11 +147,17 @@ enum ListScreen {
             buffer.put(indicator, x: layout.width - DisplayWidth.of(indicator), y: statusY, style: .muted)
         }
 
-        // The selected row's detail, wrapped above the footer.
+        // The selected row's detail, wrapped, in every row left between the status line and the
+        // footer (at least `detailRows`); what does not fit ends with an ellipsis, never mid-word.
         if let selected, !selected.detail.isEmpty {
             let lines = selected.detail.flatMap { HelpScreen.wrap($0, width: max(10, layout.width - 2)) }
-            for (index, line) in lines.prefix(detailRows).enumerated() {
-                buffer.put(" " + line, x: 0, y: layout.height - 1 - detailRows + index, style: .muted)
+            let room = max(0, layout.height - 1 - (statusY + 1))
+            var shown = Array(lines.prefix(room))
+            if lines.count > room, let last = shown.popLast() {
+                shown.append(HelpScreen.truncateAtWord(last + " …", width: max(10, layout.width - 2), ascii: glyphs.isASCII))
+            }
+            for (index, line) in shown.enumerated() {
+                buffer.put(" " + line, x: 0, y: layout.height - 1 - shown.count + index, style: .muted)
             }
         }
     }

@@ -73,7 +73,8 @@ enum OverviewTableView {
                           style: row.id == state.selectedGroup ? .selected : .normal)
         }
         if model.rows.isEmpty {
-            buffer.put("  no group matches \"\(state.filter)\" (Esc clears the search)", x: 0, y: top + 1, style: .muted)
+            buffer.put(HelpScreen.truncateAtWord("  no group matches \"\(state.filter)\" (Esc clears the search)", width: layout.tableWidth,
+                                                 ascii: glyphs.isASCII), x: 0, y: top + 1, style: .muted)
         }
         // The others row follows the last group, or sits at the bottom when the table scrolls.
         let othersY = top + 1 + min(max(visible.count, model.rows.isEmpty ? 1 : 0), layout.dataRows)
@@ -85,7 +86,8 @@ enum OverviewTableView {
             let note = state.measure == .originations ? "(new lending: shares of the groups; no market total)"
                 : "(no market total: shares of platforms)"
             // Across the row, not in the name column: a sentence is not cut to a name's width.
-            buffer.put("    " + note, x: 0, y: othersY, style: .muted, maxWidth: layout.tableWidth)
+            buffer.put(HelpScreen.truncateAtWord("    " + note, width: layout.tableWidth, ascii: glyphs.isASCII), x: 0, y: othersY,
+                       style: .muted)
         }
         drawStatus(state, model: model, visibleCount: visible.count, layout: layout, groupWidth: groupWidth, into: &buffer)
     }
@@ -101,7 +103,8 @@ enum OverviewTableView {
             indicator = " rows \(state.scrollOffset + 1)\(dash)\(state.scrollOffset + visibleCount) of \(model.rows.count) "
         }
         if !state.filter.isEmpty, let all = state.analysis?.groups.count {
-            indicator += "\(model.rows.count) of \(all) match /\(DisplayWidth.fit(state.filter, width: 12)) "
+            indicator += (indicator.isEmpty ? " " : (glyphs.isASCII ? "- " : "· "))
+                + "\(model.rows.count) of \(all) match /\(DisplayWidth.fit(state.filter, width: 12)) "
         }
         let room = layout.tableWidth - DisplayWidth.of(indicator) - 1
         if let group = state.analysis?.groups.first(where: { $0.group == state.selectedGroup }), room > 12 {

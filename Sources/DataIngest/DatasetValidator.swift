@@ -123,7 +123,11 @@ public struct DatasetValidator {
                 firstWith[key] = (located.line, flag)
                 continue
             }
-            if (first.flag == nil) != (flag == nil) {
+            if let a = first.flag, let b = flag, a != b {
+                diagnostics.append(table.diagnostic(located.totalFlagField!,
+                    "column 'total_flag': '\(b.rawValue)' here but '\(a.rawValue)' at line \(first.line) for "
+                    + "(\(located.record.period), \(located.record.platform)): a platform's total has one flag in a period"))
+            } else if (first.flag == nil) != (flag == nil) {
                 diagnostics.append(table.diagnostic(located.totalFlagField!,
                     "column 'total_flag': \(flag == nil ? "empty" : "given") here but \(first.flag == nil ? "empty" : "given") at line "
                     + "\(first.line) for (\(located.record.period), \(located.record.platform)): give it on every row of a "

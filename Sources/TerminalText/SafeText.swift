@@ -13,13 +13,22 @@ public enum SafeText {
             } else if UnsafeScalar.isUnsafe(scalar) {
                 out.append(ascii ? "?" : "\u{FFFD}")
             } else if ascii && !scalar.isASCII {
-                out.append("?")
+                // The symbols LendScope's own texts use read as ASCII; any other character (a
+                // name's) is a `?`.
+                out.append(contentsOf: asciiFallback[scalar] ?? "?".unicodeScalars)
             } else {
                 out.append(scalar)
             }
         }
         return String(out)
     }
+
+    /// ASCII for the typographic symbols of LendScope's own texts.
+    static let asciiFallback: [Unicode.Scalar: String.UnicodeScalarView] = [
+        "·": "-", "≤": "<=", "≥": ">=", "×": "x", "Δ": "d", "–": "-", "—": "-", "…": "...", "›": ">",
+        "→": "->", "←": "<-", "↑": "^", "↓": "v", "▲": "^", "▼": "v", "◀": "<", "▶": ">", "±": "+/-",
+        "⁄": "/", "−": "-", "Σ": "sum ",
+    ].mapValues { $0.unicodeScalars }
 
     /// True when `sanitize` would change nothing.
     /// Multi-line text (help, usage, reports) made safe line by line: line breaks stay, every

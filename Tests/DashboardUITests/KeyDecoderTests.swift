@@ -41,7 +41,7 @@ struct KeyDecoderTests {
         // single bytes
         ("ascii", "\r", .enter), ("ascii", "\n", .enter), ("ascii", "\u{7F}", .backspace), ("ascii", "\u{08}", .backspace),
         ("ascii", "\t", .tab), ("ascii", "\u{02}", .control("b")), ("ascii", "\u{06}", .control("f")),
-        ("ascii", "/", .character("/")), ("utf-8", "蚂", .character("蚂")), ("utf-8", "é", .character("é")),
+        ("xterm", "\u{1B}[Z", .backTab), ("ascii", "/", .character("/")), ("utf-8", "蚂", .character("蚂")), ("utf-8", "é", .character("é")),
         ("utf-8", "😀", .character("😀")),
     ]
 
@@ -96,6 +96,40 @@ struct KeyDecoderTests {
         #expect(overLong.decode(Array(("\u{1B}[" + String(repeating: "1", count: 40)).utf8)).isEmpty)
         #expect(overLong.flush() == [])
         #expect(overLong.decode(Array("b".utf8)) == [.character("b")])
+    }
+
+    @Test("the late rest of any started sequence is dropped: control strings, the 8-bit CSI, mouse reports")
+    func lateRests() {
+        for (head, tail) in [("\u{1B}]0;x", "b\u{07}"), ("\u{1B}]52;c;", "aGVsbG8=\u{07}"), ("\u{1B}P1$r", "b\u{1B}\\"),
+                             ("\u{1B}_x", "b\u{1B}\\")] {
+            var decoder = KeyDecoder()
+            #expect(decoder.decode(Array(head.utf8)).isEmpty)
+            #expect(decoder.flush() == [])
+            #expect(decoder.decode(Array(tail.utf8)).isEmpty, "\(head) … \(tail)")
+            #expect(decoder.decode(Array("j".utf8)) == [.character("j")])
+        }
+        for head: [UInt8] in [[0x9B], [0xC2, 0x9B], [0x9B, 0x5B]] {
+            var decoder = KeyDecoder()
+            _ = decoder.decode(head)
+            #expect(decoder.flush() == [])
+            #expect(decoder.decode(Array("5~".utf8)).isEmpty, "\(head) then 5~ late")
+        }
+        var mouse = KeyDecoder()
+        #expect(mouse.decode(Array("\u{1B}[M ".utf8)).isEmpty)
+        #expect(mouse.flush() == [])
+        #expect(mouse.decode([0xC3, 0x80, 0x68]).isEmpty, "À and h are the report's")
+        #expect(mouse.decode(Array("q".utf8)) == [.character("q")])
+    }
+
+    @Test("8-bit control strings and their UTF-8 forms are dropped whole")
+    func eightBitStrings() {
+        var decoder = KeyDecoder()
+        for bytes: [UInt8] in [[0x90, 0x62, 0x9C], [0x9D, 0x30, 0x3B, 0x78, 0x62, 0x07], [0x9E, 0x78, 0x62, 0x9C],
+                               [0x9F, 0x78, 0x62, 0x9C], [0x98, 0x78, 0x62, 0x9C], [0xC2, 0x9D, 0x30, 0x3B, 0x78, 0x62, 0xC2, 0x9C]] {
+            #expect(decoder.decode(bytes + [0x6A]) == [.character("j")], "\(bytes)")
+        }
+        // In a 7-bit OSC, UTF-8 text holding the byte 0x9C does not end it early.
+        #expect(Self.keys("\u{1B}]0;蜜b\u{07}j") == [.character("j")])
     }
 
     @Test("an over-long sequence is dropped without replaying its bytes as commands")

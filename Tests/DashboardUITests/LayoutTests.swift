@@ -75,6 +75,37 @@ struct LayoutTests {
         #expect(!lines.contains { $0.contains("0─2…") })
     }
 
+    @Test("second review: banner keeps file:line:col, trends without a market, matrix amounts whole, ASCII symbols")
+    func secondReview() {
+        // A long data directory: the banner names the file relative to it, and ends on a word.
+        var state = DashboardState(width: 80, height: 24)
+        let long = "/tmp/a-rather-long-directory-name-to-see-what-the-banner-does"
+        _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.sampleDataset, directory: long, loadedAt: Support.noon)))
+        _ = state.apply(.reloadFailed([long + "/balances.csv:7:44: column 'flag': 'X' is not a flag (use S, R, E or D)"]))
+        let banner = DashboardView.render(state).lines[1]
+        #expect(banner.contains("balances.csv:7:44: column 'flag'"), "\(banner)")
+        // Trends after n (no new-lending total): no market HHI, no market share.
+        var trends = ViewTests.at2020Q2()
+        _ = trends.send(.keyPressed(.character("n")))
+        _ = trends.send(.keyPressed(.character("t")))
+        let lines = DashboardView.render(trends).lines
+        #expect(!lines.contains { $0.contains("Market HHI") || $0.contains("Share of market") })
+        #expect(lines.contains { $0.contains("Share of the groups' sum") })
+        // Matrix status: the amount is whole even when the names are long.
+        var matrix = ViewTests.at2020Q2()
+        _ = matrix.send(.keyPressed(.character("m")))
+        _ = matrix.send(.keyPressed(.right))
+        let status = DashboardView.render(matrix).lines[22]
+        #expect(status.range(of: #"CNY [0-9,]+\.[0-9]{2} bn"#, options: .regularExpression) != nil, "\(status)")
+        // ASCII: the texts' symbols read as ASCII, not '?'.
+        var ascii = ViewTests.at2020Q2()
+        ascii = DashboardState(width: 80, height: 24, options: DisplayOptions(glyphs: .ascii))
+        _ = ascii.apply(.snapshotLoaded(Snapshot(dataset: Support.sampleDataset, directory: "d", loadedAt: Support.noon)))
+        _ = ascii.send(.keyPressed(.character("b")))
+        let screen = DashboardView.render(ascii).lines.joined(separator: "\n")
+        #expect(screen.contains("<= 25% of tier-1") && screen.contains("bank x partner"), "\(screen.prefix(400))")
+    }
+
     @Test("the rows indicator has its own line: never drawn over a row's cells")
     func rowsIndicatorOwnLine() {
         var state = ViewTests.at2020Q2()

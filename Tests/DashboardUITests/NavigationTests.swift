@@ -106,6 +106,11 @@ struct NavigationTests {
         _ = state.send(.keyPressed(.down))
         #expect(DashboardView.render(state).lines[23].contains("3 of \(matches.count)"))
         _ = state.send(.keyPressed(.up))
+        _ = state.send(.keyPressed(.backTab))
+        _ = state.send(.keyPressed(.backTab))
+        #expect(DashboardView.render(state).lines[23].contains("\(matches.count) of \(matches.count)"), "Shift-Tab wraps to the last")
+        _ = state.send(.keyPressed(.tab))
+        _ = state.send(.keyPressed(.tab))
         _ = state.send(.keyPressed(.enter))
         #expect(state.view == .bank(matches[1].name))
         // A thousand combining marks on one letter: at most 40 scalars are typed.

@@ -209,7 +209,7 @@ struct ReducerTests {
         var state = Support.smallState(width: 100)
         _ = state.apply(.reloadFailed(["data/balances.csv:7:3: column 'flag': '\u{1B}[2J' is not a flag", "second"]))
         let lines = DashboardView.render(state).lines
-        #expect(lines[1].hasPrefix(" ! data of 12:00:00 kept · data/balances.csv:7:3: column 'flag': '\u{FFFD}[2J' is not a flag (2 errors)"))
+        #expect(lines[1].hasPrefix(" ! data of 12:00:00 kept · balances.csv:7:3: column 'flag': '\u{FFFD}[2J' is not a flag (2 errors)"))
         #expect(lines[0].contains("reload failed"))
         #expect(!lines.joined().unicodeScalars.contains { $0.value == 0x1B })
         #expect(lines.contains { $0.contains("Ant Group") })

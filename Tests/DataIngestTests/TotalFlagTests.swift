@@ -28,6 +28,18 @@ struct TotalFlagTests {
         #expect(problems == ["data/balances.csv:2:27: column 'total_flag': 'X' is not a flag (use S, R, E or D, or leave it empty)"])
     }
 
+    @Test("two different flags for one platform's total in a period: an error")
+    func conflicting() {
+        let problems = Fixture.problems(["balances.csv": """
+            period,platform,bank,balance_cny_bn,flag,total_flag,source
+            2020Q1,Huabei,Bank A,10,E,R,note
+            2020Q1,Huabei,Bank B,5,E,S,note
+
+            """])
+        #expect(problems == ["data/balances.csv:3:26: column 'total_flag': 'S' here but 'R' at line 2 for (2020Q1, Huabei): "
+                             + "a platform's total has one flag in a period"])
+    }
+
     @Test("given on some rows of a platform's period and not others: an error at the row that differs")
     func mixed() {
         let problems = Fixture.problems(["balances.csv": """

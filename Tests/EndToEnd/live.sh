@@ -63,7 +63,7 @@ open(sys.argv[2], "w", encoding="utf-8").write("\n".join(rows))
 PY
 column=$(python3 -c "import sys; r=open(sys.argv[1],encoding='utf-8').read().split('\n')[6]; print(len(r[:r.index(',X,')+1])+1)" "$work/broken.csv")
 replace "$work/broken.csv"
-check "a broken file shows its position in the banner" wait_for "$data/balances.csv:7:$column: column 'flag': 'X' is not a flag"
+check "a broken file shows its position in the banner" wait_for " balances.csv:7:$column: column 'flag': 'X' is not a flag"
 check "the last good figure stays on screen" bash -c "tmux -L '$socket' capture-pane -p -t live | grep -q '1,280.0'"
 check "the banner says which data are shown" wait_for "! data of "
 check "the title says the reload failed" wait_for "reload failed"

@@ -3,7 +3,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case character(Character)
     case up, down, left, right
     case pageUp, pageDown, home, end, insert, delete
-    case enter, escape, backspace, tab
+    case enter, escape, backspace, tab, backTab
     case function(Int)
     /// Ctrl + a letter, lower case.
     case control(Character)
@@ -28,6 +28,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .escape: return "Esc"
         case .backspace: return "Backspace"
         case .tab: return "Tab"
+        case .backTab: return "Shift-Tab"
         case .function(let n): return "F\(n)"
         case .control(let c): return "Ctrl-\(c.uppercased())"
         case .paste(let text): return "paste of \(text.count) characters"

@@ -26,6 +26,8 @@ public struct KeyDecoder: Sendable {
     private var skippingString = false
     /// The longest control string held while waiting for its end.
     static let longestString = 512
+    /// The characters a timed-out mouse report still has to come.
+    private var skippingCharacters = 0
     /// Inside a bracketed paste (`ESC [200~` … `ESC [201~`): the text so far.
     private var pasted: [UInt8]?
     /// The longest paste kept, in bytes (a prompt holds 40 characters; the rest is dropped).
@@ -41,7 +43,9 @@ public struct KeyDecoder: Sendable {
 
     /// Bytes of an incomplete sequence or character, or a paste, are waiting: call `flush()`
     /// after `pendingDelay`.
-    public var isPending: Bool { !pending.isEmpty || pasted != nil || skippingSequence || skippingString }
+    public var isPending: Bool {
+        !pending.isEmpty || pasted != nil || skippingSequence || skippingString || skippingCharacters > 0
+    }
 
     /// Decodes what is complete; an incomplete sequence or UTF-8 character waits for more bytes.
     public mutating func decode<Bytes: Sequence>(_ bytes: Bytes) -> [Key] where Bytes.Element == UInt8 {
@@ -63,11 +67,22 @@ public struct KeyDecoder: Sendable {
                 pending.removeFirst(pending.count - keep)
                 return keys
             }
+            if skippingCharacters > 0 {
+                let byte = pending[start]
+                let length = byte < 0xC0 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+                guard start + length <= pending.count else {
+                    pending.removeFirst(start)
+                    return keys
+                }
+                start += length
+                skippingCharacters -= 1
+                continue
+            }
             if skippingString {
                 // Up to BEL or ST (ESC \\), whatever comes between.
                 if let end = pending[start...].firstIndex(where: { $0 == 0x07 || $0 == 0x1B }) {
                     skippingString = false
-                    start = pending[end] == 0x07 ? end + 1 : end
+                    start = pending[end] == 0x1B ? end : end + 1
                     if pending[end] == 0x1B, end + 1 < pending.count, pending[end + 1] == UInt8(ascii: "\\") { start = end + 2 }
                 } else {
                     start = pending.count
@@ -119,15 +134,58 @@ public struct KeyDecoder: Sendable {
         if pending.isEmpty {
             skippingSequence = false
             skippingString = false
+            skippingCharacters = 0
             return []
         }
         if pending.allSatisfy({ $0 == 0x1B }) { return pending.map { _ in .escape } }
-        // An unfinished sequence is dropped, and so is its rest if it comes late.
-        if pending.count >= 2, pending[0] == 0x1B, pending[1] == UInt8(ascii: "[") || pending[1] == UInt8(ascii: "O") {
-            skippingSequence = true
+        // An unfinished sequence is dropped, and so is its rest if it comes late: a CSI's
+        // parameters and final, a mouse report's characters, a control string up to its end.
+        switch Self.unfinished(pending[...]) {
+        case .sequence: skippingSequence = true
+        case .string: skippingString = true
+        case .mouse(let left): skippingCharacters = left
+        case .none: break
         }
         return []
     }
+
+    enum Unfinished { case sequence, string, mouse(Int), none }
+
+    /// What kind of sequence the bytes left at a timeout had started.
+    static func unfinished(_ bytes: ArraySlice<UInt8>) -> Unfinished {
+        var rest = bytes
+        if rest.first == 0x1B, rest.count >= 2, rest[rest.startIndex + 1] == 0x1B { rest = rest.dropFirst() } // Alt + …
+        guard let first = rest.first else { return .none }
+        let second = rest.count > 1 ? rest[rest.startIndex + 1] : nil
+        // The introducer as one byte: ESC + a letter, an 8-bit control, or its UTF-8 form.
+        let introducer: UInt8?
+        let body: ArraySlice<UInt8>
+        if first == 0x1B, let second {
+            introducer = second == UInt8(ascii: "[") ? 0x9B : second == UInt8(ascii: "O") ? 0x8F
+                : stringIntroducers7[second]
+            body = rest.dropFirst(2)
+        } else if first == 0xC2, let second, (0x80...0x9F).contains(second) {
+            introducer = second
+            body = rest.dropFirst(2)
+        } else {
+            introducer = first
+            body = rest.dropFirst()
+        }
+        switch introducer {
+        case 0x9B:
+            if body.first == UInt8(ascii: "M") { return .mouse(max(0, 3 - (body.count - 1))) }
+            return .sequence
+        case 0x8F: return .sequence
+        case 0x90, 0x98, 0x9D, 0x9E, 0x9F: return .string
+        default: return .none
+        }
+    }
+
+    /// ESC + these letters start control strings: DCS, SOS, OSC, PM, APC (as their 8-bit bytes).
+    static let stringIntroducers7: [UInt8: UInt8] = [
+        UInt8(ascii: "P"): 0x90, UInt8(ascii: "X"): 0x98, UInt8(ascii: "]"): 0x9D, UInt8(ascii: "^"): 0x9E,
+        UInt8(ascii: "_"): 0x9F,
+    ]
 
     private mutating func append(toPaste bytes: ArraySlice<UInt8>) {
         let room = Self.longestPaste - (pasted?.count ?? 0)
@@ -166,6 +224,8 @@ public struct KeyDecoder: Sendable {
         case 0x1B: return escape(bytes)
         // The 8-bit CSI: a sequence like ESC [, dropped the same way (never its bytes as keys).
         case 0x9B: return csi(bytes, introducer: 1)
+        // 8-bit control strings (DCS, SOS, OSC, PM, APC).
+        case 0x90, 0x98, 0x9D, 0x9E, 0x9F: return controlString(bytes, introducer: 1)
         case 0x0D, 0x0A: return .key(.enter, length: 1)
         case 0x7F, 0x08: return .key(.backspace, length: 1)
         case 0x09: return .key(.tab, length: 1)
@@ -179,8 +239,14 @@ public struct KeyDecoder: Sendable {
     /// One UTF-8 character; a malformed byte is dropped (it would be a C1 control or garbage).
     static func utf8(_ bytes: ArraySlice<UInt8>) -> Parsed {
         let lead = bytes[bytes.startIndex]
-        // U+009B, the CSI as a UTF-8 character: a sequence too.
-        if lead == 0xC2, bytes.count > 1, bytes[bytes.startIndex + 1] == 0x9B { return csi(bytes, introducer: 2) }
+        // U+009B, the CSI as a UTF-8 character: a sequence too; and the control strings' U+0090….
+        if lead == 0xC2, bytes.count > 1 {
+            switch bytes[bytes.startIndex + 1] {
+            case 0x9B: return csi(bytes, introducer: 2)
+            case 0x90, 0x98, 0x9D, 0x9E, 0x9F: return controlString(bytes, introducer: 2)
+            default: break
+            }
+        }
         let length: Int
         switch lead {
         case 0xC2...0xDF: length = 2
@@ -207,7 +273,7 @@ public struct KeyDecoder: Sendable {
         case UInt8(ascii: "O"): return ss3(bytes)
         // Control strings (OSC, DCS, APC, PM, SOS): up to BEL or ESC \\, their text never keys.
         case UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "_"), UInt8(ascii: "^"), UInt8(ascii: "X"):
-            return controlString(bytes)
+            return controlString(bytes, introducer: 2)
         case 0x1B:
             // Alt + a sequence (rxvt sends ESC ESC [ A): the key without the modifier.
             guard bytes.count > 2 else { return .incomplete }
@@ -229,13 +295,21 @@ public struct KeyDecoder: Sendable {
         }
     }
 
-    /// A control string after its two-byte introducer, up to BEL or ST.
-    static func controlString(_ bytes: ArraySlice<UInt8>) -> Parsed {
+    /// A control string after its introducer (ESC + letter, an 8-bit byte, or its UTF-8 form), up
+    /// to BEL or ST (ESC \\, 0x9C, or U+009C).
+    static func controlString(_ bytes: ArraySlice<UInt8>, introducer: Int) -> Parsed {
         let start = bytes.startIndex
-        var index = start + 2
+        var index = start + introducer
+        // 0x9C ends only a string opened in 8 bits (in UTF-8 text it is a continuation byte);
+        // U+009C ends one opened as U+0090….
+        let eightBit = introducer == 1
+        let utf8Form = introducer == 2 && bytes[start] == 0xC2
         while index < bytes.endIndex {
             let length = index - start + 1
-            if bytes[index] == 0x07 { return .ignored(length: length) }
+            if bytes[index] == 0x07 || (eightBit && bytes[index] == 0x9C) { return .ignored(length: length) }
+            if utf8Form, bytes[index] == 0xC2, index + 1 < bytes.endIndex, bytes[index + 1] == 0x9C {
+                return .ignored(length: length + 1)
+            }
             if bytes[index] == 0x1B {
                 guard index + 1 < bytes.endIndex else { return .incomplete }
                 // ST ends it; another Esc starts a new sequence, and the string was cut.
@@ -349,6 +423,7 @@ public struct KeyDecoder: Sendable {
         case UInt8(ascii: "Q"): return .function(2)
         case UInt8(ascii: "R"): return .function(3)
         case UInt8(ascii: "S"): return .function(4)
+        case UInt8(ascii: "Z"): return .backTab
         default: return nil
         }
     }

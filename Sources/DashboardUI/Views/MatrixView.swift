@@ -213,7 +213,8 @@ enum MatrixView {
         }
         let byGroup = state.matrixShading == .shareOfGroup
         var parts: [PriorityLine.Part] = [
-            .init(text: "\(group.group) × \(bank): \(amount)", priority: 0, shrinksTo: 20),
+            .init(text: "\(group.group) × \(bank):", priority: 0, shrinksTo: 16),
+            .init(text: amount, priority: 0),
             .init(text: "\(NumberFormat.percent(share, decimals: 1)) of the group's", priority: byGroup ? 0 : 1),
         ]
         if let ofBank = pairing.shareOfBank {

@@ -109,7 +109,9 @@ enum TrendsView {
         let bandRows = max(3, min(6, (buffer.height - top - 16)))
         let floor = 0.0
         let ceiling = niceCeiling(max(highs.max() ?? 1, 1))
-        buffer.put(" Market HHI", x: 0, y: top, style: .header)
+        // Without a market total the shares are of the groups' own sum: no market to speak of.
+        let hasMarket = state.analysis?.marketTotal != nil
+        buffer.put(hasMarket ? " Market HHI" : " HHI of groups", x: 0, y: top, style: .header)
         buffer.put(" band = bounds", x: 0, y: top + 1, style: .muted)
         let axis = glyphs.isASCII ? "|" : "┤"
         for (row, value) in [(0, ceiling), (bandRows - 1, floor)] {
@@ -141,7 +143,8 @@ enum TrendsView {
         // The upper bound is only as good as its assumption: say it under the figures.
         // Wrapped by words into the room left of the edge, never cut mid-figure.
         if let analysis = state.analysis {
-            let text = "upper if " + analysis.bounds.assumption.shortText.replacingOccurrences(of: "no unreported lender", with: "none")
+            let text = analysis.marketTotal == nil ? "no market total: shares of the groups' own sum"
+                : "upper if " + analysis.bounds.assumption.shortText.replacingOccurrences(of: "no unreported lender", with: "none")
             let room = buffer.width - x(periods.count) - 1
             for (offset, line) in HelpScreen.wrap(text, width: max(8, room)).prefix(bandRows - 1).enumerated() {
                 buffer.put(line, x: x(periods.count) + 1, y: top + 1 + offset, style: .muted)
@@ -162,7 +165,8 @@ enum TrendsView {
         let stepText = NumberFormat.percent(scale / 8, decimals: scale * 100 / 8 < 10 ? 1 : 0)
         let dot = glyphs.isASCII ? " - " : " · "
         let header = PriorityLine(parts: [
-            .init(text: "Share of market, one scale for all lines: 0\(dash)\(scaleText), steps \(stepText)", priority: 0),
+            .init(text: "\(hasMarket ? "Share of market" : "Share of the groups' sum"), one scale for all lines: "
+                  + "0\(dash)\(scaleText), steps \(stepText)", priority: 0),
             .init(text: "values at \(state.periods[cursor])", priority: 0),
             .init(text: "Space shows/hides", priority: 1),
         ], separator: dot).fit(width: buffer.width)
