@@ -284,6 +284,12 @@ struct ViewTests {
     func abbreviations() {
         #expect(MatrixView.abbreviations(["Bank of China", "Bank of Communications", "ICBC", "China Construction Bank",
                                           "China CITIC Bank"]) == ["China", "Commu", "ICBC", "Const", "CITIC"])
+        // Three names whose codes still meet are numbered: every column reads differently.
+        let codes = MatrixView.abbreviations(["Bank of Chongqing", "Bank of China", "Chongqing Rural Commercial Bank",
+                                              "China Resources Commercial Bank"])
+        #expect(Set(codes).count == 4, "\(codes)")
+        let sample = Array(Support.sampleDataset.banks.keys).sorted()
+        #expect(Set(MatrixView.abbreviations(sample)).count == sample.count)
         // CJK names (no spaces): what follows their common prefix, in at most five cells.
         #expect(MatrixView.abbreviations(["中国工商银行", "中国建设银行", "中国银行", "中国农业银行", "微众银行"])
                 == ["工商", "建设", "银行", "农业", "微众"])

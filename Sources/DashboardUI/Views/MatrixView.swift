@@ -91,7 +91,7 @@ enum MatrixView {
         let short = names.map(initials)
         var counts: [String: Int] = [:]
         for s in short { counts[s, default: 0] += 1 }
-        return names.enumerated().map { index, name in
+        let codes = names.enumerated().map { index, name -> String in
             guard counts[short[index]]! > 1 else { return short[index] }
             let rivals = names.enumerated().filter { $0.offset != index && short[$0.offset] == short[index] }.map(\.element)
             // One-word names (CJK names have no spaces): what follows the prefix they share.
@@ -106,6 +106,15 @@ enum MatrixView {
                 rivalWords.allSatisfy { $0.count <= position || $0[position] != word }
             }?.element ?? words.last!
             return fit(distinct)
+        }
+        // Codes still shared (three-way collisions): numbered, so no two columns read the same.
+        var seen: [String: Int] = [:]
+        let repeated = Dictionary(grouping: codes, by: { $0 }).filter { $0.value.count > 1 }
+        return codes.map { code in
+            guard repeated[code] != nil else { return code }
+            seen[code, default: 0] += 1
+            let number = String(seen[code]!)
+            return fit(Substring(String(code.prefix(max(1, code.count - number.count))) + number))
         }
     }
 
