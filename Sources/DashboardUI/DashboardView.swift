@@ -113,7 +113,11 @@ public enum DashboardView {
         // The sort and the search: what decides which rows are on screen, in every list view.
         if state.view == .overview {
             let arrow = state.sort.descending ? glyphs.descending : glyphs.ascending
-            parts.append(.init(text: "sort \(state.sort.column.title(ascii: glyphs.isASCII)) \(arrow)", priority: 0))
+            // Named as its column header reads (the amount column says its currency and unit).
+            let name = state.sort.column == .balance
+                ? (state.units == .cny ? "CNY " : "US$ ") + (state.measure == .originations ? "mn" : "bn")
+                : state.sort.column.title(ascii: glyphs.isASCII)
+            parts.append(.init(text: "sort \(name) \(arrow)", priority: 0))
             if !state.markedGroups.isEmpty { parts.append(.init(text: "\(state.markedGroups.count) marked", priority: 3)) }
         } else if let (model, _) = state.listModel, state.view != .matrix, state.view != .trends {
             if let sort = state.listSorts[state.view] ?? model.defaultSort.map({ ListSort(column: $0.column, descending: $0.descending) }),
