@@ -51,6 +51,11 @@ struct LayoutTests {
         let lines = DashboardView.render(state).lines
         #expect(lines[0].contains("reload failed") && lines[0].contains("sort CNY bn"), "\(lines[0])")
         #expect(lines[1].hasPrefix(" ! data of 12:00:00 kept · x.csv:1:1: broken"), "\(lines[1])")
+        var sorted = ViewTests.at2020Q2()
+        _ = sorted.send(.keyPressed(.character("3")))
+        #expect(DashboardView.render(sorted).lines[0].contains("sort CNY bn ▼"))
+        _ = sorted.send(.keyPressed(.character("u")))
+        #expect(DashboardView.render(sorted).lines[0].contains("sort US$ bn ▼"))
         let kiosk = ViewTests.at2020Q2(features: Features(readOnly: true))
         #expect(DashboardView.render(kiosk).lines[0].contains("read-only"))
     }
