@@ -12,7 +12,14 @@ public enum DashboardView {
         } else if state.showingHelp {
             HelpScreen.draw(state, into: &buffer)
         } else {
-            drawTitle(state, into: &buffer)
+            // A list view's model, built once per frame (building it can scan every balance): the
+            // title names its sort, the list screen draws it.
+            let list: (model: TableModel, rows: [TableModel.Row])?
+            switch state.view {
+            case .overview, .matrix, .trends: list = nil
+            default: list = state.listModel
+            }
+            drawTitle(state, list: list, into: &buffer)
             drawInfoLine(state, into: &buffer)
             switch state.view {
             case .overview:
@@ -23,7 +30,7 @@ public enum DashboardView {
             case .trends:
                 TrendsView.draw(state, top: 2, into: &buffer)
             default:
-                ListScreen.draw(state, layout: layout, into: &buffer)
+                if let list { ListScreen.draw(state, model: list.model, rows: list.rows, layout: layout, into: &buffer) }
             }
             drawFooter(state, layout: layout, into: &buffer)
         }
@@ -75,7 +82,8 @@ public enum DashboardView {
     /// The title line: every part with a priority (0 = keep longest). When the line is wider than
     /// the screen, the least important parts go whole, so a period, a measure or a time is never
     /// cut mid-word: the directory first, then the breadcrumbs' ancestors, then the product name.
-    static func drawTitle(_ state: DashboardState, into buffer: inout ScreenBuffer) {
+    static func drawTitle(_ state: DashboardState, list: (model: TableModel, rows: [TableModel.Row])?,
+                          into buffer: inout ScreenBuffer) {
         let glyphs = state.options.glyphs
         buffer.fill(x: 0, y: 0, width: buffer.width, height: 1, style: .title)
         var parts: [PriorityLine.Part] = [.init(text: "LendScope", priority: 5)]
@@ -119,7 +127,7 @@ public enum DashboardView {
                 : state.sort.column.title(ascii: glyphs.isASCII)
             parts.append(.init(text: "sort \(name) \(arrow)", priority: 0))
             if !state.markedGroups.isEmpty { parts.append(.init(text: "\(state.markedGroups.count) marked", priority: 3)) }
-        } else if let (model, _) = state.listModel, state.view != .matrix, state.view != .trends {
+        } else if let model = list?.model {
             if let sort = state.listSorts[state.view] ?? model.defaultSort.map({ ListSort(column: $0.column, descending: $0.descending) }),
                model.columns.indices.contains(sort.column) {
                 let title = model.columns[sort.column].title
@@ -161,7 +169,7 @@ public enum DashboardView {
                 problem = String(problem.dropFirst(directory.count + 1))
             }
             buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, style: Style(.warning, bold: true, reverse: true))
-            buffer.put(HelpScreen.truncateAtWord(" ! " + kept + problem + more, width: buffer.width, ascii: state.options.glyphs.isASCII),
+            buffer.put(TextFit.truncateAtWord(" ! " + kept + problem + more, width: buffer.width, ascii: state.options.glyphs.isASCII),
                        x: 0, y: 1, style: Style(.warning, bold: true, reverse: true))
             return
         }
@@ -212,7 +220,7 @@ public enum DashboardView {
             let hint = query.isEmpty ? "  a bank or group name; Enter opens, Esc cancels"
                 : state.jumpTarget(matches).map { "  \(arrow) \($0.name) (\($0.kind))\(more) · Enter opens" }
                     ?? "  no bank or group starts with that"
-            buffer.put(HelpScreen.truncateAtWord(hint, width: buffer.width - used - typed, ascii: state.options.glyphs.isASCII),
+            buffer.put(TextFit.truncateAtWord(hint, width: buffer.width - used - typed, ascii: state.options.glyphs.isASCII),
                        x: used + typed, y: y, style: .muted)
             return
         }

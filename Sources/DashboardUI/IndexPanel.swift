@@ -74,11 +74,11 @@ enum IndexPanel {
             buffer.put(" \(state.guideline.shortTitle) (g: next guideline)", x: x, y: y, style: .header, maxWidth: width)
             y += 1
             // The verdict and its threshold wrap by words: a verdict is never cut.
-            for line in HelpScreen.wrap(marker + verdict.finding, width: width - 2) where y < layout.footerY {
+            for line in TextFit.wrap(marker + verdict.finding, width: width - 2) where y < layout.footerY {
                 buffer.put(" " + line, x: x, y: y, style: verdictStyle, maxWidth: width)
                 y += 1
             }
-            for line in HelpScreen.wrap(verdict.threshold + " · issued " + state.guideline.date, width: width - 4)
+            for line in TextFit.wrap(verdict.threshold + " · issued " + state.guideline.date, width: width - 4)
             where y < layout.footerY {
                 buffer.put("   " + line, x: x, y: y, style: .muted, maxWidth: width)
                 y += 1
@@ -117,7 +117,7 @@ enum IndexPanel {
             func line(_ parts: [(String, Int)], _ logical: Int, style: Style = .normal) {
                 guard let y = row(logical) else { return }
                 let fitted = PriorityLine(parts: parts.map { .init(text: $0.0, priority: $0.1) }, separator: dot).fit(width: width)
-                buffer.put(HelpScreen.truncateAtWord(fitted.text, width: width, ascii: glyphs.isASCII), x: x, y: y, style: style)
+                buffer.put(TextFit.truncateAtWord(fitted.text, width: width, ascii: glyphs.isASCII), x: x, y: y, style: style)
             }
             if analysis.marketTotal == nil {
                 // Every share is of the groups' own sum: no market HHI, no bounds to state.

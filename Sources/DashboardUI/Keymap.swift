@@ -188,19 +188,12 @@ public enum Keymap {
             // Within 78 columns, so the argument parser's own wrapping leaves the table as it is.
             let keys = binding.keys.map(\.asciiDescription).joined(separator: " ")
             let pad = 18
-            var line = "  " + keys + String(repeating: " ", count: max(2, pad - 2 - keys.count))
-            if keys.count + 4 > pad {
-                lines.append("  " + keys)
-                line = String(repeating: " ", count: pad)
+            let text = TextFit.wrap(binding.help, width: 78 - pad)
+            if keys.count + 4 > pad { lines.append("  " + keys) }
+            for (index, piece) in text.enumerated() {
+                let lead = index == 0 && keys.count + 4 <= pad ? "  " + keys : ""
+                lines.append(lead.padding(toLength: pad, withPad: " ", startingAt: 0) + piece)
             }
-            for word in binding.help.split(separator: " ") {
-                if line.count + word.count + 1 > 78, line.count > pad {
-                    lines.append(line)
-                    line = String(repeating: " ", count: pad + 2)
-                }
-                line += (line.hasSuffix(" ") ? "" : " ") + word
-            }
-            lines.append(line)
         }
         return lines.joined(separator: "\n")
     }

@@ -29,7 +29,7 @@ enum ListScreen {
         for line in model.summary {
             let indent = String(line.text.prefix { $0 == " " })
             let body = String(line.text.dropFirst(indent.count))
-            let pieces = HelpScreen.wrap(body, width: max(10, width - indent.count - 2))
+            let pieces = TextFit.wrap(body, width: max(10, width - indent.count - 2))
             guard lines.count + pieces.count <= limit else { continue }
             for (index, piece) in pieces.enumerated() {
                 lines.append(((index == 0 ? indent : indent + "  ") + piece, line.style))
@@ -47,6 +47,20 @@ enum ListScreen {
             }.max() ?? 0
         }
         return scales
+    }
+
+    /// The status line's right end: `rows a–b of N` when not every row fits, and for a searched
+    /// list `M of T match /text` (whatever the title had room for).
+    static func rowsIndicator(first: Int, shown: Int, of count: Int, unfiltered: Int, search: String, ascii: Bool) -> String {
+        var indicator = ""
+        if shown < count {
+            indicator = " rows \(first + 1)\(ascii ? "-" : "–")\(first + shown) of \(count) "
+        }
+        if !search.isEmpty {
+            indicator += (indicator.isEmpty ? " " : (ascii ? "- " : "· "))
+                + "\(count) of \(unfiltered) match /\(DisplayWidth.fit(search, width: 12)) "
+        }
+        return indicator
     }
 
     /// A row's on-screen cells; a bar column draws its value against its scale; a compact column
@@ -81,8 +95,8 @@ enum ListScreen {
         }
     }
 
-    static func draw(_ state: DashboardState, layout: DashboardLayout, into buffer: inout ScreenBuffer) {
-        guard let (model, rows) = state.listModel else { return }
+    static func draw(_ state: DashboardState, model: TableModel, rows: [TableModel.Row], layout: DashboardLayout,
+                     into buffer: inout ScreenBuffer) {
         let glyphs = state.options.glyphs
         var y = top
         for line in summaryLines(model, width: layout.width, height: layout.height) {
@@ -118,16 +132,8 @@ enum ListScreen {
         // the selected row's off-screen fields on the left (never drawn over a row).
         let statusY = y + min(visible, max(1, rows.count))
         let selected = rows.first { $0.id == selectedID }
-        var indicator = ""
-        if rows.count > visible {
-            let dash = glyphs.isASCII ? "-" : "–"
-            indicator = " rows \(offset + 1)\(dash)\(min(rows.count, offset + visible)) of \(rows.count) "
-        }
-        // A searched list says how much of it is shown, whatever the title had room for.
-        if !state.filter.isEmpty {
-            indicator += (indicator.isEmpty ? " " : (glyphs.isASCII ? "- " : "· "))
-                + "\(rows.count) of \(model.rows.count) match /\(DisplayWidth.fit(state.filter, width: 12)) "
-        }
+        let indicator = rowsIndicator(first: offset, shown: min(rows.count - offset, visible), of: rows.count,
+                                      unfiltered: model.rows.count, search: state.filter, ascii: glyphs.isASCII)
         let room = layout.width - DisplayWidth.of(indicator) - 1
         if let selected, room > 10 {
             // The fields that did not fit first (they are this row's figures), then where the
@@ -140,7 +146,7 @@ enum ListScreen {
                 line += (line.isEmpty ? " " : (glyphs.isASCII ? " - " : " · ")) + note
             }
             if !line.isEmpty {
-                buffer.put(HelpScreen.truncateAtWord(line, width: room, ascii: glyphs.isASCII), x: 0, y: statusY, style: .muted)
+                buffer.put(TextFit.truncateAtWord(line, width: room, ascii: glyphs.isASCII), x: 0, y: statusY, style: .muted)
             }
         }
         if !indicator.isEmpty {
@@ -150,11 +156,11 @@ enum ListScreen {
         // The selected row's detail, wrapped, in every row left between the status line and the
         // footer (at least `detailRows`); what does not fit ends with an ellipsis, never mid-word.
         if let selected, !selected.detail.isEmpty {
-            let lines = selected.detail.flatMap { HelpScreen.wrap($0, width: max(10, layout.width - 2)) }
+            let lines = selected.detail.flatMap { TextFit.wrap($0, width: max(10, layout.width - 2)) }
             let room = max(0, layout.height - 1 - (statusY + 1))
             var shown = Array(lines.prefix(room))
             if lines.count > room, let last = shown.popLast() {
-                shown.append(HelpScreen.truncateAtWord(last + " …", width: max(10, layout.width - 2), ascii: glyphs.isASCII))
+                shown.append(TextFit.truncateAtWord(last + " …", width: max(10, layout.width - 2), ascii: glyphs.isASCII))
             }
             for (index, line) in shown.enumerated() {
                 buffer.put(" " + line, x: 0, y: layout.height - 1 - shown.count + index, style: .muted)

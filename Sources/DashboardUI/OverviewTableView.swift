@@ -73,7 +73,7 @@ enum OverviewTableView {
                           style: row.id == state.selectedGroup ? .selected : .normal)
         }
         if model.rows.isEmpty {
-            buffer.put(HelpScreen.truncateAtWord("  no group matches \"\(state.filter)\" (Esc clears the search)", width: layout.tableWidth,
+            buffer.put(TextFit.truncateAtWord("  no group matches \"\(state.filter)\" (Esc clears the search)", width: layout.tableWidth,
                                                  ascii: glyphs.isASCII), x: 0, y: top + 1, style: .muted)
         }
         // The others row follows the last group, or sits at the bottom when the table scrolls.
@@ -86,7 +86,7 @@ enum OverviewTableView {
             let note = state.measure == .originations ? "(new lending: shares of the groups; no market total)"
                 : "(no market total: shares of platforms)"
             // Across the row, not in the name column: a sentence is not cut to a name's width.
-            buffer.put(HelpScreen.truncateAtWord("    " + note, width: layout.tableWidth, ascii: glyphs.isASCII), x: 0, y: othersY,
+            buffer.put(TextFit.truncateAtWord("    " + note, width: layout.tableWidth, ascii: glyphs.isASCII), x: 0, y: othersY,
                        style: .muted)
         }
         drawStatus(state, model: model, visibleCount: visible.count, layout: layout, groupWidth: groupWidth, into: &buffer)
@@ -97,29 +97,19 @@ enum OverviewTableView {
     static func drawStatus(_ state: DashboardState, model: TableModel, visibleCount: Int, layout: DashboardLayout,
                            groupWidth: Int, into buffer: inout ScreenBuffer) {
         let glyphs = state.options.glyphs
-        var indicator = ""
-        if model.rows.count > layout.dataRows {
-            let dash = glyphs.isASCII ? "-" : "–"
-            indicator = " rows \(state.scrollOffset + 1)\(dash)\(state.scrollOffset + visibleCount) of \(model.rows.count) "
-        }
-        if !state.filter.isEmpty, let all = state.analysis?.groups.count {
-            indicator += (indicator.isEmpty ? " " : (glyphs.isASCII ? "- " : "· "))
-                + "\(model.rows.count) of \(all) match /\(DisplayWidth.fit(state.filter, width: 12)) "
-        }
+        let indicator = ListScreen.rowsIndicator(first: state.scrollOffset, shown: visibleCount, of: model.rows.count,
+                                                 unfiltered: state.analysis?.groups.count ?? model.rows.count,
+                                                 search: state.filter, ascii: glyphs.isASCII)
         let room = layout.tableWidth - DisplayWidth.of(indicator) - 1
         if let group = state.analysis?.groups.first(where: { $0.group == state.selectedGroup }), room > 12 {
             // A group name cut in the table is given whole first.
             let cut = DisplayWidth.of(group.group) > groupWidth ? group.group + (glyphs.isASCII ? " - " : " · ") : ""
-            let text = " " + cut + sourceLine(group, ascii: glyphs.isASCII)
-            buffer.put(HelpScreen.truncateAtWord(text, width: room, ascii: glyphs.isASCII), x: 0, y: layout.statusY, style: .muted)
+            let text = " " + cut + SourceNote.text(group.provenance, total: group.totalProvenance, source: group.source,
+                                                   ascii: glyphs.isASCII)
+            buffer.put(TextFit.truncateAtWord(text, width: room, ascii: glyphs.isASCII), x: 0, y: layout.statusY, style: .muted)
         }
         if !indicator.isEmpty {
             buffer.put(indicator, x: layout.tableWidth - DisplayWidth.of(indicator), y: layout.statusY, style: .muted)
         }
-    }
-
-    /// "S/E*: total sourced, split across banks estimated · <note>".
-    static func sourceLine(_ group: GroupFigures, ascii: Bool) -> String {
-        SourceNote.text(group.provenance, total: group.totalProvenance, source: group.source, ascii: ascii)
     }
 }

@@ -17,8 +17,9 @@ enum SourceNote {
         let ascii = state.options.glyphs.isASCII
         func pairing(period: Period, group: String, bank: String) -> String? {
             if analysis.measure == .originations { return "new lending from the loan files (loans/*.csv)" }
-            return dataset.pairingProvenance(period: period, group: group, bank: bank)
-                .map { text($0.flag, total: $0.totalFlag, source: $0.source, ascii: ascii) }
+            let source = period == analysis.period ? analysis.pairingSources[bank]?[group]
+                : state.analyses.first { $0.period == period }?.pairingSources[bank]?[group]
+            return source.map { text($0.flag, total: $0.totalFlag, source: $0.source, ascii: ascii) }
         }
         switch view {
         case .banks:

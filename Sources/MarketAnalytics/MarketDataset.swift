@@ -164,17 +164,3 @@ public struct MarketDataset: Sendable {
         periods.last { $0 < period }
     }
 }
-
-extension MarketDataset {
-    /// Where the balance of a group × bank pairing in a period comes from: the weakest flag of its
-    /// rows, their total's flag when every row gives one, and the note most of them cite; nil
-    /// when no row has it.
-    public func pairingProvenance(period: Period, group: String, bank: String)
-        -> (flag: Provenance, totalFlag: Provenance?, source: String)? {
-        let rows = balances.filter { $0.period == period && $0.bank == bank && self.group(of: $0.platform) == group }
-        guard !rows.isEmpty else { return nil }
-        let totals = rows.compactMap(\.totalProvenance)
-        return (Provenance.weakest(rows.map(\.provenance)), totals.count == rows.count ? Provenance.weakest(totals) : nil,
-                PeriodAnalysis.commonSource(rows.map(\.source)))
-    }
-}

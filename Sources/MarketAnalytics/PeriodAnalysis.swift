@@ -115,6 +115,9 @@ public struct PeriodAnalysis: Sendable {
     public let banks: [BankDependence]
     /// Amount in the analysis' measure per bank and group, own lending arms included.
     public let fundingByBank: [String: [String: Double]]
+    /// Where each bank × group pairing's figure comes from, by bank then group: made here with the
+    /// other figures, so a screen's status line never scans the balances.
+    public let pairingSources: [String: [String: RowsProvenance]]
     /// Every rule triggered in the period (see `computeAlerts`); runs are filled in by `AnalysisSeries`.
     public internal(set) var alerts: [Alert] = []
 
@@ -187,6 +190,7 @@ public struct PeriodAnalysis: Sendable {
             var products: [String: Double] = [:]
             var funders: [String: Double] = [:]
             var own = 0.0
+            let origin = RowsProvenance(rows: groupRows)
             for row in groupRows {
                 products[row.platform, default: 0] += row.balanceCNY
                 funders[row.bank, default: 0] += row.balanceCNY
@@ -199,10 +203,9 @@ public struct PeriodAnalysis: Sendable {
                 shareOfMarket: share,
                 shareOfPlatforms: platformTotal > 0 ? balance / platformTotal : 0,
                 changePP: previous.map { (share - ($0[group] ?? 0)) * 100 },
-                provenance: Provenance.weakest(groupRows.map(\.provenance)),
-                totalProvenance: groupRows.allSatisfy { $0.totalProvenance != nil }
-                    ? Provenance.weakest(groupRows.compactMap(\.totalProvenance)) : nil,
-                source: Self.commonSource(groupRows.map(\.source)),
+                provenance: origin.flag,
+                totalProvenance: origin.totalFlag,
+                source: origin.source,
                 platforms: products.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) },
                 funderHHI: ConcentrationIndex.hhi(shares: ConcentrationIndex.shares(of: Array(funders.values)) ?? []),
                 ownFundedShare: balance > 0 ? own / balance : 0,
@@ -289,8 +292,14 @@ public struct PeriodAnalysis: Sendable {
             .map { BankDependence(bank: $0.key, profile: dataset.banks[$0.key], exposures: $0.value) }
             .sorted { ($0.maxExposureToTier1 ?? -1, $1.bank) > ($1.maxExposureToTier1 ?? -1, $0.bank) }
         var funding: [String: [String: Double]] = [:]
-        for row in rows { funding[row.bank, default: [:]][dataset.group(of: row.platform), default: 0] += row.balanceCNY }
+        var pairingRows: [String: [String: [BalanceRecord]]] = [:]
+        for row in rows {
+            let group = dataset.group(of: row.platform)
+            funding[row.bank, default: [:]][group, default: 0] += row.balanceCNY
+            pairingRows[row.bank, default: [:]][group, default: []].append(row)
+        }
         self.fundingByBank = funding
+        self.pairingSources = pairingRows.mapValues { $0.mapValues(RowsProvenance.init(rows:)) }
         self.alerts = computeAlerts()
     }
 
@@ -324,5 +333,20 @@ extension PeriodAnalysis {
             counts[note, default: 0] += 1
         }
         return order.max { counts[$0]! < counts[$1]! || (counts[$0]! == counts[$1]! && order.firstIndex(of: $0)! > order.firstIndex(of: $1)!) } ?? ""
+    }
+}
+
+/// Where a figure made of rows comes from (a group's, a pairing's): the weakest flag of its rows,
+/// their total's flag when every row gives one, and the note most of them cite.
+public struct RowsProvenance: Sendable, Hashable {
+    public let flag: Provenance
+    public let totalFlag: Provenance?
+    public let source: String
+
+    init(rows: [BalanceRecord]) {
+        let totals = rows.compactMap(\.totalProvenance)
+        flag = Provenance.weakest(rows.map(\.provenance))
+        totalFlag = totals.count == rows.count && !rows.isEmpty ? Provenance.weakest(totals) : nil
+        source = PeriodAnalysis.commonSource(rows.map(\.source))
     }
 }

@@ -68,8 +68,7 @@ public struct KeyDecoder: Sendable {
                 return keys
             }
             if skippingCharacters > 0 {
-                let byte = pending[start]
-                let length = byte < 0xC0 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+                let length = Self.utf8Length(pending[start])
                 guard start + length <= pending.count else {
                     pending.removeFirst(start)
                     return keys
@@ -321,13 +320,17 @@ public struct KeyDecoder: Sendable {
         return .incomplete
     }
 
+    /// How many bytes a UTF-8 character starting with `lead` takes (a stray byte counts as one).
+    static func utf8Length(_ lead: UInt8) -> Int {
+        lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
     /// The bytes of `count` UTF-8 characters from `index`, or nil when they have not all arrived.
     static func characters(_ count: Int, in bytes: ArraySlice<UInt8>, from index: Int) -> Int? {
         var position = index
         for _ in 0..<count {
             guard position < bytes.endIndex else { return nil }
-            let lead = bytes[position]
-            position += lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+            position += utf8Length(bytes[position])
         }
         return position <= bytes.endIndex ? position - index : nil
     }

@@ -178,7 +178,7 @@ enum MatrixView {
         let cursor = state.matrixCursor(rows: groups.count, columns: banks.count)
         // Scroll the bank columns so the cursor stays visible.
         let firstColumn = max(0, min(cursor.column - columns + 1, banks.count - columns))
-        buffer.put(HelpScreen.truncateAtWord(legend(state.matrixShading, digits: digits), width: buffer.width, ascii: glyphs.isASCII),
+        buffer.put(TextFit.truncateAtWord(legend(state.matrixShading, digits: digits), width: buffer.width, ascii: glyphs.isASCII),
                    x: 0, y: top, style: .muted)
         buffer.put("Group", x: 1, y: top + 1, style: .header, maxWidth: labelWidth - 1)
         let headers = abbreviations(banks)

@@ -146,7 +146,7 @@ enum TrendsView {
             let text = analysis.marketTotal == nil ? "no market total: shares of the groups' own sum"
                 : "upper if " + analysis.bounds.assumption.shortText.replacingOccurrences(of: "no unreported lender", with: "none")
             let room = buffer.width - x(periods.count) - 1
-            for (offset, line) in HelpScreen.wrap(text, width: max(8, room)).prefix(bandRows - 1).enumerated() {
+            for (offset, line) in TextFit.wrap(text, width: max(8, room)).prefix(bandRows - 1).enumerated() {
                 buffer.put(line, x: x(periods.count) + 1, y: top + 1 + offset, style: .muted)
             }
         }
