@@ -93,7 +93,7 @@ while time.time() < end:
             f.write(data[start:start + 8192]); f.flush()
             time.sleep(0.002)
     k += 1
-    time.sleep(0.4)                          # quiet long enough for some generations to be loaded
+    time.sleep(0.6)                          # quiet long enough for each generation to be loaded on a busy machine
 PY
 writer=$!
 bad=0; samples=0; seen=""
