@@ -11,8 +11,12 @@ public struct DataDirectory: Sendable {
     /// The directory exactly as the user gave it.
     public let path: String
 
-    public init(path: String) {
+    /// How over-indebtedness, pricing and co-funding are computed from `loans/`.
+    public let loanOptions: LoanDetailOptions
+
+    public init(path: String, loanOptions: LoanDetailOptions = LoanDetailOptions()) {
         self.path = path
+        self.loanOptions = loanOptions
     }
 
     /// `DIR/name`, as the user would type it (no doubled slash).

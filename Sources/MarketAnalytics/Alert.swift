@@ -9,6 +9,7 @@ public struct Alert: Hashable, Sendable {
         case us2023Concentration = "us2023_concentration"
         case us2010Concentration = "us2010_concentration"
         case eu2004Concentration = "eu2004_concentration"
+        case cofundingFloor = "cofunding_floor"
 
         /// The unit of `value` and `limit`: a property of the rule, never guessed from a number's size.
         public enum Unit: String, Sendable {
@@ -18,6 +19,8 @@ public struct Alert: Hashable, Sendable {
             case shareOfMarket = "share_of_market"
             /// HHI on the 0–10,000 scale.
             case hhi
+            /// A fraction of a group's co-funded loans, by amount.
+            case shareOfCofunded = "share_of_cofunded_loans"
         }
 
         public var unit: Unit {
@@ -25,6 +28,7 @@ public struct Alert: Hashable, Sendable {
             case .singlePartnerExposure, .aggregateColending: return .fractionOfBase
             case .dominanceOne, .dominanceTwo, .dominanceThree: return .shareOfMarket
             case .us2023Concentration, .us2010Concentration, .eu2004Concentration: return .hhi
+            case .cofundingFloor: return .shareOfCofunded
             }
         }
 
@@ -58,13 +62,14 @@ public struct Alert: Hashable, Sendable {
             case .us2023Concentration: return "market HHI above 1,800: highly concentrated"
             case .us2010Concentration: return "market HHI at or above 1,500: moderately or highly concentrated"
             case .eu2004Concentration: return "market HHI at or above 1,000: outside the widest safe harbour"
+            case .cofundingFloor: return "co-funded loans with the platform's part below 30%"
             }
         }
 
         /// The date of the text, ISO (for the AML, the 2008 law; an alert cites the article of its period).
         public var date: String {
             switch self {
-            case .singlePartnerExposure, .aggregateColending: return "2021-02-20"
+            case .singlePartnerExposure, .aggregateColending, .cofundingFloor: return "2021-02-20"
             case .dominanceOne, .dominanceTwo, .dominanceThree: return "2008-08-01"
             case .us2023Concentration: return Guideline.us2023.date
             case .us2010Concentration: return Guideline.us2010.date
@@ -77,6 +82,8 @@ public struct Alert: Hashable, Sendable {
             switch self {
             case .singlePartnerExposure, .aggregateColending:
                 return "final; rectification by 2022-07-17, extended to 2023-06-30"
+            case .cofundingFloor:
+                return "final; in force from 2021-02-20 for new loans"
             case .dominanceOne, .dominanceTwo, .dominanceThree:
                 return "in force from 2008-08-01 (art. 19; art. 24 from 2022-08-01)"
             case .us2023Concentration: return "final; in force from 2023-12-18"
@@ -92,6 +99,8 @@ public struct Alert: Hashable, Sendable {
         case pair(bank: String, partner: String)
         /// A bank (the 50% rule).
         case bank(String)
+        /// A platform group (the 30% co-funding floor).
+        case group(String)
         /// Groups presumed dominant, and groups counted in the joint share but under 1/10 (not presumed).
         case groups(presumed: [String], countedNotPresumed: [String])
         case market
@@ -112,6 +121,7 @@ public struct Alert: Hashable, Sendable {
             switch self {
             case .pair(let bank, let partner): return "\(bank) with \(partner)"
             case .bank(let bank): return bank
+            case .group(let group): return group
             case .groups(let presumed, let counted):
                 let names = presumed.joined(separator: " + ")
                 return counted.isEmpty ? names
@@ -154,7 +164,9 @@ public struct Alert: Hashable, Sendable {
     /// The status shown and exported: the rule's, or that it did not yet exist.
     public var status: String {
         if inForce { return rule.status }
-        if rule.cap != nil { return "would breach; rule not yet in force (published \(ColendingCap.inForceFrom))" }
+        if rule.cap != nil || rule == .cofundingFloor {
+            return "would breach; rule not yet in force (published \(ColendingCap.inForceFrom))"
+        }
         return "guideline not in force at the period's end (\(rule.status)): a benchmark, not a finding under it"
     }
 
@@ -168,6 +180,7 @@ public struct Alert: Hashable, Sendable {
 
     static func defaultSource(_ rule: Rule) -> String {
         if let cap = rule.cap { return ColendingCap.source + ", " + cap.operativeText.prefix { $0 != ":" } }
+        if rule == .cofundingFloor { return CofundingFloor.source + ", item 2" }
         if let guideline = rule.guideline { return guideline.title }
         return "PRC Anti-Monopoly Law"
     }
@@ -203,6 +216,15 @@ extension PeriodAnalysis {
         }
         alerts.sort(by: order)
         alerts += aggregate.sorted(by: order)
+        // The 30% floor, per group with co-funded loans below it (new lending in the period).
+        if checksCofundingFloor {
+            var floor: [Alert] = []
+            for entry in lendingTerms where entry.terms.belowFloorLoans > 0 {
+                floor.append(Alert(rule: .cofundingFloor, subject: .group(entry.group),
+                                   value: entry.belowFloorShareByAmount ?? 0, limit: 0, inForce: inForce))
+            }
+            alerts += floor.sorted(by: order)
+        }
 
         guard let verdicts else { return alerts }
         if let presumption = verdicts.first(where: { $0.guideline == .chinaAML })?.presumption {

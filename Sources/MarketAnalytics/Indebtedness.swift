@@ -61,15 +61,25 @@ public struct DebtPercentiles: Sendable, Hashable {
     public let p99: Int64
     public let max: Int64
 
-    /// Nearest rank: the value at rank ⌈p/100 × N⌉ of the N values in ascending order.
-    static func of(_ sortedAscending: [Int64]) -> DebtPercentiles? {
+    public init(p50: Int64, p90: Int64, p99: Int64, max: Int64) {
+        (self.p50, self.p90, self.p99, self.max) = (p50, p90, p99, max)
+    }
+
+    /// The percentiles reported, in percent.
+    public static let levels = [50, 90, 99]
+
+    /// Nearest rank: the 1-based rank ⌈p/100 × N⌉ of the value the p-th percentile is, among N
+    /// values in ascending order (at least 1).
+    public static func nearestRank(_ p: Int, of count: Int) -> Int {
+        Swift.max(1, Swift.min(count, (p * count + 99) / 100))
+    }
+
+    /// The percentiles of values sorted in ascending order; nil for none.
+    public static func of(_ sortedAscending: [Int64]) -> DebtPercentiles? {
         guard !sortedAscending.isEmpty else { return nil }
-        func rank(_ p: Int) -> Int64 {
-            let n = sortedAscending.count
-            let index = (p * n + 99) / 100 // ⌈p·N/100⌉, 1-based
-            return sortedAscending[Swift.max(1, Swift.min(n, index)) - 1]
-        }
-        return DebtPercentiles(p50: rank(50), p90: rank(90), p99: rank(99), max: sortedAscending.last!)
+        let n = sortedAscending.count
+        func at(_ p: Int) -> Int64 { sortedAscending[nearestRank(p, of: n) - 1] }
+        return DebtPercentiles(p50: at(50), p90: at(90), p99: at(99), max: sortedAscending.last!)
     }
 }
 
@@ -81,6 +91,10 @@ public struct IndebtednessFigures: Sendable, Hashable {
         public let b: String
         /// Borrowers owing to both at the end date.
         public let borrowers: Int
+
+        public init(a: String, b: String, borrowers: Int) {
+            (self.a, self.b, self.borrowers) = (a, b, borrowers)
+        }
     }
 
     public let asOf: CalendarDate
@@ -97,16 +111,135 @@ public struct IndebtednessFigures: Sendable, Hashable {
     /// Of all borrowers, and of those on 2 or more groups; nil when there are none.
     public let debtAll: DebtPercentiles?
     public let debtMulti: DebtPercentiles?
-    /// Share by amount of bad loans among borrowers on 1 group and on 2 or more; nil without any.
-    public let badRateSingle: Double?
-    public let badRateMulti: Double?
+    /// Bad (overdue, default, written-off) outstanding fen of borrowers on 1 group and on 2 or more.
+    public let badSingleCents: Int64
+    public let badMultiCents: Int64
+
+    public init(asOf: CalendarDate, borrowers: Int, byGroups: [Int], amountByGroupsCents: [Int64], overlap: [Overlap],
+                borrowersByGroup: [String: Int], debtAll: DebtPercentiles?, debtMulti: DebtPercentiles?,
+                badSingleCents: Int64, badMultiCents: Int64) {
+        self.asOf = asOf
+        self.borrowers = borrowers
+        self.byGroups = byGroups
+        self.amountByGroupsCents = amountByGroupsCents
+        self.overlap = overlap
+        self.borrowersByGroup = borrowersByGroup
+        self.debtAll = debtAll
+        self.debtMulti = debtMulti
+        self.badSingleCents = badSingleCents
+        self.badMultiCents = badMultiCents
+    }
 
     /// Borrowers on 2 or more groups, and their share of all borrowers.
     public var multi: Int { byGroups.dropFirst().reduce(0, +) }
     public var multiShare: Double? { borrowers > 0 ? Double(multi) / Double(borrowers) : nil }
+    /// Borrowers on 3 or more groups.
+    public var multi3: Int { byGroups.dropFirst(2).reduce(0, +) }
+    /// Outstanding fen of borrowers on 1 group, on 2 or more, and of all.
+    public var singleCents: Int64 { amountByGroupsCents[0] }
+    public var multiCents: Int64 { amountByGroupsCents.dropFirst().reduce(0, &+) }
+    public var totalCents: Int64 { amountByGroupsCents.reduce(0, &+) }
+
+    /// Share by amount of bad loans among borrowers on 1 group and on 2 or more; nil without any.
+    public var badRateSingle: Double? { singleCents > 0 ? Double(badSingleCents) / Double(singleCents) : nil }
+    public var badRateMulti: Double? { multiCents > 0 ? Double(badMultiCents) / Double(multiCents) : nil }
+
+    /// Borrowers owing to both groups (0 when they share none).
+    public func shared(_ x: String, _ y: String) -> Int {
+        let (a, b) = x < y ? (x, y) : (y, x)
+        return overlap.first { $0.a == a && $0.b == b }?.borrowers ?? 0
+    }
 
     /// The keys the JSON and the tables use for the classes.
     public static let classNames = ["1", "2", "3", "4", "5+"]
+}
+
+/// The counts behind the figures of one period end, borrower by borrower, mergeable: partitions
+/// of borrowers are tallied apart (on different threads) and added together. Percentiles are not
+/// here: they need every debt, which the caller collects (in memory or spilled).
+public struct IndebtednessTally: Sendable {
+    public let groupCount: Int
+    public private(set) var byGroups = [Int](repeating: 0, count: 5)
+    public private(set) var amountByGroups = [Int64](repeating: 0, count: 5)
+    public private(set) var badSingle: Int64 = 0
+    public private(set) var badMulti: Int64 = 0
+    /// Borrowers sharing groups i < j, at `i * groupCount + j`.
+    public private(set) var pairs: [Int]
+    public private(set) var perGroup: [Int]
+    /// True once a sum passed the 64-bit range of fen: the amounts are then wrong.
+    public private(set) var overflowed = false
+
+    public init(groupCount: Int) {
+        self.groupCount = groupCount
+        pairs = [Int](repeating: 0, count: groupCount * groupCount)
+        perGroup = [Int](repeating: 0, count: groupCount)
+    }
+
+    public var borrowers: Int { byGroups.reduce(0, +) }
+
+    /// One borrower at the end date: the mask of groups they owe to, what they owe, the bad part.
+    public mutating func add(mask: UInt64, amount: Int64, bad: Int64) {
+        let count = mask.nonzeroBitCount
+        guard count > 0 else { return }
+        let slot = Swift.min(count, 5) - 1
+        byGroups[slot] += 1
+        var wrapped = false
+        (amountByGroups[slot], wrapped) = amountByGroups[slot].addingReportingOverflow(amount)
+        if wrapped { overflowed = true }
+        if count >= 2 {
+            (badMulti, wrapped) = badMulti.addingReportingOverflow(bad)
+        } else {
+            (badSingle, wrapped) = badSingle.addingReportingOverflow(bad)
+        }
+        if wrapped { overflowed = true }
+        var bits = mask
+        while bits != 0 {
+            let i = bits.trailingZeroBitCount
+            perGroup[i] += 1
+            bits &= bits &- 1
+            var rest = bits
+            while rest != 0 {
+                pairs[i * groupCount + rest.trailingZeroBitCount] += 1
+                rest &= rest &- 1
+            }
+        }
+    }
+
+    /// Marks the amounts as wrong (a sum passed 64 bits before it reached the tally).
+    public mutating func markOverflow() { overflowed = true }
+
+    public mutating func merge(_ other: IndebtednessTally) {
+        for i in 0..<5 {
+            byGroups[i] += other.byGroups[i]
+            let (sum, wrapped) = amountByGroups[i].addingReportingOverflow(other.amountByGroups[i])
+            amountByGroups[i] = sum
+            if wrapped { overflowed = true }
+        }
+        let (single, w1) = badSingle.addingReportingOverflow(other.badSingle)
+        let (multi, w2) = badMulti.addingReportingOverflow(other.badMulti)
+        (badSingle, badMulti) = (single, multi)
+        if w1 || w2 || other.overflowed { overflowed = true }
+        for i in pairs.indices { pairs[i] += other.pairs[i] }
+        for i in perGroup.indices { perGroup[i] += other.perGroup[i] }
+    }
+
+    /// The figures, with the groups' names (index → name) and the percentiles found by the caller.
+    public func figures(groups: [String], asOf: CalendarDate, debtAll: DebtPercentiles?, debtMulti: DebtPercentiles?)
+        -> IndebtednessFigures {
+        var overlap: [IndebtednessFigures.Overlap] = []
+        for i in 0..<groupCount {
+            for j in (i + 1)..<Swift.max(i + 1, groupCount) where pairs[i * groupCount + j] > 0 {
+                let (a, b) = groups[i] < groups[j] ? (groups[i], groups[j]) : (groups[j], groups[i])
+                overlap.append(.init(a: a, b: b, borrowers: pairs[i * groupCount + j]))
+            }
+        }
+        overlap.sort { ($0.a, $0.b) < ($1.a, $1.b) }
+        var perName: [String: Int] = [:]
+        for i in 0..<groupCount where perGroup[i] > 0 { perName[groups[i]] = perGroup[i] }
+        return IndebtednessFigures(asOf: asOf, borrowers: borrowers, byGroups: byGroups, amountByGroupsCents: amountByGroups,
+                                   overlap: overlap, borrowersByGroup: perName, debtAll: debtAll, debtMulti: debtMulti,
+                                   badSingleCents: badSingle, badMultiCents: badMulti)
+    }
 }
 
 public enum Indebtedness {
@@ -115,16 +248,26 @@ public enum Indebtedness {
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case tooManyGroups(Int)
+        case amountsOverflow
 
         public var description: String {
             switch self {
             case .tooManyGroups(let count):
                 return "over-indebtedness counts at most \(Indebtedness.maximumGroups) platform groups; the loan files have \(count)"
+            case .amountsOverflow:
+                return "outstanding amounts at one period end sum past 92,233,720,368,547,758.07 yuan; not summed"
             }
         }
     }
 
-    /// The figures at the end of `asOf`, exactly, in memory. `groups` names the group indices.
+    /// The definition in words, carried with the figures (JSON, help, README say the same).
+    public static let definition = "a loan is outstanding at the end date E when originated <= E, originated + term_days > E "
+        + "(days) and, where closed_on is given, closed_on > E; its amount is the principal at origination (repayments "
+        + "within the term are not modelled unless closed_on ends the loan); a borrower's groups are the platform groups "
+        + "of their outstanding loans; percentiles are nearest-rank (the value at rank ceil(p/100 x N))"
+
+    /// The figures at the end of `asOf`, exactly, in memory: the reference the partitioned,
+    /// spilling computation in the loan parser is tested against. `groups` names the group indices.
     public static func figures(loans: [IndebtednessLoan], groups: [String], asOf: CalendarDate) throws -> IndebtednessFigures {
         guard groups.count <= maximumGroups else { throw Failure.tooManyGroups(groups.count) }
         let end = asOf.dayNumber
@@ -139,63 +282,15 @@ public enum Indebtedness {
             table[loan.borrower]!.amount += loan.amountCents
             if loan.isBad { table[loan.borrower]!.bad += loan.amountCents }
         }
-        return summarize(table.values.map { ($0.mask, $0.amount, $0.bad) }, groups: groups, asOf: asOf)
-    }
-
-    /// The figures from each borrower's (group mask, outstanding fen, bad fen): the part shared by
-    /// the in-memory path and a partitioned one.
-    public static func summarize(_ borrowers: [(mask: UInt64, amount: Int64, bad: Int64)], groups: [String],
-                                 asOf: CalendarDate) -> IndebtednessFigures {
-        var byGroups = [Int](repeating: 0, count: 5)
-        var amountByGroups = [Int64](repeating: 0, count: 5)
-        var pairs = [Int](repeating: 0, count: groups.count * groups.count)
-        var perGroup = [Int](repeating: 0, count: groups.count)
-        var all: [Int64] = []
-        var multi: [Int64] = []
-        var bad = (single: Int64(0), singleTotal: Int64(0), multi: Int64(0), multiTotal: Int64(0))
-        all.reserveCapacity(borrowers.count)
-        for borrower in borrowers {
-            let count = borrower.mask.nonzeroBitCount
-            guard count > 0 else { continue }
-            let slot = min(count, 5) - 1
-            byGroups[slot] += 1
-            amountByGroups[slot] += borrower.amount
+        var tally = IndebtednessTally(groupCount: groups.count)
+        var all: [Int64] = [], multi: [Int64] = []
+        for borrower in table.values {
+            tally.add(mask: borrower.mask, amount: borrower.amount, bad: borrower.bad)
             all.append(borrower.amount)
-            if count >= 2 {
-                multi.append(borrower.amount)
-                bad.multi += borrower.bad
-                bad.multiTotal += borrower.amount
-            } else {
-                bad.single += borrower.bad
-                bad.singleTotal += borrower.amount
-            }
-            var bits = borrower.mask
-            var members: [Int] = []
-            while bits != 0 {
-                let index = bits.trailingZeroBitCount
-                members.append(index)
-                perGroup[index] += 1
-                bits &= bits - 1
-            }
-            for i in members.indices {
-                for j in members.indices where j > i { pairs[members[i] * groups.count + members[j]] += 1 }
-            }
+            if borrower.mask.nonzeroBitCount >= 2 { multi.append(borrower.amount) }
         }
-        var overlap: [IndebtednessFigures.Overlap] = []
-        for i in groups.indices {
-            for j in groups.indices where j > i && pairs[i * groups.count + j] > 0 {
-                let (a, b) = groups[i] < groups[j] ? (groups[i], groups[j]) : (groups[j], groups[i])
-                overlap.append(.init(a: a, b: b, borrowers: pairs[i * groups.count + j]))
-            }
-        }
-        overlap.sort { ($0.a, $0.b) < ($1.a, $1.b) }
-        all.sort()
-        multi.sort()
-        return IndebtednessFigures(
-            asOf: asOf, borrowers: all.count, byGroups: byGroups, amountByGroupsCents: amountByGroups, overlap: overlap,
-            borrowersByGroup: Dictionary(uniqueKeysWithValues: groups.indices.filter { perGroup[$0] > 0 }.map { (groups[$0], perGroup[$0]) }),
-            debtAll: DebtPercentiles.of(all), debtMulti: DebtPercentiles.of(multi),
-            badRateSingle: bad.singleTotal > 0 ? Double(bad.single) / Double(bad.singleTotal) : nil,
-            badRateMulti: bad.multiTotal > 0 ? Double(bad.multi) / Double(bad.multiTotal) : nil)
+        if tally.overflowed { throw Failure.amountsOverflow }
+        return tally.figures(groups: groups, asOf: asOf, debtAll: DebtPercentiles.of(all.sorted()),
+                             debtMulti: DebtPercentiles.of(multi.sorted()))
     }
 }

@@ -40,6 +40,16 @@ public struct LoanFigures: Sendable {
     /// was computed.
     public var stackingUnavailable: String?
     public var rows: Int
+    /// Over-indebtedness at each period end (see `Indebtedness`); empty when not computed.
+    public var indebtedness: [Period: IndebtednessFigures] = [:]
+    /// Why over-indebtedness is missing (too many groups, amounts past 64 bits).
+    public var indebtednessUnavailable: String?
+    /// The APR thresholds of `terms`, in order.
+    public var aprThresholds: [APRThreshold] = []
+    /// Pricing and co-funding per period and platform (platforms with none left out).
+    public var terms: [Period: [String: LendingTerms]] = [:]
+    /// True when the loan files carry `platform_funded_cny`: the co-funding floor is then checked.
+    public var hasPlatformFunded = false
 
     public init(originations: [BalanceRecord] = [],
                 amountByStatus: [Period: [String: [LoanStatus: Double]]] = [:],

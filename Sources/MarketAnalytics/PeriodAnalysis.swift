@@ -90,6 +90,16 @@ public struct PeriodAnalysis: Sendable {
     public private(set) var stacking: StackingFigures?
     /// Why `stacking` is nil although loan files exist (too many borrower-periods or platforms).
     public private(set) var stackingUnavailable: String?
+    /// Over-indebtedness at the period's end; nil without loan files (or see `indebtednessUnavailable`).
+    public private(set) var indebtedness: IndebtednessFigures?
+    public private(set) var indebtednessUnavailable: String?
+    /// Every period end's over-indebtedness, oldest first: the trend the dashboard draws.
+    public private(set) var indebtednessHistory: [IndebtednessFigures] = []
+    /// Per group with new lending in the period: pricing above the APR thresholds and co-funding.
+    public private(set) var lendingTerms: [GroupLendingTerms] = []
+    public private(set) var aprThresholds: [APRThreshold] = []
+    /// True when the loan files carry `platform_funded_cny`: the 30% floor is checked.
+    public private(set) var checksCofundingFloor = false
     /// Per group: the share of the amount originated in the period that is overdue, defaulted or
     /// written off (new-lending measure only).
     public let badShare: [String: Double]
@@ -151,6 +161,8 @@ public struct PeriodAnalysis: Sendable {
         var copy = self
         copy.stacking = dataset.loans?.stacking[period]
         copy.stackingUnavailable = dataset.loans?.stackingUnavailable
+        copy.attachLoanDetails(dataset)
+        copy.alerts = copy.computeAlerts()
         return copy
     }
 
@@ -300,6 +312,7 @@ public struct PeriodAnalysis: Sendable {
         }
         self.fundingByBank = funding
         self.pairingSources = pairingRows.mapValues { $0.mapValues(RowsProvenance.init(rows:)) }
+        attachLoanDetails(dataset)
         self.alerts = computeAlerts()
     }
 
@@ -348,5 +361,26 @@ public struct RowsProvenance: Sendable, Hashable {
         flag = Provenance.weakest(rows.map(\.provenance))
         totalFlag = totals.count == rows.count && !rows.isEmpty ? Provenance.weakest(totals) : nil
         source = PeriodAnalysis.commonSource(rows.map(\.source))
+    }
+}
+
+extension PeriodAnalysis {
+    /// Over-indebtedness, pricing and co-funding of the period from the dataset's loan files.
+    mutating func attachLoanDetails(_ dataset: MarketDataset) {
+        let loans = dataset.loans
+        indebtedness = loans?.indebtedness[period]
+        indebtednessUnavailable = loans?.indebtednessUnavailable
+        indebtednessHistory = (loans?.indebtedness ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        aprThresholds = loans?.aprThresholds ?? []
+        checksCofundingFloor = loans?.hasPlatformFunded ?? false
+        var byGroup: [String: LendingTerms] = [:]
+        for (platform, terms) in loans?.terms[period] ?? [:] {
+            let group = dataset.group(of: platform)
+            if byGroup[group] == nil {
+                byGroup[group] = LendingTerms(newCents: 0, aboveCents: [Int64](repeating: 0, count: terms.aboveCents.count))
+            }
+            byGroup[group]!.add(terms)
+        }
+        lendingTerms = byGroup.sorted { $0.key < $1.key }.map { GroupLendingTerms(group: $0.key, terms: $0.value) }
     }
 }

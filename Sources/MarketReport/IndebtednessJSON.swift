@@ -3,10 +3,7 @@ import MarketAnalytics
 /// `indebtedness` in `report --format json`: the figures at a period end, amounts in yuan.
 public struct IndebtednessJSON: Encodable {
     /// The definition in words, carried with the figures so a reader of the file has it.
-    public static let definition = "a loan is outstanding at the end date E when originated <= E, originated + term_days > E "
-        + "(days) and, where closed_on is given, closed_on > E; its amount is the principal at origination (repayments "
-        + "within the term are not modelled unless closed_on ends the loan); a borrower's groups are the platform groups "
-        + "of their outstanding loans; percentiles are nearest-rank"
+    public static let definition = Indebtedness.definition
 
     let figures: IndebtednessFigures
 
@@ -70,5 +67,49 @@ public struct IndebtednessJSON: Encodable {
         var bad = c.nestedContainer(keyedBy: DynamicKey.self, forKey: .badRate)
         try bad.encode(figures.badRateSingle, forKey: DynamicKey("single"))
         try bad.encode(figures.badRateMulti, forKey: DynamicKey("multi"))
+    }
+}
+
+/// `pricing` in `report --format json`: per group, new lending above each APR threshold and the
+/// co-funding floor's counts.
+struct PricingJSON: Encodable {
+    let entry: GroupLendingTerms
+    let thresholds: [APRThreshold]
+    let checksFloor: Bool
+
+    struct Above: Encodable {
+        let threshold: String
+        let amountCNY: Double
+        let share: Double?
+        enum CodingKeys: String, CodingKey { case threshold, amountCNY = "amount_cny", share }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case group, newLending = "new_lending_cny", above = "rate_apr_above", cofundedLoans = "cofunded_loans"
+        case cofundedCNY = "cofunded_cny", belowLoans = "below_floor_loans", belowCNY = "below_floor_cny"
+        case belowShareCount = "below_floor_share_by_count", belowShareAmount = "below_floor_share_by_amount"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let t = entry.terms
+        try c.encode(entry.group, forKey: .group)
+        try c.encode(Double(t.newCents) / 100, forKey: .newLending)
+        try c.encode(zip(thresholds, zip(t.aboveCents, entry.sharesAbove)).map {
+            Above(threshold: "\($0.0)", amountCNY: Double($0.1.0) / 100, share: $0.1.1)
+        }, forKey: .above)
+        // The floor's counts only where loan files carry platform_funded_cny: otherwise unknown, not zero.
+        if checksFloor {
+            try c.encode(t.cofundedLoans, forKey: .cofundedLoans)
+            try c.encode(Double(t.cofundedCents) / 100, forKey: .cofundedCNY)
+            try c.encode(t.belowFloorLoans, forKey: .belowLoans)
+            try c.encode(Double(t.belowFloorCents) / 100, forKey: .belowCNY)
+            try c.encode(entry.belowFloorShareByCount, forKey: .belowShareCount)
+            try c.encode(entry.belowFloorShareByAmount, forKey: .belowShareAmount)
+        } else {
+            for key in [CodingKeys.cofundedLoans, .cofundedCNY, .belowLoans, .belowCNY, .belowShareCount, .belowShareAmount] {
+                try c.encodeNil(forKey: key)
+            }
+        }
     }
 }

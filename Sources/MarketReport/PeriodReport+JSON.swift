@@ -23,6 +23,7 @@ struct JSONReport: Encodable {
     enum Keys: String, CodingKey {
         case period, measure, market, fx, platforms, others, indices, verdicts, banks, merger, alerts, stacking
         case stackingUnavailable = "stacking_unavailable"
+        case indebtedness, indebtednessUnavailable = "indebtedness_unavailable", pricing
         case verdictsUnavailable = "verdicts_unavailable"
     }
 
@@ -46,6 +47,10 @@ struct JSONReport: Encodable {
         try c.encode(a.measure.rawValue, forKey: .measure)
         try c.encode(a.stacking.map(Stacking.init), forKey: .stacking)
         try c.encodeIfPresent(a.stackingUnavailable, forKey: .stackingUnavailable)
+        try c.encode(a.indebtedness.map(IndebtednessJSON.init), forKey: .indebtedness)
+        try c.encodeIfPresent(a.indebtednessUnavailable, forKey: .indebtednessUnavailable)
+        try c.encode(a.lendingTerms.map { PricingJSON(entry: $0, thresholds: a.aprThresholds, checksFloor: a.checksCofundingFloor) },
+                     forKey: .pricing)
     }
 
     struct Market: Encodable {

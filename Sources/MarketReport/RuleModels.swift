@@ -8,7 +8,7 @@ public enum RuleModels {
     public static func format(_ value: Double, _ unit: Alert.Rule.Unit, decimals: Int = 1) -> String {
         switch unit {
         case .hhi: return NumberFormat.grouped(value, decimals: decimals)
-        case .fractionOfBase, .shareOfMarket: return NumberFormat.percent(value, decimals: decimals)
+        case .fractionOfBase, .shareOfMarket, .shareOfCofunded: return NumberFormat.percent(value, decimals: decimals)
         }
     }
 
@@ -23,6 +23,7 @@ public enum RuleModels {
         case .us2023Concentration: return "US 2023 HHI"
         case .us2010Concentration: return "US 2010 HHI"
         case .eu2004Concentration: return "EU 2004 HHI"
+        case .cofundingFloor: return "30% co-fund floor"
         }
     }
 

@@ -97,7 +97,7 @@ extension DataDirectory {
             cache.record(.tail(bytes: bytes))
         } else {
             let expected = files.reduce(0) { $0 + Int(prints[$1]!.size / 60) }
-            accumulator = LoanAccumulator(granularity: granularity, expectedRows: expected)
+            accumulator = LoanAccumulator(granularity: granularity, expectedRows: expected, details: loanOptions)
             cache?.invalidate()
             for file in files {
                 do {
@@ -127,8 +127,18 @@ extension DataDirectory {
         }
         cache?.sightings = sightings
         if !diagnostics.isEmpty { cache?.invalidate() }
-        let figures = accumulator.figures(groupOf: dataset.group(of:))
+        var figures = accumulator.figures(groupOf: dataset.group(of:))
         let folder = displayPath(Self.loansFolder)
+        if diagnostics.isEmpty {
+            do {
+                figures.indebtedness = try accumulator.indebtedness(groupOf: dataset.group(of:), threads: threads)
+            } catch let error as IndebtednessError where error.isDataLimit {
+                figures.indebtednessUnavailable = error.description
+            } catch {
+                // Temporary data that could not be written or read: the reload fails, nothing shown changes.
+                diagnostics.append(Diagnostic(path: folder, line: 1, column: 1, message: "over-indebtedness: \(error)"))
+            }
+        }
         func unlisted(_ column: String, _ name: String, in file: String) -> Diagnostic {
             // Where the name was first met (in this parse or, for cached totals, an earlier one).
             let at = sightings[column + "\u{0}" + name] ?? (folder, 1, 1)

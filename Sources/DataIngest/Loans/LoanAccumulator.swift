@@ -70,9 +70,74 @@ public final class LoanAccumulator: @unchecked Sendable {
 
     /// - Parameter trackBorrowers: false when only the aggregate is wanted (no stacking): the
     ///   borrower table is then not allocated at all.
-    public init(granularity: Period.Granularity, expectedRows: Int, trackBorrowers: Bool = true) {
+    /// - Parameter details: how over-indebtedness, pricing and co-funding are computed; nil
+    ///   when they are not wanted (`lendscope aggregate` alone): rows are then not decoded past
+    ///   the aggregate's fields.
+    public init(granularity: Period.Granularity, expectedRows: Int, trackBorrowers: Bool = true,
+                details: LoanDetailOptions? = nil) {
         self.granularity = granularity
         borrowers = BorrowerTable(expectedPairs: trackBorrowers ? expectedRows : 0, enabled: trackBorrowers)
+        self.details = details.map(BorrowerSpillStore.init)
+    }
+
+    /// The loans over-indebtedness needs, partitioned by borrower (nil when not wanted).
+    public let details: BorrowerSpillStore?
+    /// (period key << 16 | platform) → fen above each APR threshold, then co-funding counts.
+    private var termTotals: [UInt64: [Int64]] = [:]
+    private var termsOverflowed = false
+    /// True once a loan file had the `platform_funded_cny` column.
+    private var sawPlatformFunded = false
+
+    func notePlatformFundedColumn() {
+        lock.lock()
+        defer { lock.unlock() }
+        sawPlatformFunded = true
+    }
+
+    /// Adds a thread's pricing and co-funding counts.
+    func mergeTerms(_ terms: TermCells, periodKeys: [UInt64]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if terms.overflowed { termsOverflowed = true }
+        terms.forEach { slot, platform, values in
+            let key = periodKeys[slot] << 16 | UInt64(platform)
+            var total = termTotals[key] ?? [Int64](repeating: 0, count: values.count)
+            for (i, value) in values.enumerated() {
+                let (sum, wrapped) = total[i].addingReportingOverflow(value)
+                total[i] = sum
+                if wrapped { termsOverflowed = true }
+            }
+            termTotals[key] = total
+        }
+    }
+
+    /// Over-indebtedness at every period end of the loan files, exactly (spilling past the
+    /// memory budget). `groupOf` maps a platform to its group.
+    /// - Throws: a `SpillFile.Failure` description when temporary data cannot be written or read.
+    public func indebtedness(groupOf: (String) -> String, threads: Int = 2) throws -> [Period: IndebtednessFigures] {
+        guard let details else { return [:] }
+        if let failure = details.firstFailure { throw IndebtednessError(description: failure.description) }
+        lock.lock()
+        let names = platformNames
+        var keys = Set<UInt64>()
+        var lastPeriod = UInt64.max
+        cells.forEach { key, _, _ in
+            if key >> 32 != lastPeriod { lastPeriod = key >> 32; keys.insert(lastPeriod) }
+        }
+        lock.unlock()
+        let groupNames = Array(Set(names.map(groupOf))).sorted()
+        let index = Dictionary(uniqueKeysWithValues: groupNames.enumerated().map { ($1, $0) })
+        let periodKeys = keys.sorted()
+        let finisher = IndebtednessFinisher(store: details, groupOfPlatform: names.map { index[groupOf($0)]! }, groups: groupNames,
+                                            periodKeys: periodKeys, periods: periodKeys.map(period), threads: threads)
+        do throws(IndebtednessFinisher.Failure) {
+            return try finisher.run()
+        } catch {
+            switch error {
+            case .spill(let failure): throw IndebtednessError(description: failure.description)
+            case .figures(let failure): throw IndebtednessError(description: failure.description, isDataLimit: true)
+            }
+        }
     }
 
     func platformID(_ name: String) -> Int {
@@ -117,7 +182,7 @@ public final class LoanAccumulator: @unchecked Sendable {
     public var amountsOverflowed: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return overflowedSums || cells.overflowed || statusCents.overflowed || borrowers.amountsOverflowed
+        return overflowedSums || cells.overflowed || statusCents.overflowed || borrowers.amountsOverflowed || termsOverflowed
     }
 
     /// Period keys: months since year 0 (`year * 12 + month - 1`), or quarters (`year * 4 + q - 1`).
@@ -199,7 +264,19 @@ public final class LoanAccumulator: @unchecked Sendable {
         let statuses = statusCents
         let names = platformNames
         figures.rows = rows
+        let terms = termTotals
+        figures.hasPlatformFunded = sawPlatformFunded
         lock.unlock()
+        if let details {
+            let thresholds = details.options.aprThresholds.map(APRThreshold.init(billionths:))
+            figures.aprThresholds = thresholds
+            for (key, values) in terms {
+                let n = thresholds.count
+                figures.terms[period(key >> 16), default: [:]][names[Int(key & 0xFFFF)]] = LendingTerms(
+                    newCents: values[0], aboveCents: Array(values[1...n]), cofundedLoans: Int(values[n + 1]),
+                    cofundedCents: values[n + 2], belowFloorLoans: Int(values[n + 3]), belowFloorCents: values[n + 4])
+            }
+        }
         statuses.forEach { key, _, value in
             let status = LoanStatus.allCases[Int(key & 0xFF)]
             let platform = names[Int(key >> 8 & 0xFFFF)]
@@ -284,4 +361,12 @@ public struct OriginationTable: Sendable {
     public let banks: [String]
     /// Sorted by period, then platform and bank name (byte order).
     public let cells: [Cell]
+}
+
+/// Over-indebtedness could not be computed: temporary data could not be written or read (the
+/// reload fails, the last good data stays), or the data passes a limit (`isDataLimit`: shown
+/// as unavailable, with the reason).
+public struct IndebtednessError: Error, CustomStringConvertible {
+    public let description: String
+    public var isDataLimit = false
 }

@@ -57,6 +57,14 @@ enum LoanFields {
     /// `YYYY-MM-DD` → the period key (year*12 + month − 1, or year*4 + quarter − 1) and the
     /// month's last day; nil if not a real date. The first eight bytes are checked as one word.
     static func date(_ p: UnsafePointer<UInt8>, _ n: Int, _ granularity: Period.Granularity) -> (key: UInt64, lastDay: Int)? {
+        guard let parts = civil(p, n) else { return nil }
+        let (year, month) = (parts.year, parts.month)
+        let key = granularity == .quarter ? UInt64(year * 4 + (month - 1) / 3) : UInt64(year * 12 + month - 1)
+        return (key, parts.lastDay)
+    }
+
+    /// `YYYY-MM-DD` → year, month, day and the month's last day; nil if not a real date.
+    static func civil(_ p: UnsafePointer<UInt8>, _ n: Int) -> (year: Int, month: Int, day: Int, lastDay: Int)? {
         guard n == 10 else { return nil }
         let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
         // Bytes 4 and 7 are dashes; bytes 0–3, 5, 6 are digits (x < 10 after removing '0').
@@ -71,8 +79,76 @@ enum LoanFields {
         guard year >= 1, month >= 1, month <= 12 else { return nil }
         let lastDay = CalendarDate.days(inMonth: month, of: year)
         guard day >= 1, day <= lastDay else { return nil }
-        let key = granularity == .quarter ? UInt64(year * 4 + (month - 1) / 3) : UInt64(year * 12 + month - 1)
-        return (key, lastDay)
+        return (year, month, day, lastDay)
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian; Howard Hinnant's days_from_civil).
+    @inline(__always)
+    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        return era * 146_097 + yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear - 719_468
+    }
+
+    /// The period key of a day number (the inverse of `dayNumber`, then the key).
+    static func periodKey(ofDay days: Int, _ granularity: Period.Granularity) -> UInt64 {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return granularity == .quarter ? UInt64(max(0, year * 4 + (month - 1) / 3)) : UInt64(max(0, year * 12 + month - 1))
+    }
+
+    /// The day number of a period's last day.
+    static func lastDay(ofPeriod key: UInt64, _ granularity: Period.Granularity) -> Int {
+        let k = Int(key)
+        let (year, month) = granularity == .quarter ? (k / 4, (k % 4) * 3 + 3) : (k / 12, k % 12 + 1)
+        return dayNumber(year: year, month: month, day: CalendarDate.days(inMonth: month, of: year))
+    }
+
+    /// Digits only, 1 to 9 of them, at least 1: a term in days.
+    @inline(__always)
+    static func term(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        guard n >= 1, n <= 9 else { return nil }
+        var value = 0
+        for i in 0..<n {
+            let digit = Int(p[i]) &- 0x30
+            guard UInt(bitPattern: digit) < 10 else { return nil }
+            value = value &* 10 &+ digit
+        }
+        return value >= 1 ? value : nil
+    }
+
+    /// A non-negative decimal with up to 9 integer and 9 fraction digits, in billionths
+    /// (`0.2041` → 204,100,000): rates compared with thresholds exactly.
+    @inline(__always)
+    static func billionths(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+        guard n >= 1 else { return nil }
+        var integer: Int64 = 0, fraction: Int64 = 0
+        var i = 0, integerDigits = 0
+        while i < n, p[i] >= 0x30, p[i] <= 0x39 { integer = integer * 10 + Int64(p[i] - 0x30); i += 1; integerDigits += 1 }
+        guard integerDigits <= 9 else { return nil }
+        var fractionDigits = 0
+        if i < n {
+            guard p[i] == UInt8(ascii: "."), i + 1 < n else { return nil }
+            i += 1
+            while i < n {
+                guard p[i] >= 0x30, p[i] <= 0x39, fractionDigits < 9 else { return nil }
+                fraction = fraction * 10 + Int64(p[i] - 0x30)
+                fractionDigits += 1
+                i += 1
+            }
+        }
+        guard integerDigits + fractionDigits > 0 else { return nil }
+        for _ in fractionDigits..<9 { fraction *= 10 }
+        return integer * 1_000_000_000 + fraction
     }
 
     /// The five statuses by length and one masked word compare each.
@@ -139,9 +215,10 @@ enum LoanFields {
 /// whose year and month were fully checked, and a hit compares the whole word.
 struct DateCache {
     private static let size = 1 << 16
-    /// (word, value) pairs; the value holds the period slot in the high half and the month's
-    /// last day in the low half. Zeroed by `calloc`, so untouched pages cost no memory.
-    private let entries = UnsafeMutablePointer<UInt64>(OpaquePointer(calloc(DateCache.size * 2, 8)!))
+    /// Four words an entry: the word; the period slot in the high half and the month's last day
+    /// in the low half; the day number of the month's day 0; the day number of the period's last
+    /// day. Zeroed by `calloc`, so untouched pages cost no memory.
+    private let entries = UnsafeMutablePointer<UInt64>(OpaquePointer(calloc(DateCache.size * 4, 8)!))
 
     func release() { free(entries) }
 
@@ -157,7 +234,7 @@ struct DateCache {
     @inline(__always)
     func slot(_ p: UnsafePointer<UInt8>) -> Int? {
         let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-        let entry = entries + Self.index(word) &* 2
+        let entry = entries + Self.index(word) &* 4
         guard entry[0] == word else { return nil }  // never 0 for a cached word: it has dashes
         let tens = Int(p[8]) &- 0x30, units = Int(p[9]) &- 0x30
         guard UInt(bitPattern: tens) < 10, UInt(bitPattern: units) < 10 else { return nil }
@@ -167,11 +244,22 @@ struct DateCache {
         return Int(truncatingIfNeeded: value >> 32)
     }
 
-    /// Remembers the month of a date that passed `LoanFields.date`.
-    func remember(_ p: UnsafePointer<UInt8>, slot: Int, lastDay: Int) {
+    /// The date's day number and its period's last day, for a field `slot` accepted.
+    @inline(__always)
+    func days(_ p: UnsafePointer<UInt8>) -> (day: Int, periodEnd: Int) {
         let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-        let entry = entries + Self.index(word) &* 2
+        let entry = entries + Self.index(word) &* 4
+        let day = (Int(p[8]) &- 0x30) &* 10 &+ (Int(p[9]) &- 0x30)
+        return (Int(Int64(bitPattern: entry[2])) &+ day, Int(Int64(bitPattern: entry[3])))
+    }
+
+    /// Remembers the month of a date that passed `LoanFields.date`.
+    func remember(_ p: UnsafePointer<UInt8>, slot: Int, lastDay: Int, monthStart: Int, periodEnd: Int) {
+        let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let entry = entries + Self.index(word) &* 4
         entry[0] = word
         entry[1] = UInt64(slot) << 32 | UInt64(lastDay)
+        entry[2] = UInt64(bitPattern: Int64(monthStart - 1))
+        entry[3] = UInt64(bitPattern: Int64(periodEnd))
     }
 }

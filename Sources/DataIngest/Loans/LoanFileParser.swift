@@ -26,6 +26,11 @@ struct LoanColumns: Sendable {
     let amount: Int
     let originated: Int
     let status: Int
+    let term: Int
+    let rate: Int
+    /// Optional columns: -1 when the file has none.
+    let closedOn: Int
+    let platformFunded: Int
 
     /// Exactly the documented columns in the documented order, for which the row loop has an
     /// unrolled form.
@@ -90,6 +95,8 @@ public struct LoanFileParser: Sendable {
         case amountsOverflow(path: String)
         /// The first name, in file order, past the 65,536 platforms or banks a cell key holds.
         case tooManyNames(path: String, sighting: LoanNameSighting)
+        /// Temporary data for over-indebtedness could not be written (a full disk).
+        case spill(path: String, reason: String)
 
         /// The failure as a diagnostic at the file's start (all three concern the file as a whole).
         public var diagnostic: Diagnostic {
@@ -102,6 +109,8 @@ public struct LoanFileParser: Sendable {
                 return Diagnostic(path: path, line: sighting.line, column: sighting.characterColumn,
                                   message: "column '\(sighting.column)': more than 65,536 \(sighting.column)s; "
                                       + "'\(SafeText.sanitize(sighting.name))' is the 65,537th")
+            case .spill(let path, let reason):
+                return Diagnostic(path: path, line: 1, column: 1, message: reason)
             case .amountsOverflow(let path):
                 return Diagnostic(path: path, line: 1, column: 1, message:
                     "amounts in one period × platform × bank sum past 92,233,720,368,547,758.07 yuan; not summed")
@@ -131,6 +140,7 @@ public struct LoanFileParser: Sendable {
         fstat(fd, &info)
         let size = min(Int64(info.st_size), limit ?? Int64.max)
         let (columns, bodyStart) = try readHeader(fd: fd, path: path)
+        if columns.platformFunded >= 0 { accumulator.notePlatformFundedColumn() }
         let namesBefore = accumulator.nameCounts
         let start = max(offset, bodyStart)
         let startLine = knownLine ?? (offset > bodyStart ? countLines(fd: fd, upTo: start) + 1 : 2)
@@ -167,7 +177,7 @@ public struct LoanFileParser: Sendable {
         })
 
         if accumulator.amountsOverflowed { throw .amountsOverflow(path: path) }
-        if accumulator.amountsOverflowed { throw .amountsOverflow(path: path) }
+        if let failure = accumulator.details?.firstFailure { throw .spill(path: path, reason: failure.description) }
         var result = Result(aggregate: accumulator, problems: [], problemCount: 0, rows: 0, lines: 0)
         var line = startLine
         for worker in workers {
@@ -245,7 +255,9 @@ public struct LoanFileParser: Sendable {
         }
         let columns = LoanColumns(count: names.count, platform: index["platform"]!, bank: index["bank"]!,
                                   borrower: index["borrower_id"]!, amount: index["amount_cny"]!,
-                                  originated: index["originated"]!, status: index["status"]!)
+                                  originated: index["originated"]!, status: index["status"]!,
+                                  term: index["term_days"]!, rate: index["rate_apr"]!,
+                                  closedOn: index["closed_on"] ?? -1, platformFunded: index["platform_funded_cny"] ?? -1)
         return (columns, Int64(min(count, lineEnd + 1)))
     }
 

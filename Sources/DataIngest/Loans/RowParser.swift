@@ -48,6 +48,12 @@ struct RowParser {
 
     /// False: every row the general way (see `LoanFileParser.fastPath`).
     private let fastPath: Bool
+    /// True when over-indebtedness, pricing and co-funding are wanted: the row's term, rate,
+    /// `closed_on` and `platform_funded_cny` are then decoded and checked too.
+    private let trackDetails: Bool
+    private var spill: BorrowerSpillWriter?
+    private var terms: TermCells
+    private let thresholds: [Int64]
 
     init(columns: LoanColumns, granularity: Period.Granularity, accumulator: LoanAccumulator, problemLimit: Int,
          fastPath: Bool = true) {
@@ -57,6 +63,10 @@ struct RowParser {
         self.accumulator = accumulator
         self.problemLimit = problemLimit
         trackBorrowers = accumulator.borrowers.capacity > 0
+        trackDetails = accumulator.details != nil
+        spill = accumulator.details.map { BorrowerSpillWriter(store: $0) }
+        thresholds = accumulator.details?.options.aprThresholds ?? []
+        terms = TermCells(width: thresholds.count + TermCells.cofundingWidth)
         quotableFields = [columns.platform, columns.bank, columns.borrower].reduce(0) { $0 | ($1 < 64 ? 1 << UInt64($1) : 0) }
     }
 
@@ -74,6 +84,9 @@ struct RowParser {
     /// Adds this thread's cells, status amounts and good rows to the accumulator.
     mutating func merge() {
         flushBorrowers()
+        spill?.finish()
+        accumulator.mergeTerms(terms, periodKeys: cells.periodKeys)
+        terms = TermCells(width: thresholds.count + TermCells.cofundingWidth)
         if trackBorrowers { accumulator.mergeBorrowerIDs(borrowerIDs) }
         borrowerIDs = BorrowerIDs()
         accumulator.merge(rows: goodRowsInEarlierRanges + rows - problemCount, sumOverflowed: cells.sumOverflowed,
@@ -146,7 +159,9 @@ struct RowParser {
                               borrower: base + (e2 &+ 1), e3 &- e2 &- 1,
                               amount: base + (e3 &+ 1), e4 &- e3 &- 1,
                               originated: base + (e5 &+ 1), e6 &- e5 &- 1,
-                              status: base + (e7 &+ 1), statusEnd &- e7 &- 1) {
+                              status: base + (e7 &+ 1), statusEnd &- e7 &- 1,
+                              term: base + (e4 &+ 1), e5 &- e4 &- 1, rate: base + (e6 &+ 1), e7 &- e6 &- 1,
+                              closed: nil, 0, funded: nil, 0) {
                     parsed &+= 1
                     row = e8 &+ 1
                     continue rows
@@ -247,7 +262,11 @@ struct RowParser {
                       borrower: at(columns.borrower), length(columns.borrower),
                       amount: at(columns.amount), length(columns.amount),
                       originated: at(columns.originated), length(columns.originated),
-                      status: at(columns.status), length(columns.status))
+                      status: at(columns.status), length(columns.status),
+                      term: at(columns.term), length(columns.term), rate: at(columns.rate), length(columns.rate),
+                      closed: columns.closedOn >= 0 ? at(columns.closedOn) : nil, columns.closedOn >= 0 ? length(columns.closedOn) : 0,
+                      funded: columns.platformFunded >= 0 ? at(columns.platformFunded) : nil,
+                      columns.platformFunded >= 0 ? length(columns.platformFunded) : 0)
     }
 
     /// The fast decoders on the six fields used; records the row and returns true, or returns
@@ -258,7 +277,11 @@ struct RowParser {
                                  borrower: UnsafeMutablePointer<UInt8>, _ borrowerLength: Int,
                                  amount: UnsafeMutablePointer<UInt8>, _ amountLength: Int,
                                  originated: UnsafeMutablePointer<UInt8>, _ originatedLength: Int,
-                                 status: UnsafeMutablePointer<UInt8>, _ statusLength: Int) -> Bool {
+                                 status: UnsafeMutablePointer<UInt8>, _ statusLength: Int,
+                                 term: UnsafeMutablePointer<UInt8>, _ termLength: Int,
+                                 rate: UnsafeMutablePointer<UInt8>, _ rateLength: Int,
+                                 closed: UnsafeMutablePointer<UInt8>?, _ closedLength: Int,
+                                 funded: UnsafeMutablePointer<UInt8>?, _ fundedLength: Int) -> Bool {
         guard let cents = LoanFields.centsFast(amount, amountLength),
               originatedLength == 10, let slot = dates.slot(originated),
               let status = LoanFields.status(status, statusLength),
@@ -266,8 +289,38 @@ struct RowParser {
               let platform = platforms.find(platform, platformLength, quoted: platformQuoted),
               let bank = banks.find(bank, bankLength, quoted: bankQuoted)
         else { return false }
+        if trackDetails {
+            let (day, periodEnd) = dates.days(originated)
+            guard let details = LoanDetails.decode(borrowerLength: borrowerLength, cents: cents, originDay: day,
+                                                   term: term, termLength, rate: rate, rateLength,
+                                                   closed: closed, closedLength, funded: funded, fundedLength)
+            else { return false }
+            record(slot: slot, platform: platform, bank: bank, status: status, cents: cents, borrower: borrower, borrowerLength)
+            recordDetails(slot: slot, platform: platform, status: status, cents: cents, borrower: borrower, borrowerLength,
+                          originDay: day, periodEnd: periodEnd, details: details)
+            return true
+        }
         record(slot: slot, platform: platform, bank: bank, status: status, cents: cents, borrower: borrower, borrowerLength)
         return true
+    }
+
+    /// The row's part in over-indebtedness (a record for its borrower's partition, when the loan
+    /// is outstanding at some period end), pricing and co-funding.
+    @inline(never)
+    private mutating func recordDetails(slot: Int, platform: Int, status: Int, cents: Int64,
+                                        borrower: UnsafeMutablePointer<UInt8>, _ borrowerLength: Int,
+                                        originDay: Int, periodEnd: Int, details: LoanDetails) {
+        terms.add(slot: slot, platform: platform, cents: cents, rate: details.rate, thresholds: thresholds,
+                  platformFunded: details.platformFunded)
+        // Outstanding at period ends k0 ..< key(end day): see `Indebtedness`.
+        let endDay = min(originDay + details.term, details.closedOn)
+        guard endDay > periodEnd else { return }
+        let first = cells.periodKeys[slot]
+        let last = LoanFields.periodKey(ofDay: endDay, granularity)
+        guard first <= UInt64(UInt32.max) else { return }
+        spill?.add(hash: LoanFields.hash(borrower, borrowerLength), borrower: borrower, length: borrowerLength,
+                   platform: platform, firstPeriod: UInt32(first), periods: Int(min(last - first, 0xFFFF)), cents: cents,
+                   bad: LoanStatus.allCases[status].isBad)
     }
 
     /// What every good row adds, whichever path decoded it.
@@ -334,10 +387,12 @@ struct RowParser {
             return
         }
         let dateAt = columns.originated
-        guard let date = LoanFields.date(start + fieldStart[dateAt], fieldEnd[dateAt] - fieldStart[dateAt], granularity) else {
+        guard let date = LoanFields.date(start + fieldStart[dateAt], fieldEnd[dateAt] - fieldStart[dateAt], granularity),
+              let civil = LoanFields.civil(start + fieldStart[dateAt], fieldEnd[dateAt] - fieldStart[dateAt]) else {
             problem(line, "column 'originated': '\(text(start, dateAt))' is not a date (YYYY-MM-DD)")
             return
         }
+        let originDay = LoanFields.dayNumber(year: civil.year, month: civil.month, day: civil.day)
         guard let status = LoanFields.status(start + fieldStart[columns.status], fieldEnd[columns.status] - fieldStart[columns.status]) else {
             problem(line, "column 'status': '\(text(start, columns.status))' is not one of current, repaid, overdue, default, written_off")
             return
@@ -355,10 +410,74 @@ struct RowParser {
         // file order afterwards (`LoanFileParser`).
         guard platform < 0x10000 else { accumulator.noteNamePastLimit("platform"); return }
         guard bank < 0x10000 else { accumulator.noteNamePastLimit("bank"); return }
+        var details: LoanDetails?
+        if trackDetails {
+            guard let checked = checkedDetails(start, line: line, cents: cents, originDay: originDay) else { return }
+            details = checked
+        }
         let slot = cells.slot(forPeriod: date.key)
-        dates.remember(start + fieldStart[dateAt], slot: slot, lastDay: date.lastDay)
-        record(slot: slot, platform: platform, bank: bank, status: status, cents: cents,
-               borrower: start + fieldStart[columns.borrower], fieldEnd[columns.borrower] - fieldStart[columns.borrower])
+        let periodEnd = LoanFields.lastDay(ofPeriod: date.key, granularity)
+        dates.remember(start + fieldStart[dateAt], slot: slot, lastDay: date.lastDay,
+                       monthStart: LoanFields.dayNumber(year: civil.year, month: civil.month, day: 1), periodEnd: periodEnd)
+        let borrower = start + fieldStart[columns.borrower], borrowerLength = fieldEnd[columns.borrower] - fieldStart[columns.borrower]
+        record(slot: slot, platform: platform, bank: bank, status: status, cents: cents, borrower: borrower, borrowerLength)
+        if let details {
+            recordDetails(slot: slot, platform: platform, status: status, cents: cents, borrower: borrower, borrowerLength,
+                          originDay: originDay, periodEnd: periodEnd, details: details)
+        }
+    }
+
+    /// The term, rate, `closed_on` and `platform_funded_cny` of a row, each checked with a
+    /// message naming its column; nil (the problem reported) when one is wrong.
+    private mutating func checkedDetails(_ start: UnsafeMutablePointer<UInt8>, line: Int, cents: Int64, originDay: Int) -> LoanDetails? {
+        func field(_ index: Int) -> (UnsafeMutablePointer<UInt8>, Int) { (start + fieldStart[index], fieldEnd[index] - fieldStart[index]) }
+        if fieldEnd[columns.borrower] - fieldStart[columns.borrower] > 0xFFFF {
+            problem(line, "column 'borrower_id': longer than 65,535 bytes")
+            return nil
+        }
+        let (termAt, termLength) = field(columns.term)
+        guard let term = LoanFields.term(termAt, termLength) else {
+            problem(line, "column 'term_days': '\(text(start, columns.term))' is not a term (a whole number of days, 1 to 999999999)")
+            return nil
+        }
+        let (rateAt, rateLength) = field(columns.rate)
+        guard let rate = LoanFields.billionths(rateAt, rateLength) else {
+            problem(line, "column 'rate_apr': '\(text(start, columns.rate))' is not a rate (a decimal fraction such as 0.2041, "
+                    + "at most 9 decimals)")
+            return nil
+        }
+        var closedOn = Int.max
+        if columns.closedOn >= 0 {
+            let (at, length) = field(columns.closedOn)
+            if length > 0 {
+                guard let civil = LoanFields.civil(at, length) else {
+                    problem(line, "column 'closed_on': '\(text(start, columns.closedOn))' is not a date (YYYY-MM-DD) or empty")
+                    return nil
+                }
+                closedOn = LoanFields.dayNumber(year: civil.year, month: civil.month, day: civil.day)
+                guard closedOn >= originDay else {
+                    problem(line, "column 'closed_on': '\(text(start, columns.closedOn))' is before the loan was originated")
+                    return nil
+                }
+            }
+        }
+        var funded: Int64 = -1
+        if columns.platformFunded >= 0 {
+            let (at, length) = field(columns.platformFunded)
+            if length > 0 {
+                guard let value = LoanFields.cents(at, length) else {
+                    problem(line, "column 'platform_funded_cny': '\(text(start, columns.platformFunded))' is not an amount "
+                            + "(digits, at most two decimals) or empty")
+                    return nil
+                }
+                guard value <= cents else {
+                    problem(line, "column 'platform_funded_cny': '\(text(start, columns.platformFunded))' is more than the loan's amount_cny")
+                    return nil
+                }
+                funded = value
+            }
+        }
+        return LoanDetails(term: term, rate: rate, closedOn: closedOn, platformFunded: funded)
     }
 
     /// Field boundaries of a row without quotes; nil when the row has a quote (or too many fields).

@@ -1,0 +1,97 @@
+/// What a row adds beyond the aggregate, when over-indebtedness, pricing and co-funding are wanted.
+struct LoanDetails {
+    var term: Int
+    /// `rate_apr` in billionths of one (0.2041 → 204,100,000).
+    var rate: Int64
+    /// `closed_on` as a day number; `Int.max` when open or not given.
+    var closedOn: Int
+    /// `platform_funded_cny` in fen; -1 when not given.
+    var platformFunded: Int64
+
+    /// The fast path's decoding: the common forms only, nil for anything else (the general
+    /// path then checks the row and names what is wrong).
+    @inline(__always)
+    static func decode(borrowerLength: Int, cents: Int64, originDay: Int,
+                       term: UnsafeMutablePointer<UInt8>, _ termLength: Int,
+                       rate: UnsafeMutablePointer<UInt8>, _ rateLength: Int,
+                       closed: UnsafeMutablePointer<UInt8>?, _ closedLength: Int,
+                       funded: UnsafeMutablePointer<UInt8>?, _ fundedLength: Int) -> LoanDetails? {
+        guard borrowerLength <= 0xFFFF, let days = LoanFields.term(term, termLength),
+              let billionths = LoanFields.billionths(rate, rateLength) else { return nil }
+        var details = LoanDetails(term: days, rate: billionths, closedOn: .max, platformFunded: -1)
+        if let closed, closedLength > 0 {
+            guard let civil = LoanFields.civil(closed, closedLength) else { return nil }
+            details.closedOn = LoanFields.dayNumber(year: civil.year, month: civil.month, day: civil.day)
+            guard details.closedOn >= originDay else { return nil }
+        }
+        if let funded, fundedLength > 0 {
+            guard let value = LoanFields.cents(funded, fundedLength), value <= cents else { return nil }
+            details.platformFunded = value
+        }
+        return details
+    }
+}
+
+/// A thread's pricing and co-funding counts per period slot × platform: fen lent, fen above each
+/// APR threshold, then co-funded loans and fen, and those below the 30% floor (loans and fen).
+struct TermCells {
+    /// The columns besides the thresholds'.
+    static let cofundingWidth = 5
+    let width: Int
+    private(set) var values: [Int64] = []
+    private var platformCapacity = 16
+    private var slotCapacity = 0
+    private(set) var overflowed = false
+
+    init(width: Int) { self.width = width }
+
+    @inline(__always)
+    mutating func add(slot: Int, platform: Int, cents: Int64, rate: Int64, thresholds: [Int64], platformFunded: Int64) {
+        if slot >= slotCapacity || platform >= platformCapacity { grow(slot: slot, platform: platform) }
+        let base = (slot &* platformCapacity &+ platform) &* width
+        var wrapped = false
+        (values[base], wrapped) = values[base].addingReportingOverflow(cents)
+        if wrapped { overflowed = true }
+        for (index, threshold) in thresholds.enumerated() where rate > threshold {
+            (values[base + 1 + index], wrapped) = values[base + 1 + index].addingReportingOverflow(cents)
+            if wrapped { overflowed = true }
+        }
+        // Co-funded: both the platform and the bank put money in (0 < platform part < loan).
+        guard platformFunded > 0, platformFunded < cents else { return }
+        let at = base + 1 + thresholds.count
+        values[at] += 1
+        (values[at + 1], wrapped) = values[at + 1].addingReportingOverflow(cents)
+        if wrapped { overflowed = true }
+        if CofundingFloor.isBelow(platformCents: platformFunded, loanCents: cents) {
+            values[at + 2] += 1
+            (values[at + 3], wrapped) = values[at + 3].addingReportingOverflow(cents)
+            if wrapped { overflowed = true }
+        }
+    }
+
+    private mutating func grow(slot: Int, platform: Int) {
+        var slots = max(slotCapacity, 8), platforms = platformCapacity
+        while slot >= slots { slots *= 2 }
+        while platform >= platforms { platforms *= 2 }
+        var grown = [Int64](repeating: 0, count: slots * platforms * width)
+        for s in 0..<slotCapacity {
+            for p in 0..<platformCapacity {
+                for i in 0..<width { grown[(s * platforms + p) * width + i] = values[(s * platformCapacity + p) * width + i] }
+            }
+        }
+        (values, slotCapacity, platformCapacity) = (grown, slots, platforms)
+    }
+
+    /// Every (slot, platform) with counts, and its values.
+    func forEach(_ body: (Int, Int, ArraySlice<Int64>) -> Void) {
+        for s in 0..<slotCapacity {
+            for p in 0..<platformCapacity {
+                let base = (s * platformCapacity + p) * width
+                let slice = values[base..<(base + width)]
+                if slice.contains(where: { $0 != 0 }) { body(s, p, slice) }
+            }
+        }
+    }
+}
+
+import MarketAnalytics
