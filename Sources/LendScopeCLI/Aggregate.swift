@@ -5,6 +5,7 @@ import Foundation
 import Glibc
 #endif
 import MarketAnalytics
+import MarketReport
 import TerminalText
 
 extension Period.Granularity: ExpressibleByArgument {}
@@ -36,7 +37,20 @@ struct Aggregate: ParsableCommand {
             completion: .file())
     var output: String?
 
+    @Option(help: ArgumentHelp("Also compute over-indebtedness at every period end and write it to this file as CSV "
+                               + "(period,table,a,b,value).", valueName: "file"), completion: .file())
+    var indebtedness: String?
+
+    @Option(help: ArgumentHelp("platforms.csv mapping platforms to groups for --indebtedness (default: each platform "
+                               + "its own group).", valueName: "file"), completion: .file())
+    var platforms: String?
+
+    @OptionGroup var loanOptions: LoanOptionsArguments
+
     func validate() throws {
+        for (name, value) in [("--indebtedness", indebtedness), ("--platforms", platforms)] {
+            if let value, value.isEmpty || value.contains("\n") { throw ValidationError("\(name) takes a file name (no line breaks)") }
+        }
         guard !files.isEmpty else { throw ValidationError("name one or more loan files") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads takes 1 to 64") }
         if let output, output.isEmpty || output.contains("\n") {
@@ -47,7 +61,17 @@ struct Aggregate: ParsableCommand {
     func run() throws {
         let parser = LoanFileParser(granularity: period, threads: threads)
         let expected = files.reduce(0) { $0 + Int(FileFingerprint.of($1).size / 60) }
-        let accumulator = LoanAccumulator(granularity: period, expectedRows: expected, trackBorrowers: false)
+        var groupOf: [String: String] = [:]
+        if let platforms {
+            do {
+                groupOf = try PlatformGroups.read(platforms)
+            } catch {
+                for diagnostic in error.diagnostics { StandardError.write(SafeText.sanitize(diagnostic.description) + "\n") }
+                throw ExitCode.failure
+            }
+        }
+        let accumulator = LoanAccumulator(granularity: period, expectedRows: expected, trackBorrowers: false,
+                                          details: indebtedness == nil ? nil : try loanOptions.options())
         var problems = 0
         for file in files {
             var isDirectory: ObjCBool = false
@@ -76,6 +100,16 @@ struct Aggregate: ParsableCommand {
             StandardError.write("lendscope: \(problems) malformed row\(problems == 1 ? "" : "s"); no aggregate written\n")
             throw ExitCode.failure
         }
+        if let indebtedness {
+            let figures: [Period: IndebtednessFigures]
+            do {
+                figures = try accumulator.indebtedness(groupOf: { groupOf[$0] ?? $0 }, threads: threads)
+            } catch {
+                StandardError.write(SafeText.sanitize("lendscope: over-indebtedness: \(error)") + "\n")
+                throw ExitCode.failure
+            }
+            try Self.write(Array(IndebtednessTable.csv(figures).utf8), to: indebtedness)
+        }
         let bytes = Self.csv(accumulator.originationTable)
         guard let output else {
             // write(2), so a closed or full standard output is an error that says so, not a trap.
@@ -85,7 +119,12 @@ struct Aggregate: ParsableCommand {
             }
             return
         }
-        // Only a regular file (or a new one) is replaced: never a device, a FIFO or a link.
+        try Self.write(bytes, to: output)
+    }
+
+    /// Writes `bytes` to `output` through a temporary file and a rename; only a regular file (or
+    /// a new one) is replaced: never a device, a FIFO or a link.
+    static func write(_ bytes: [UInt8], to output: String) throws {
         var info = stat()
         let exists = lstat(output, &info) == 0
         if exists && info.st_mode & S_IFMT != S_IFREG {

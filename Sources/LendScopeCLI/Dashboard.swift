@@ -126,7 +126,7 @@ struct Dashboard: ParsableCommand {
         }
         if readOnly { Platform.ignoreSuspend() }
         let status = try DashboardSession.run(
-            state: state, directory: DataDirectory(path: data.directory), exportDirectory: exportDirectory,
+            state: state, directory: try data.dataDirectory, exportDirectory: exportDirectory,
             settings: .init(refreshInterval: refresh, idleTimeout: idleTimeout), useInotify: !noInotify,
             trace: Trace(path: trace))
         if status != 0 { throw ExitCode(status) }

@@ -9,10 +9,18 @@ struct DataDirectoryArgument: ParsableArguments {
     @Argument(help: "The data directory.", completion: .directory)
     var directory: String = "sample-data"
 
+    @OptionGroup(title: "Loan files") var loans: LoanOptionsArguments
+
+    /// The directory with the loan options given.
+    var dataDirectory: DataDirectory {
+        get throws { DataDirectory(path: directory, loanOptions: try loans.options()) }
+    }
+
     /// Loads and validates the directory; on failure prints every problem to stderr and exits 1.
     func load() throws -> MarketDataset {
+        let directory = try dataDirectory
         do {
-            return try DataDirectory(path: directory).load()
+            return try directory.load()
         } catch {
             for diagnostic in error.diagnostics {
                 StandardError.write(SafeText.sanitize(diagnostic.description) + "\n")
@@ -31,4 +39,47 @@ enum StandardError {
 /// A problem that depends on the data (an unknown period, definition or group): exit 1 with a message.
 struct DataRequestError: Error, CustomStringConvertible {
     let description: String
+}
+
+/// How over-indebtedness is computed from loan files: its memory budget, where it spills, and
+/// the APR thresholds of the pricing figures. Shared by every subcommand that reads loans.
+struct LoanOptionsArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("Memory for the over-indebtedness work, in MiB; past it, partitions spill to --temp-dir.",
+                               valueName: "MiB"))
+    var memory: Int = LoanDetailOptions.defaultMemoryBytes >> 20
+
+    @Option(help: ArgumentHelp("Directory for spilled partitions (default: $TMPDIR, else /tmp). Files are unlinked "
+                               + "as soon as they are made, so none is left behind on any exit.", valueName: "dir"),
+            completion: .directory)
+    var tempDir: String?
+
+    @Option(help: ArgumentHelp("APR thresholds of the pricing figures, in percent, comma-separated.", valueName: "list"))
+    var aprThresholds: String = "24,36"
+
+    func validate() throws {
+        guard (1...1_048_576).contains(memory) else { throw ValidationError("--memory takes 1 to 1048576 (MiB)") }
+        _ = try thresholds()
+        if let tempDir {
+            guard !tempDir.isEmpty, !tempDir.contains("\n") else { throw ValidationError("--temp-dir takes a directory (no line breaks)") }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: tempDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--temp-dir \(SafeText.sanitize(tempDir)): no such directory")
+            }
+        }
+    }
+
+    func thresholds() throws -> [APRThreshold] {
+        let parts = aprThresholds.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let values = parts.compactMap(APRThreshold.init(percent:))
+        guard !parts.isEmpty, parts.count <= 8, values.count == parts.count else {
+            throw ValidationError("--apr-thresholds takes up to 8 percentages above 0 and at most 1000, comma-separated "
+                                  + "(e.g. 24,36)")
+        }
+        return values
+    }
+
+    func options() throws -> LoanDetailOptions {
+        LoanDetailOptions(memoryBytes: memory << 20, temporaryDirectory: tempDir ?? LoanDetailOptions.defaultTemporaryDirectory,
+                          aprThresholds: try thresholds().map(\.billionths))
+    }
 }

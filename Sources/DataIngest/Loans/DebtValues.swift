@@ -189,3 +189,4 @@ final class DebtValues: @unchecked Sendable {
         }
     }
 }
+
