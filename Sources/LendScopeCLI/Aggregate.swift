@@ -100,6 +100,7 @@ struct Aggregate: ParsableCommand {
             StandardError.write("lendscope: \(problems) malformed row\(problems == 1 ? "" : "s"); no aggregate written\n")
             throw ExitCode.failure
         }
+        let t0 = Date()
         if let indebtedness {
             let figures: [Period: IndebtednessFigures]
             do {
@@ -108,6 +109,7 @@ struct Aggregate: ParsableCommand {
                 StandardError.write(SafeText.sanitize("lendscope: over-indebtedness: \(error)") + "\n")
                 throw ExitCode.failure
             }
+            if ProcessInfo.processInfo.environment["LS_DEBUG"] != nil { StandardError.write("finish \(Date().timeIntervalSince(t0))\n") }
             try Self.write(Array(IndebtednessTable.csv(figures).utf8), to: indebtedness)
         }
         let bytes = Self.csv(accumulator.originationTable)

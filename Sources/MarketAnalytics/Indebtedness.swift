@@ -168,6 +168,9 @@ public struct IndebtednessTally: Sendable {
     public private(set) var perGroup: [Int]
     /// True once a sum passed the 64-bit range of fen: the amounts are then wrong.
     public private(set) var overflowed = false
+    /// The largest debt of all borrowers and of those on 2+ groups.
+    public private(set) var maxAll: Int64 = 0
+    public private(set) var maxMulti: Int64 = 0
 
     public init(groupCount: Int) {
         self.groupCount = groupCount
@@ -183,6 +186,8 @@ public struct IndebtednessTally: Sendable {
         guard count > 0 else { return }
         let slot = Swift.min(count, 5) - 1
         byGroups[slot] += 1
+        if amount > maxAll { maxAll = amount }
+        if count >= 2 && amount > maxMulti { maxMulti = amount }
         var wrapped = false
         (amountByGroups[slot], wrapped) = amountByGroups[slot].addingReportingOverflow(amount)
         if wrapped { overflowed = true }
@@ -209,6 +214,8 @@ public struct IndebtednessTally: Sendable {
     public mutating func markOverflow() { overflowed = true }
 
     public mutating func merge(_ other: IndebtednessTally) {
+        maxAll = Swift.max(maxAll, other.maxAll)
+        maxMulti = Swift.max(maxMulti, other.maxMulti)
         for i in 0..<5 {
             byGroups[i] += other.byGroups[i]
             let (sum, wrapped) = amountByGroups[i].addingReportingOverflow(other.amountByGroups[i])

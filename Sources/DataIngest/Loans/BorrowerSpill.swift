@@ -14,117 +14,149 @@ import Glibc
 enum BorrowerRecord {
     static let headerSize = 19
     /// Partitions by the top bits of the borrower's hash.
-    static let partitionBits = 8
+    static let partitionBits = 10
     static let partitionCount = 1 << partitionBits
 
     @inline(__always)
     static func partition(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - partitionBits)) }
 }
 
-/// One thread's partitions being filled; handed to the store when its parse ends.
+/// One thread's partitions once its parse ended: what is in memory and where the rest is on disk.
 final class SpillRun: @unchecked Sendable {
     /// In-memory bytes of each partition (records not written to the file), 16 bytes of slack after.
-    fileprivate(set) var tails: [UnsafeMutablePointer<UInt8>?]
-    fileprivate(set) var tailLengths: [Int]
-    fileprivate var tailCapacities: [Int]
+    let tails: [UnsafeMutablePointer<UInt8>?]
+    let tailLengths: [Int]
     /// Blocks of each partition in `file`: (offset, length).
-    fileprivate(set) var blocks: [[(offset: Int64, length: Int)]]
+    let blocks: [[(offset: Int64, length: Int)]]
     /// Period entries each partition's records expand to (an upper bound of its distinct
     /// borrower-periods), to size the finishing tables.
-    fileprivate(set) var expanded: [Int]
-    fileprivate(set) var file: SpillFile?
-    fileprivate var buffered = 0
+    let expanded: [Int]
+    let file: SpillFile?
 
-    init() {
-        let count = BorrowerRecord.partitionCount
-        tails = [UnsafeMutablePointer<UInt8>?](repeating: nil, count: count)
-        tailLengths = [Int](repeating: 0, count: count)
-        tailCapacities = [Int](repeating: 0, count: count)
-        blocks = [[(offset: Int64, length: Int)]](repeating: [], count: count)
-        expanded = [Int](repeating: 0, count: count)
+    init(tails: [UnsafeMutablePointer<UInt8>?], tailLengths: [Int], blocks: [[(offset: Int64, length: Int)]], expanded: [Int],
+         file: SpillFile?) {
+        (self.tails, self.tailLengths, self.blocks, self.expanded, self.file) = (tails, tailLengths, blocks, expanded, file)
     }
 
     deinit {
         for tail in tails { tail?.deallocate() }
     }
 
-    /// Bytes of this run held in memory.
-    var memoryBytes: Int { tailCapacities.reduce(0, +) }
     /// Bytes written to its file.
     var spilledBytes: Int64 { file?.size ?? 0 }
 }
 
-/// Fills one thread's run; spills all partitions when the thread's share of the budget is used.
+/// Fills one thread's partitions; spills them all when the thread's share of the budget is used.
+/// On raw memory: it takes one record per outstanding loan on the parse's hot path.
 struct BorrowerSpillWriter {
     let store: BorrowerSpillStore
-    private(set) var run = SpillRun()
+    private let count = BorrowerRecord.partitionCount
+    private var tails: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>
+    private var lengths: UnsafeMutablePointer<Int>
+    private var capacities: UnsafeMutablePointer<Int>
+    private var expanded: UnsafeMutablePointer<Int>
+    private var blocks: [[(offset: Int64, length: Int)]]
+    private var file: SpillFile?
+    private var buffered = 0
+    private let limit: Int
     private var failed = false
 
-    init(store: BorrowerSpillStore) { self.store = store }
+    init(store: BorrowerSpillStore) {
+        self.store = store
+        limit = store.threadBufferBytes
+        tails = .allocate(capacity: count)
+        tails.initialize(repeating: nil, count: count)
+        lengths = .allocate(capacity: count)
+        lengths.initialize(repeating: 0, count: count)
+        capacities = .allocate(capacity: count)
+        capacities.initialize(repeating: 0, count: count)
+        expanded = .allocate(capacity: count)
+        expanded.initialize(repeating: 0, count: count)
+        blocks = [[(offset: Int64, length: Int)]](repeating: [], count: count)
+    }
 
     @inline(__always)
     mutating func add(hash: UInt64, borrower: UnsafePointer<UInt8>, length: Int, platform: Int, firstPeriod: UInt32,
                       periods: Int, cents: Int64, bad: Bool) {
         guard !failed else { return }
         let partition = BorrowerRecord.partition(hash)
-        let size = BorrowerRecord.headerSize + length
-        if run.tailLengths[partition] + size + 16 > run.tailCapacities[partition] { grow(partition, size) }
-        let at = UnsafeMutableRawPointer(run.tails[partition]! + run.tailLengths[partition])
+        let size = BorrowerRecord.headerSize &+ length
+        if lengths[partition] &+ size &+ 16 > capacities[partition] { grow(partition, size) }
+        let at = UnsafeMutableRawPointer(tails[partition]! + lengths[partition])
         at.storeBytes(of: UInt16(truncatingIfNeeded: length).littleEndian, as: UInt16.self)
         at.storeBytes(of: UInt16(truncatingIfNeeded: platform).littleEndian, toByteOffset: 2, as: UInt16.self)
         at.storeBytes(of: firstPeriod.littleEndian, toByteOffset: 4, as: UInt32.self)
-        at.storeBytes(of: UInt16(truncatingIfNeeded: min(periods, 0xFFFF)).littleEndian, toByteOffset: 8, as: UInt16.self)
+        at.storeBytes(of: UInt16(truncatingIfNeeded: periods).littleEndian, toByteOffset: 8, as: UInt16.self)
         at.storeBytes(of: bad ? 1 : 0, toByteOffset: 10, as: UInt8.self)
         at.storeBytes(of: cents.littleEndian, toByteOffset: 11, as: Int64.self)
         (at + BorrowerRecord.headerSize).copyMemory(from: borrower, byteCount: length)
-        run.tailLengths[partition] += size
-        run.expanded[partition] += min(periods, 0xFFFF)
-        if run.buffered > store.threadBufferBytes { spill() }
+        lengths[partition] &+= size
+        expanded[partition] &+= periods
     }
 
     @inline(never)
     private mutating func grow(_ partition: Int, _ size: Int) {
-        let old = run.tailCapacities[partition]
-        var capacity = max(old * 2, 4096)
-        while capacity < run.tailLengths[partition] + size + 16 { capacity *= 2 }
+        let old = capacities[partition]
+        var capacity = max(old * 2, 2048)
+        while capacity < lengths[partition] + size + 16 { capacity *= 2 }
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        if let tail = run.tails[partition] {
-            bytes.update(from: tail, count: run.tailLengths[partition])
+        if let tail = tails[partition] {
+            bytes.update(from: tail, count: lengths[partition])
             tail.deallocate()
         }
-        run.tails[partition] = bytes
-        run.tailCapacities[partition] = capacity
-        run.buffered += capacity - old
+        tails[partition] = bytes
+        capacities[partition] = capacity
+        buffered += capacity - old
+        if buffered > limit { spill(keeping: partition) }
     }
 
-    /// Writes every partition's records to the run's file as one block each and frees the memory.
-    @inline(never)
-    private mutating func spill() {
+    /// Writes every partition's records to the thread's file as one block each and frees the
+    /// memory (but that of `keeping`, which is being written to).
+    private mutating func spill(keeping: Int = -1) {
         do throws(SpillFile.Failure) {
-            if run.file == nil { run.file = try SpillFile(directory: store.temporaryDirectory) }
-            for partition in 0..<BorrowerRecord.partitionCount where run.tailLengths[partition] > 0 {
-                let length = run.tailLengths[partition]
+            if file == nil { file = try SpillFile(directory: store.temporaryDirectory) }
+            for partition in 0..<count where lengths[partition] > 0 {
+                let length = lengths[partition]
                 try store.reserve(Int64(length))
-                let offset = try run.file!.append(run.tails[partition]!, count: length)
-                run.blocks[partition].append((offset, length))
-                run.tailLengths[partition] = 0
+                let offset = try file!.append(tails[partition]!, count: length)
+                blocks[partition].append((offset, length))
+                lengths[partition] = 0
             }
         } catch {
             store.fail(error)
             failed = true
         }
-        for partition in 0..<BorrowerRecord.partitionCount {
-            run.tails[partition]?.deallocate()
-            run.tails[partition] = nil
-            run.tailCapacities[partition] = 0
+        for partition in 0..<count where partition != keeping {
+            tails[partition]?.deallocate()
+            tails[partition] = nil
+            buffered -= capacities[partition]
+            capacities[partition] = 0
         }
-        run.buffered = 0
     }
 
-    /// Hands the run to the store and starts a new one.
+    /// Hands the partitions to the store (and the memory with them) and starts anew.
     mutating func finish() {
-        store.add(run)
-        run = SpillRun()
+        // Once a thread has spilled, its last records go to the file too: the memory is the finishing's.
+        if file != nil && buffered > 0 { spill() }
+        store.add(SpillRun(tails: Array(UnsafeBufferPointer(start: tails, count: count)),
+                           tailLengths: Array(UnsafeBufferPointer(start: lengths, count: count)), blocks: blocks,
+                           expanded: Array(UnsafeBufferPointer(start: expanded, count: count)), file: file))
+        tails.update(repeating: nil, count: count)
+        lengths.update(repeating: 0, count: count)
+        capacities.update(repeating: 0, count: count)
+        expanded.update(repeating: 0, count: count)
+        blocks = [[(offset: Int64, length: Int)]](repeating: [], count: count)
+        file = nil
+        buffered = 0
+    }
+
+    /// Frees the writer's own arrays (the partitions' memory went to the store).
+    func release() {
+        for partition in 0..<count { tails[partition]?.deallocate() }
+        tails.deallocate()
+        lengths.deallocate()
+        capacities.deallocate()
+        expanded.deallocate()
     }
 }
 

@@ -69,9 +69,11 @@ struct IndebtednessFinisher {
             for index in tallies.indices { tallies[index].merge(worker.tallies[index]) }
         }
         if tallies.contains(where: \.overflowed) { throw .figures(.amountsOverflow) }
+        let tp = Date()
+        defer { if ProcessInfo.processInfo.environment["LS_DEBUG"] != nil { FileHandle.standardError.write(Data("percentiles \(Date().timeIntervalSince(tp))\n".utf8)) } }
         let percentiles: [(all: DebtPercentiles?, multi: DebtPercentiles?)]
         do throws(SpillFile.Failure) {
-            percentiles = try DebtValues.percentiles(results.map(\.values), counts: tallies.map { ($0.borrowers, $0.borrowers - $0.byGroups[0]) },
+            percentiles = try DebtValues.percentiles(results.map(\.values), counts: tallies.map { ($0.borrowers, $0.borrowers - $0.byGroups[0], $0.maxAll, $0.maxMulti) },
                                                      budget: max(1 << 20, budget / 4))
         } catch {
             throw .spill(error)
@@ -90,8 +92,8 @@ final class FinisherWorker: @unchecked Sendable {
     var tallies: [IndebtednessTally]
     let values: DebtValues
     private(set) var failure: SpillFile.Failure?
-    /// Reused between partitions.
-    private var table = BorrowerPeriodTable()
+    /// Kept between partitions (taken out while one is finished, so the hot loop works on a local).
+    private var spareTable: BorrowerPeriodTable? = BorrowerPeriodTable()
     private var readBuffer = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 16)
     private var readCapacity = 1
 
@@ -100,15 +102,20 @@ final class FinisherWorker: @unchecked Sendable {
         values = DebtValues(budget: valueBudget, temporaryDirectory: temporaryDirectory)
     }
 
-    deinit { readBuffer.deallocate() }
+    deinit {
+        readBuffer.deallocate()
+        spareTable?.release()
+    }
 
     func finish(partition: Int, runs: [SpillRun], tableBudget: Int, low: UInt64, indexOfKey: [Int32], groupOfPlatform: [Int]) {
         let expanded = runs.reduce(0) { $0 + $1.expanded[partition] }
         guard expanded > 0 else { return }
         // Bytes of the partition: its IDs take about (bytes − headers) of arena at most.
         let bytes = runs.reduce(0) { total, run in total + run.tailLengths[partition] + run.blocks[partition].reduce(0) { $0 + $1.length } }
-        let estimate = expanded * IndebtednessFinisher.entryBytes + bytes
+        let estimate = expanded * BorrowerPeriodTable.bytesPerEntry * 2 + bytes
         let slices = max(1, (estimate + tableBudget - 1) / tableBudget)
+        var table = spareTable.take()!
+        defer { spareTable = table }
         for slice in 0..<slices {
             table.reset(expected: expanded / slices + 16)
             do throws(SpillFile.Failure) {
@@ -121,15 +128,15 @@ final class FinisherWorker: @unchecked Sendable {
                         }
                         try run.file!.read(into: readBuffer, count: block.length, at: block.offset)
                         (readBuffer + block.length).initializeMemory(as: UInt8.self, repeating: 0, count: 16)
-                        aggregate(readBuffer.assumingMemoryBound(to: UInt8.self), block.length, slice: slice, of: slices,
-                                  low: low, indexOfKey: indexOfKey, groupOfPlatform: groupOfPlatform)
+                        Self.aggregate(readBuffer.assumingMemoryBound(to: UInt8.self), block.length, into: &table, slice: slice,
+                                       of: slices, low: low, indexOfKey: indexOfKey, groupOfPlatform: groupOfPlatform)
                     }
                     if let tail = run.tails[partition], run.tailLengths[partition] > 0 {
-                        aggregate(tail, run.tailLengths[partition], slice: slice, of: slices,
-                                  low: low, indexOfKey: indexOfKey, groupOfPlatform: groupOfPlatform)
+                        Self.aggregate(tail, run.tailLengths[partition], into: &table, slice: slice, of: slices,
+                                       low: low, indexOfKey: indexOfKey, groupOfPlatform: groupOfPlatform)
                     }
                 }
-                try emit()
+                try emit(table)
             } catch {
                 failure = error
                 return
@@ -138,40 +145,50 @@ final class FinisherWorker: @unchecked Sendable {
     }
 
     /// Adds a buffer of records (16 readable bytes after them) to the table.
-    private func aggregate(_ base: UnsafeMutablePointer<UInt8>, _ length: Int, slice: Int, of slices: Int,
-                           low: UInt64, indexOfKey: [Int32], groupOfPlatform: [Int]) {
-        var at = 0
-        while at < length {
-            let raw = UnsafeRawPointer(base + at)
-            let idLength = Int(UInt16(littleEndian: raw.loadUnaligned(as: UInt16.self)))
-            let platform = Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
-            let first = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
-            let count = Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
-            let bad = raw.load(fromByteOffset: 10, as: UInt8.self) & 1 != 0
-            let cents = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 11, as: Int64.self))
-            let id = base + at + BorrowerRecord.headerSize
-            at += BorrowerRecord.headerSize + idLength
-            let hash = LoanFields.hash(id, idLength)
-            if slices > 1 && Int(truncatingIfNeeded: (hash >> 16) % UInt64(slices)) != slice { continue }
-            let bit = UInt64(1) << UInt64(groupOfPlatform[platform])
-            for key in first..<(first + UInt64(count)) {
-                guard key >= low, key - low < UInt64(indexOfKey.count) else { continue }
-                let index = indexOfKey[Int(key - low)]
-                guard index >= 0 else { continue }
-                table.add(hash: hash, id: id, idLength, period: Int(index), bit: bit, cents: cents, bad: bad)
+    private static func aggregate(_ base: UnsafeMutablePointer<UInt8>, _ length: Int, into table: inout BorrowerPeriodTable,
+                                  slice: Int, of slices: Int, low: UInt64, indexOfKey: [Int32], groupOfPlatform: [Int]) {
+        indexOfKey.withUnsafeBufferPointer { periodIndex in
+            groupOfPlatform.withUnsafeBufferPointer { groupOf in
+                var at = 0
+                while at < length {
+                    let raw = UnsafeRawPointer(base + at)
+                    let idLength = Int(UInt16(littleEndian: raw.loadUnaligned(as: UInt16.self)))
+                    let platform = Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
+                    let first = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+                    let count = UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
+                    let bad = raw.load(fromByteOffset: 10, as: UInt8.self) & 1 != 0
+                    let cents = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 11, as: Int64.self))
+                    let id = base + at + BorrowerRecord.headerSize
+                    at &+= BorrowerRecord.headerSize &+ idLength
+                    let hash = LoanFields.hash(id, idLength)
+                    if slices > 1 && Int(truncatingIfNeeded: (hash >> 16) % UInt64(slices)) != slice { continue }
+                    let bit = UInt64(1) << UInt64(groupOf[platform])
+                    var key = max(first, low)
+                    let end = min(first &+ count, low &+ UInt64(periodIndex.count))
+                    while key < end {
+                        let index = periodIndex[Int(key &- low)]
+                        if index >= 0 { table.add(hash: hash, id: id, idLength, period: Int(index), bit: bit, cents: cents, bad: bad) }
+                        key &+= 1
+                    }
+                }
             }
         }
     }
 
-    private func emit() throws(SpillFile.Failure) {
+    private func emit(_ table: BorrowerPeriodTable) throws(SpillFile.Failure) {
+        var tallies = self.tallies
+        self.tallies = []
+        defer { self.tallies = tallies }
         if table.overflowed { tallies[0].markOverflow() }
+        var values = self.values.take()
+        defer { self.values.put(values) }
         var failure: SpillFile.Failure?
         table.forEach { period, mask, amount, bad in
             tallies[period].add(mask: mask, amount: amount, bad: bad)
-            do throws(SpillFile.Failure) {
-                try values.add(period: period, multi: mask.nonzeroBitCount >= 2, value: amount)
-            } catch {
-                failure = error
+            let multi = mask & (mask &- 1) != 0
+            if !values.add(period: period, multi: multi, value: amount) {
+                do throws(SpillFile.Failure) { try self.values.flush(&values) } catch { failure = error }
+                _ = values.add(period: period, multi: multi, value: amount)
             }
         }
         if let failure { throw failure }
@@ -179,36 +196,49 @@ final class FinisherWorker: @unchecked Sendable {
 }
 
 /// Distinct (borrower, period) → groups mask, amount, bad amount; borrowers compared by their
-/// bytes (kept in an arena), the hash only choosing the slot.
+/// bytes (kept in an arena), the hash only choosing the slot. One entry is five adjacent words,
+/// so a lookup touches one cache line; written on raw memory because it is the finishing's hot loop.
 struct BorrowerPeriodTable {
-    private var keys: [UInt64] = []
-    /// Arena offset (32 bits), ID length (16), period index (16).
-    private var meta: [UInt64] = []
-    private var masks: [UInt64] = []
-    private var amounts: [Int64] = []
-    private var bads: [Int64] = []
-    private var arena: [UInt8] = []
-    private var mask = 0
+    static let bytesPerEntry = 40
+    private struct Entry {
+        var key: UInt64
+        /// Arena offset (32 bits), ID length (16), period index (16).
+        var meta: UInt64
+        var mask: UInt64
+        var amount: Int64
+        var bad: Int64
+    }
+    private var entries = UnsafeMutablePointer<Entry>.allocate(capacity: 64)
+    private var capacity = 64
+    private var arena = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+    private var arenaCapacity = 4096
+    private var arenaUsed = 0
+    private var mask = 63
     private var count = 0
     private(set) var overflowed = false
 
+    init() {
+        entries.initialize(repeating: Entry(key: 0, meta: 0, mask: 0, amount: 0, bad: 0), count: capacity)
+    }
+
+    func release() {
+        entries.deallocate()
+        arena.deallocate()
+    }
+
     mutating func reset(expected: Int) {
-        var capacity = 64
-        while capacity < expected * 2 { capacity <<= 1 }
-        if capacity != keys.count || count > 0 || keys.isEmpty {
-            if capacity == keys.count {
-                for i in 0..<capacity { keys[i] = 0 }
-            } else {
-                keys = [UInt64](repeating: 0, count: capacity)
-                meta = [UInt64](repeating: 0, count: capacity)
-                masks = [UInt64](repeating: 0, count: capacity)
-                amounts = [Int64](repeating: 0, count: capacity)
-                bads = [Int64](repeating: 0, count: capacity)
-            }
+        var wanted = 64
+        while wanted < expected * 2 { wanted <<= 1 }
+        if wanted != capacity {
+            entries.deallocate()
+            entries = UnsafeMutablePointer<Entry>.allocate(capacity: wanted)
+            capacity = wanted
         }
+        entries.initialize(repeating: Entry(key: 0, meta: 0, mask: 0, amount: 0, bad: 0), count: capacity)
         mask = capacity - 1
         count = 0
-        arena.removeAll(keepingCapacity: true)
+        arenaUsed = 0
+        overflowed = false
     }
 
     @inline(__always)
@@ -218,53 +248,62 @@ struct BorrowerPeriodTable {
         if key == 0 { key = 1 }
         var slot = Int(truncatingIfNeeded: key) & mask
         while true {
-            let found = keys[slot]
+            let found = entries[slot].key
             if found == 0 { break }
             if found == key {
-                let packed = meta[slot]
+                let packed = entries[slot].meta
                 if Int(packed >> 32 & 0xFFFF) == length && Int(packed >> 48) == period
-                    && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(packed & 0xFFFF_FFFF), id, length) == 0 }) {
-                    masks[slot] |= bit
+                    && memcmp(arena + Int(packed & 0xFFFF_FFFF), id, length) == 0 {
+                    entries[slot].mask |= bit
                     var wrapped = false
-                    (amounts[slot], wrapped) = amounts[slot].addingReportingOverflow(cents)
+                    (entries[slot].amount, wrapped) = entries[slot].amount.addingReportingOverflow(cents)
                     if wrapped { overflowed = true }
                     if bad {
-                        (bads[slot], wrapped) = bads[slot].addingReportingOverflow(cents)
+                        (entries[slot].bad, wrapped) = entries[slot].bad.addingReportingOverflow(cents)
                         if wrapped { overflowed = true }
                     }
                     return
                 }
             }
-            slot = (slot + 1) & mask
+            slot = (slot &+ 1) & mask
         }
-        keys[slot] = key
-        meta[slot] = UInt64(arena.count) | UInt64(length) << 32 | UInt64(period) << 48
-        arena.append(contentsOf: UnsafeBufferPointer(start: id, count: length))
-        masks[slot] = bit
-        amounts[slot] = cents
-        bads[slot] = bad ? cents : 0
+        if arenaUsed + length > arenaCapacity { growArena(length) }
+        (arena + arenaUsed).update(from: id, count: length)
+        entries[slot] = Entry(key: key, meta: UInt64(arenaUsed) | UInt64(length) << 32 | UInt64(period) << 48,
+                              mask: bit, amount: cents, bad: bad ? cents : 0)
+        arenaUsed += length
         count += 1
-        if count * 2 > mask + 1 { grow() }
+        if count * 2 > capacity { grow() }
+    }
+
+    private mutating func growArena(_ length: Int) {
+        var wanted = arenaCapacity * 2
+        while wanted < arenaUsed + length { wanted *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: wanted)
+        grown.update(from: arena, count: arenaUsed)
+        arena.deallocate()
+        (arena, arenaCapacity) = (grown, wanted)
     }
 
     private mutating func grow() {
-        let (oldKeys, oldMeta, oldMasks, oldAmounts, oldBads) = (keys, meta, masks, amounts, bads)
-        let capacity = (mask + 1) * 2
-        keys = [UInt64](repeating: 0, count: capacity)
-        meta = [UInt64](repeating: 0, count: capacity)
-        masks = [UInt64](repeating: 0, count: capacity)
-        amounts = [Int64](repeating: 0, count: capacity)
-        bads = [Int64](repeating: 0, count: capacity)
+        let old = entries, oldCapacity = capacity
+        capacity *= 2
         mask = capacity - 1
-        for i in oldKeys.indices where oldKeys[i] != 0 {
-            var slot = Int(truncatingIfNeeded: oldKeys[i]) & mask
-            while keys[slot] != 0 { slot = (slot + 1) & mask }
-            (keys[slot], meta[slot], masks[slot], amounts[slot], bads[slot]) = (oldKeys[i], oldMeta[i], oldMasks[i], oldAmounts[i], oldBads[i])
+        entries = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
+        entries.initialize(repeating: Entry(key: 0, meta: 0, mask: 0, amount: 0, bad: 0), count: capacity)
+        for i in 0..<oldCapacity where old[i].key != 0 {
+            var slot = Int(truncatingIfNeeded: old[i].key) & mask
+            while entries[slot].key != 0 { slot = (slot &+ 1) & mask }
+            entries[slot] = old[i]
         }
+        old.deallocate()
     }
 
     /// Every entry: period index, groups mask, amount, bad amount.
     func forEach(_ body: (Int, UInt64, Int64, Int64) -> Void) {
-        for i in keys.indices where keys[i] != 0 { body(Int(meta[i] >> 48), masks[i], amounts[i], bads[i]) }
+        for i in 0..<capacity where entries[i].key != 0 {
+            let e = entries[i]
+            body(Int(e.meta >> 48), e.mask, e.amount, e.bad)
+        }
     }
 }

@@ -71,6 +71,7 @@ struct RowParser {
     }
 
     func release() {
+        spill?.release()
         pendingBorrowers.deallocate()
         fieldStart.deallocate()
         fieldEnd.deallocate()
