@@ -160,8 +160,19 @@ extension DashboardState {
         case .pageDown: moveSelection(by: max(1, visibleRowCount - 1))
         case .selectTop: moveSelection(to: 0)
         case .selectBottom: moveSelection(to: Int.max / 2)
-        case .cursorLeft: matrixColumn = max(0, matrixColumn - 1)
-        case .cursorRight: matrixColumn += 1
+        case .cursorLeft:
+            if view == .indebtedness {
+                lists[.indebtedness, default: ListState()].column = max(0, overlapCursor(count: overlapGroups.count).column - 1)
+            } else {
+                matrixColumn = max(0, matrixColumn - 1)
+            }
+        case .cursorRight:
+            if view == .indebtedness {
+                lists[.indebtedness, default: ListState()].column = min(overlapGroups.count - 1,
+                                                                         overlapCursor(count: overlapGroups.count).column + 1)
+            } else {
+                matrixColumn += 1
+            }
         case .sortLeft, .sortRight, .sortBy, .invertSort:
             return view == .overview ? sortOverview(command) : sortList(command)
         case .startFilter:
@@ -283,6 +294,17 @@ extension DashboardState {
             let pairing = ViewKind.pairing(group: groups[cursor.row].group, bank: banks[cursor.column])
             listSelection[pairing] = analysis.period.description // start on the period being looked at
             viewStack.append(pairing)
+        case .indebtedness:
+            let names = overlapGroups
+            guard let analysis, !names.isEmpty else { return .none }
+            let cursor = overlapCursor(count: names.count)
+            guard cursor.row != cursor.column else {
+                statusMessage = "choose a cell off the diagonal: two different groups"
+                return .render
+            }
+            let pair = ViewKind.overlapPair(a: names[cursor.row], b: names[cursor.column])
+            listSelection[pair] = analysis.period.description
+            viewStack.append(pair)
         default:
             guard let (_, rows) = listModel, let row = rows.first(where: { $0.id == listSelection[view] }) ?? rows.first,
                   let target = row.target else { return .none }
@@ -453,6 +475,9 @@ extension DashboardState {
         case .trends:
             let count = TrendsView.allGroups(self).count
             lists[.trends, default: ListState()].row = min(max(0, (lists[.trends]?.row ?? 0) + delta), max(0, count - 1))
+        case .indebtedness:
+            let count = overlapGroups.count
+            lists[.indebtedness, default: ListState()].row = min(max(0, overlapCursor(count: count).row + delta), max(0, count - 1))
         default:
             guard let (_, rows) = listModel else { return }
             let current = rows.firstIndex { $0.id == listSelection[view] } ?? 0
@@ -470,6 +495,8 @@ extension DashboardState {
             matrixRow = max(0, min(index, matrixGroups.count - 1))
         case .trends:
             lists[.trends, default: ListState()].row = max(0, min(index, TrendsView.allGroups(self).count - 1))
+        case .indebtedness:
+            lists[.indebtedness, default: ListState()].row = max(0, min(index, overlapGroups.count - 1))
         default:
             guard let (_, rows) = listModel, !rows.isEmpty else { return }
             listSelection[view] = rows[min(max(0, index), rows.count - 1)].id

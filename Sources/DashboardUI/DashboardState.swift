@@ -204,6 +204,15 @@ public struct DashboardState: Sendable {
         return query.isEmpty ? groups : groups.filter { NameSearch.contains($0.group, query) }
     }
 
+    /// The overlap matrix's groups in the period (`o`): most borrowers first.
+    var overlapGroups: [String] { analysis?.indebtedness.map(IndebtednessView.groups) ?? [] }
+
+    /// The overlap matrix's cursor (`o`), clamped to its size.
+    func overlapCursor(count: Int) -> (row: Int, column: Int) {
+        let state = lists[.indebtedness] ?? ListState()
+        return (min(max(0, state.row), max(0, count - 1)), min(max(0, state.column), max(0, count - 1)))
+    }
+
     /// The matrix cursor clamped to the matrix's size.
     func matrixCursor(rows: Int, columns: Int) -> (row: Int, column: Int) {
         (min(max(0, matrixRow), max(0, rows - 1)), min(max(0, matrixColumn), max(0, columns - 1)))

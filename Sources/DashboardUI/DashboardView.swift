@@ -16,7 +16,7 @@ public enum DashboardView {
             // title names its sort, the list screen draws it.
             let list: (model: TableModel, rows: [TableModel.Row])?
             switch state.view {
-            case .overview, .matrix, .trends: list = nil
+            case .overview, .matrix, .trends, .indebtedness: list = nil
             default: list = state.listModel
             }
             drawTitle(state, list: list, into: &buffer)
@@ -29,6 +29,8 @@ public enum DashboardView {
                 MatrixView.draw(state, top: 2, into: &buffer)
             case .trends:
                 TrendsView.draw(state, top: 2, into: &buffer)
+            case .indebtedness:
+                IndebtednessView.draw(state, top: 2, into: &buffer)
             default:
                 if let list { ListScreen.draw(state, model: list.model, rows: list.rows, layout: layout, into: &buffer) }
             }

@@ -30,6 +30,8 @@ public enum KeyScope: Hashable, Sendable {
     /// Screens with rows to search with `/`: the tables and the matrix.
     case searchable
     case trends
+    /// Screens with a cell cursor: the pairing matrix and the overlap matrix.
+    case grid
 }
 
 /// When a binding does something: some are off in a session (`--read-only`, `--no-export`,
@@ -86,10 +88,10 @@ public enum Keymap {
         KeyBinding([.pageDown, .control("f")], .pageDown, "one page down", section: "Rows"),
         KeyBinding([.home, .character("H")], .selectTop, "first row", section: "Rows"),
         KeyBinding([.end, .character("L")], .selectBottom, "last row", section: "Rows"),
-        KeyBinding([.left, .character("h")], .cursorLeft, "matrix: the bank to the left ([ ] change period)",
-                   hint: "bank", section: "Rows", scope: .matrix),
-        KeyBinding([.right, .character("l")], .cursorRight, "matrix: the bank to the right", section: "Rows",
-                   scope: .matrix),
+        KeyBinding([.left, .character("h")], .cursorLeft, "matrix, overlap: the column to the left ([ ] change period)",
+                   hint: "column", section: "Rows", scope: .grid),
+        KeyBinding([.right, .character("l")], .cursorRight, "matrix, overlap: the column to the right", section: "Rows",
+                   scope: .grid),
         KeyBinding([.character(" ")], .toggleTrendLine, "trends: show or hide the selected group's line",
                    section: "Rows", scope: .trends),
         KeyBinding([.character("s")], .toggleMatrixShading,
@@ -104,6 +106,9 @@ public enum Keymap {
                    section: "Views"),
         KeyBinding([.character("a")], .show(.alerts), "alerts: every rule triggered in the period", hint: "alerts",
                    section: "Views"),
+        KeyBinding([.character("o")], .show(.indebtedness),
+                   "over-indebtedness: borrowers owing on several groups at the period's end, overlap matrix",
+                   hint: "owing", section: "Views"),
         KeyBinding([.character(" ")], .toggleMark, "mark a group for the merger what-if", section: "Views",
                    scope: .overview),
         KeyBinding([.character(":")], .startJump, "go to a bank or group by name (prefix, any case)", hint: "go to",
@@ -151,8 +156,9 @@ public enum Keymap {
     static func scopes(of view: ViewKind) -> Set<KeyScope> {
         switch view {
         case .overview: return [.overview, .tables, .searchable]
-        case .matrix: return [.matrix, .searchable]
+        case .matrix: return [.matrix, .grid, .searchable]
         case .trends: return [.trends]
+        case .indebtedness: return [.grid]
         default: return [.tables, .searchable]
         }
     }

@@ -12,6 +12,10 @@ public enum ViewKind: Hashable, Sendable {
     case trends
     case merger
     case alerts
+    /// Over-indebtedness at the period's end: classes, overlap matrix, trend.
+    case indebtedness
+    /// Two groups' shared borrowers over every period end.
+    case overlapPair(a: String, b: String)
 
     /// The breadcrumb for this level.
     public var title: String {
@@ -25,6 +29,8 @@ public enum ViewKind: Hashable, Sendable {
         case .trends: return "Trends"
         case .merger: return "What-if"
         case .alerts: return "Alerts"
+        case .indebtedness: return "Over-indebtedness"
+        case .overlapPair(let a, let b): return "\(a) & \(b)"
         }
     }
 
@@ -40,6 +46,8 @@ public enum ViewKind: Hashable, Sendable {
         case .trends: return "trends"
         case .merger: return "what-if"
         case .alerts: return "alerts"
+        case .indebtedness: return "indebtedness"
+        case .overlapPair(let a, let b): return "overlap-" + Self.slug(a) + "-" + Self.slug(b)
         }
     }
 

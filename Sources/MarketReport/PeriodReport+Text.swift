@@ -45,6 +45,7 @@ extension PeriodReport {
             lines.append("  unavailable: \(reason) (counted exactly or not at all)")
             lines.append("")
         }
+        lines += indebtednessLines()
         let alerts = RuleModels.alerts(a) as DataTable<Never>
         lines.append("Alerts (\(a.alerts.count); ! breach of a rule in force, ~ would breach a rule not yet in force)")
         if !a.alerts.isEmpty {
@@ -75,6 +76,60 @@ extension PeriodReport {
         return ["\(m.parties.joined(separator: " + ")), \(m.period): merged share \(NumberFormat.percent(m.mergedShare))",
                 "HHI before \(f(m.boundsBefore.lower))–\(f(m.boundsBefore.upper)), after \(f(m.boundsAfter.lower))–"
                     + "\(f(m.boundsAfter.upper)), ΔHHI \(f(m.deltaHHI))"]
+    }
+
+    /// Over-indebtedness at the period's end and the pricing of new lending: the text report's section.
+    func indebtednessLines() -> [String] {
+        let a = analysis
+        var lines: [String] = []
+        func count(_ n: Int) -> String { NumberFormat.grouped(Double(n), decimals: 0) }
+        func yuan(_ cents: Int64) -> String { "CNY \(NumberFormat.millions(Double(cents) / 100, decimals: 2)) mn" }
+        if let f = a.indebtedness {
+            func pct(_ n: Int) -> String { f.borrowers > 0 ? NumberFormat.percent(Double(n) / Double(f.borrowers), decimals: 1) : "n/a" }
+            lines.append("Over-indebtedness at \(f.asOf) (loans outstanding at the period's end)")
+            lines.append("  \(count(f.borrowers)) borrowers owe \(yuan(f.totalCents)); \(count(f.multi)) (\(pct(f.multi))) on 2+ groups "
+                         + "owe \(yuan(f.multiCents)); \(count(f.multi3)) (\(pct(f.multi3))) on 3+ groups")
+            lines.append("  By number of groups: " + IndebtednessFigures.classNames.enumerated().map {
+                "\($0.element): \(count(f.byGroups[$0.offset])) (\(yuan(f.amountByGroupsCents[$0.offset])))"
+            }.joined(separator: "; "))
+            let rate: (Double?) -> String = { $0.map { NumberFormat.percent($0, decimals: 1) } ?? "n/a" }
+            lines.append("  Bad (overdue, default, written off) by amount: 1 group \(rate(f.badRateSingle)), 2+ groups \(rate(f.badRateMulti))")
+            func debts(_ p: DebtPercentiles?) -> String {
+                p.map { [$0.p50, $0.p90, $0.p99, $0.max].map { NumberFormat.grouped(Double($0) / 100, decimals: 2) }.joined(separator: " / ") } ?? "n/a"
+            }
+            lines.append("  Debt per borrower, CNY, p50 / p90 / p99 / max: all \(debts(f.debtAll)); 2+ groups \(debts(f.debtMulti))")
+            let largest = f.overlap.sorted { ($0.borrowers, $1.a, $1.b) > ($1.borrowers, $0.a, $0.b) }.prefix(5)
+            if !largest.isEmpty {
+                lines.append("  Largest overlaps (borrowers owing to both; share of each group's): " + largest.map { pair in
+                    let ofA = f.borrowersByGroup[pair.a].map { NumberFormat.percent(Double(pair.borrowers) / Double($0), decimals: 1) } ?? "n/a"
+                    let ofB = f.borrowersByGroup[pair.b].map { NumberFormat.percent(Double(pair.borrowers) / Double($0), decimals: 1) } ?? "n/a"
+                    return "\(pair.a) & \(pair.b) \(count(pair.borrowers)) (\(ofA), \(ofB))"
+                }.joined(separator: "; "))
+            }
+            lines.append("  Definition: \(Indebtedness.definition).")
+            lines.append("")
+        } else if let reason = a.indebtednessUnavailable {
+            lines.append("Over-indebtedness at \(a.period.endDate)")
+            lines.append("  unavailable: \(reason)")
+            lines.append("")
+        }
+        if !a.lendingTerms.isEmpty {
+            let thresholds = a.aprThresholds.map { "> \($0)" }
+            lines.append("New lending in \(a.period) by APR" + (a.checksCofundingFloor ? ", and co-funded loans below the 30% floor" : "")
+                         + " (share by amount)")
+            for entry in a.lendingTerms {
+                var text = "  \(entry.group): \(yuan(entry.terms.newCents)); "
+                    + zip(thresholds, entry.sharesAbove).map { "\($0.0) \($0.1.map { NumberFormat.percent($0, decimals: 1) } ?? "n/a")" }
+                        .joined(separator: ", ")
+                if a.checksCofundingFloor {
+                    text += "; co-funded \(count(entry.terms.cofundedLoans)), below 30%: \(count(entry.terms.belowFloorLoans))"
+                        + (entry.belowFloorShareByAmount.map { " (\(NumberFormat.percent($0, decimals: 1)) by amount)" } ?? "")
+                }
+                lines.append(text)
+            }
+            lines.append("")
+        }
+        return lines
     }
 
     func stackingLine(_ s: StackingFigures) -> String {

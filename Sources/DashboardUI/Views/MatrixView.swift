@@ -73,12 +73,12 @@ enum MatrixView {
 
     /// Short column headers: initials ("China Construction Bank" → "CCB"), and where two banks
     /// would share them, the first word that tells them apart ("China CITIC Bank" → "CITIC").
-    static func abbreviations(_ names: [String]) -> [String] {
-        /// At most five cells (a CJK character takes two).
+    static func abbreviations(_ names: [String], width: Int = cellWidth - 1) -> [String] {
+        /// At most `width` cells (a CJK character takes two).
         func fit(_ text: Substring) -> String {
             var out = ""
             for character in text {
-                guard DisplayWidth.of(out + String(character)) <= cellWidth - 1 else { break }
+                guard DisplayWidth.of(out + String(character)) <= width else { break }
                 out.append(character)
             }
             return out

@@ -15,6 +15,8 @@ enum ViewModels {
         case .trends: return TrendsView.model(state)
         case .merger: return merger(state, analysis)
         case .alerts: return alerts(analysis)
+        case .indebtedness: return IndebtednessView.model(state, analysis)
+        case .overlapPair(let a, let b): return IndebtednessView.pairModel(a: a, b: b, state)
         }
     }
 
