@@ -23,7 +23,7 @@ public enum RuleModels {
         case .us2023Concentration: return "US 2023 HHI"
         case .us2010Concentration: return "US 2010 HHI"
         case .eu2004Concentration: return "EU 2004 HHI"
-        case .cofundingFloor: return "30% co-fund floor"
+        case .cofundingFloor: return "30% co-fund"
         }
     }
 

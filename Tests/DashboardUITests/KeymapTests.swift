@@ -51,10 +51,12 @@ struct KeymapTests {
     func hints() {
         let hints = Keymap.hints(ascii: false).map { "\($0.keys) \($0.label)" }
         #expect(hints == ["←→ period", "↑↓ select", "Enter open", "b banks", "m matrix", "t trends", "a alerts",
-                          ": go to", "w what-if", "<> sort", "/ search", "u units", "d market", "g guideline", "? help", "q quit"])
+                          "o owing", ": go to", "w what-if", "<> sort", "/ search", "u units", "d market", "g guideline", "? help", "q quit"])
         #expect(Keymap.hints(ascii: true).first.map { "\($0.keys) \($0.label)" } == "LeftRight period")
         let matrix = Keymap.hints(ascii: false, in: .matrix).map { "\($0.keys) \($0.label)" }
-        #expect(matrix.prefix(3) == ["[] period", "↑↓ select", "←→ bank"])
+        #expect(matrix.prefix(3) == ["[] period", "↑↓ select", "←→ column"])
+        let overlap = Keymap.hints(ascii: false, in: .indebtedness).map { "\($0.keys) \($0.label)" }
+        #expect(overlap.prefix(3) == ["[] period", "↑↓ select", "←→ column"])
     }
 
     @Test("the help screen lists every binding's help text and the whole glossary (scrolled through)")

@@ -295,6 +295,39 @@ struct ViewTests {
                 == ["工商", "建设", "银行", "农业", "微众"])
     }
 
+    @Test("o: the overlap cursor moves by group; Enter on a cell opens the pair over every period at the current one")
+    func overlapMatrix() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character("o"))
+        let figures = try #require(state.analysis?.indebtedness)
+        let groups = IndebtednessView.groups(figures)
+        #expect(groups.first == "Ant Group") // most borrowers first
+        // The diagonal is a group with itself: Enter there says so and opens nothing.
+        Self.press(&state, .enter)
+        #expect(state.view == .indebtedness && state.statusMessage != nil)
+        Self.press(&state, .down, .down, .right, .enter)
+        #expect(state.view == .overlapPair(a: groups[2], b: groups[1]))
+        #expect(state.listSelection[state.view] == "2020Q2")
+        let (model, rows) = try #require(state.listModel)
+        #expect(rows.count == 12)
+        // Shared borrowers and the shares of each group's, as the period's figures give them.
+        let row = try #require(rows.first { $0.id == "2020Q2" })
+        let shared = figures.shared(groups[2], groups[1])
+        #expect(row.cells[1].text == NumberFormat.grouped(Double(shared), decimals: 0))
+        #expect(row.cells[2].text == NumberFormat.percent(Double(shared) / Double(figures.borrowersByGroup[groups[2]]!), decimals: 1))
+        #expect(model.columns.map(\.csvName) == ["period", "shared_borrowers", "share_of_a", "share_of_b", "borrowers_a", "borrowers_b"])
+    }
+
+    @Test("o without loan files says what it needs")
+    func overlapWithoutLoans() {
+        var dataset = Support.sampleDataset
+        dataset.loans = nil
+        var state = DashboardState(width: 80, height: 24)
+        _ = state.apply(.snapshotLoaded(Snapshot(dataset: dataset, directory: "d", loadedAt: Support.noon)))
+        Self.press(&state, .character("o"))
+        #expect(DashboardView.render(state).lines[2].contains("No loan files in this data directory"))
+    }
+
     @Test("every view renders at 80×24, 100×30 and 200×50", arguments: [
         ("overview", []), ("platform", [Key.enter]), ("banks", [.character("b")]), ("bank", [.character("b"), .enter]),
         ("matrix", [.character("m")]), ("matrix-of-bank", [.character("m"), .character("s")]),
@@ -303,6 +336,7 @@ struct ViewTests {
         ("help", [.character("?")]), ("search-banks", [.character("b"), .character("/"), .character("l"), .character("a"),
                                                        .character("n"), .character("z"), .enter]),
         ("go-to", [.character("t"), .character(":"), .character("l"), .character("a"), .character("n")]),
+        ("indebtedness", [.character("o"), .down, .down]), ("overlap-pair", [.character("o"), .down, .enter]),
     ])
     func screens(name: String, keys: [Key]) throws {
         for (width, height) in [(80, 24), (100, 30), (200, 50)] {

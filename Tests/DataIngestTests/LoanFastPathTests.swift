@@ -113,14 +113,18 @@ struct LoanFastPathTests {
     func monthCache() {
         let cache = DateCache()
         defer { cache.release() }
-        Self.withPadded("2020-02-01") { p, _ in cache.remember(p, slot: 3, lastDay: 29) }
-        Self.withPadded("2021-02-01") { p, _ in cache.remember(p, slot: 7, lastDay: 28) }
+        let feb2020 = LoanFields.dayNumber(year: 2020, month: 2, day: 1), feb2021 = LoanFields.dayNumber(year: 2021, month: 2, day: 1)
+        Self.withPadded("2020-02-01") { p, _ in cache.remember(p, slot: 3, lastDay: 29, monthStart: feb2020, periodEnd: feb2020 + 59) }
+        Self.withPadded("2021-02-01") { p, _ in cache.remember(p, slot: 7, lastDay: 28, monthStart: feb2021, periodEnd: feb2021 + 58) }
         let cases: [(String, Int?)] = [("2020-02-29", 3), ("2020-02-01", 3), ("2021-02-28", 7), ("2021-02-29", nil),
                                        ("2020-02-30", nil), ("2020-02-00", nil), ("2020-02-3a", nil), ("2020-02-/1", nil),
                                        ("2020-03-01", nil), ("1920-02-01", nil), ("2120-02-01", nil)]
         for (text, slot) in cases {
             Self.withPadded(text) { p, _ in #expect(cache.slot(p) == slot, "\(text)") }
         }
+        // The day numbers it keeps: the day's own and its period's last.
+        Self.withPadded("2020-02-29") { p, _ in #expect(cache.days(p) == (feb2020 + 28, feb2020 + 59)) }
+        Self.withPadded("2021-02-28") { p, _ in #expect(cache.days(p) == (feb2021 + 27, feb2021 + 58)) }
         // The general decoder gives the last day it caches.
         Self.withPadded("2024-02-10") { p, n in #expect(LoanFields.date(p, n, .month)?.lastDay == 29) }
         Self.withPadded("1900-02-10") { p, n in #expect(LoanFields.date(p, n, .month)?.lastDay == 28) }

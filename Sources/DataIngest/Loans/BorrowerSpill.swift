@@ -173,7 +173,7 @@ public final class BorrowerSpillStore: @unchecked Sendable {
     var temporaryDirectory: String { options.temporaryDirectory }
 
     /// A parsing thread's buffers: an eighth of the budget each (two threads: a quarter).
-    var threadBufferBytes: Int { max(64 << 10, options.memoryBytes / 8) }
+    var threadBufferBytes: Int { max(4 << 10, options.memoryBytes / 8) }
 
     func add(_ run: SpillRun) {
         lock.lock()

@@ -36,7 +36,10 @@ struct IndebtednessFinisher {
     /// Bytes a finishing table needs per borrower-period, its ID's bytes apart.
     static let entryBytes = 48
 
-    func run() throws(Failure) -> [Period: IndebtednessFigures] {
+    /// What the last run did beyond memory (for tests and the benchmark).
+    private(set) var statistics = IndebtednessStatistics()
+
+    mutating func run() throws(Failure) -> [Period: IndebtednessFigures] {
         guard groups.count <= Indebtedness.maximumGroups else { throw .figures(.tooManyGroups(groups.count)) }
         let runs = store.allRuns
         let budget = store.options.memoryBytes
@@ -50,9 +53,9 @@ struct IndebtednessFinisher {
         let next = Atomic<Int>(0)
         let results = (0..<workers).map { _ in
             FinisherWorker(groupCount: groups.count, periodCount: periodKeys.count,
-                           valueBudget: max(1 << 16, budget / 16), temporaryDirectory: store.temporaryDirectory)
+                           valueBudget: max(1 << 10, budget / 16), temporaryDirectory: store.temporaryDirectory)
         }
-        let tableBudget = max(1 << 16, budget / 4 / workers)
+        let tableBudget = max(1 << 10, budget / 4 / workers)
         runConcurrently(results.map { worker in
             { [groupOfPlatform, periodIndex] in
                 while true {
@@ -64,6 +67,8 @@ struct IndebtednessFinisher {
             }
         })
         if let failure = results.compactMap(\.failure).first { throw .spill(failure) }
+        statistics.partitionsSliced = results.reduce(0) { $0 + $1.partitionsSliced }
+        statistics.debtsSpilled = results.contains { !$0.values.isInMemory }
         var tallies = results[0].tallies
         for worker in results.dropFirst() {
             for index in tallies.indices { tallies[index].merge(worker.tallies[index]) }
@@ -74,7 +79,7 @@ struct IndebtednessFinisher {
         let percentiles: [(all: DebtPercentiles?, multi: DebtPercentiles?)]
         do throws(SpillFile.Failure) {
             percentiles = try DebtValues.percentiles(results.map(\.values), counts: tallies.map { ($0.borrowers, $0.borrowers - $0.byGroups[0], $0.maxAll, $0.maxMulti) },
-                                                     budget: max(1 << 20, budget / 4))
+                                                     budget: max(1 << 12, budget / 4))
         } catch {
             throw .spill(error)
         }
@@ -92,6 +97,8 @@ final class FinisherWorker: @unchecked Sendable {
     var tallies: [IndebtednessTally]
     let values: DebtValues
     private(set) var failure: SpillFile.Failure?
+    /// Partitions too large for the table budget, finished in slices.
+    private(set) var partitionsSliced = 0
     /// Kept between partitions (taken out while one is finished, so the hot loop works on a local).
     private var spareTable: BorrowerPeriodTable? = BorrowerPeriodTable()
     private var readBuffer = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 16)
@@ -114,6 +121,7 @@ final class FinisherWorker: @unchecked Sendable {
         let bytes = runs.reduce(0) { total, run in total + run.tailLengths[partition] + run.blocks[partition].reduce(0) { $0 + $1.length } }
         let estimate = expanded * BorrowerPeriodTable.bytesPerEntry * 2 + bytes
         let slices = max(1, (estimate + tableBudget - 1) / tableBudget)
+        if slices > 1 { partitionsSliced += 1 }
         var table = spareTable.take()!
         defer { spareTable = table }
         for slice in 0..<slices {
@@ -306,4 +314,14 @@ struct BorrowerPeriodTable {
             body(Int(e.meta >> 48), e.mask, e.amount, e.bad)
         }
     }
+}
+
+/// What an over-indebtedness run had to do beyond memory.
+public struct IndebtednessStatistics: Sendable {
+    /// Partition bytes written to temporary files.
+    public var spilledBytes: Int64 = 0
+    /// Partitions finished in slices (larger than a thread's table budget).
+    public var partitionsSliced = 0
+    /// True when the borrowers' debts went to a temporary file for the percentiles.
+    public var debtsSpilled = false
 }

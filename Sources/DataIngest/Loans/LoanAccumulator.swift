@@ -80,6 +80,9 @@ public final class LoanAccumulator: @unchecked Sendable {
         self.details = details.map(BorrowerSpillStore.init)
     }
 
+    /// What the last `indebtedness` run did beyond memory.
+    public private(set) var lastStatistics = IndebtednessStatistics()
+
     /// The loans over-indebtedness needs, partitioned by borrower (nil when not wanted).
     public let details: BorrowerSpillStore?
     /// (period key << 16 | platform) → fen above each APR threshold, then co-funding counts.
@@ -128,10 +131,16 @@ public final class LoanAccumulator: @unchecked Sendable {
         let groupNames = Array(Set(names.map(groupOf))).sorted()
         let index = Dictionary(uniqueKeysWithValues: groupNames.enumerated().map { ($1, $0) })
         let periodKeys = keys.sorted()
-        let finisher = IndebtednessFinisher(store: details, groupOfPlatform: names.map { index[groupOf($0)]! }, groups: groupNames,
+        var finisher = IndebtednessFinisher(store: details, groupOfPlatform: names.map { index[groupOf($0)]! }, groups: groupNames,
                                             periodKeys: periodKeys, periods: periodKeys.map(period), threads: threads)
         do throws(IndebtednessFinisher.Failure) {
-            return try finisher.run()
+            let figures = try finisher.run()
+            var statistics = finisher.statistics
+            statistics.spilledBytes = details.spilledBytes
+            lock.lock()
+            lastStatistics = statistics
+            lock.unlock()
+            return figures
         } catch {
             switch error {
             case .spill(let failure): throw IndebtednessError(description: failure.description)
