@@ -11,13 +11,16 @@ import Glibc
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lendscope-bench",
-        abstract: "Benchmark loan-level ingest: lendscope aggregate vs cat and DuckDB.",
+        abstract: "Benchmark loan-level ingest and over-indebtedness: lendscope vs cat and DuckDB.",
         discussion: """
             Generates deterministic loan data (cached by rows and seed under --data-dir), warms the page \
             cache, then runs rounds of: cat FILE > /dev/null; lendscope aggregate with 1 and 2 threads; \
             DuckDB with 2 threads (python3 -c "import duckdb"; pip install duckdb==2.0.1 if it is missing). \
-            Prints median/min/max wall time, MB/s, rows/s, ratios to cat and DuckDB, peak RSS, and whether \
-            totals and per-quarter HHI equal DuckDB's; writes the results as JSON.
+            Then the same for over-indebtedness: lendscope aggregate --indebtedness (aggregate and indebtedness \
+            together, platforms grouped by the platforms.csv written beside the data) against DuckDB running \
+            docs/sql/indebtedness.duckdb.sql with 2 threads. Prints median/min/max wall time, MB/s, rows/s, ratios \
+            to cat and DuckDB, peak RSS, and whether totals, per-quarter HHI and every period's indebtedness \
+            figures equal DuckDB's (exit 1 if not); writes the results as JSON.
             """
     )
 
@@ -28,6 +31,9 @@ struct Bench: ParsableCommand {
     @Option(help: "The lendscope executable (default: beside this one).") var lendscope: String?
     @Option(help: "Where to write the results as JSON.") var json: String = ".build/bench-results.json"
     @Flag(help: "Count instructions per row with valgrind's callgrind (on 200,000 rows), then stop.") var callgrind = false
+    @Flag(help: "Leave DuckDB out (at 100M rows it needs more memory than this machine has).") var noDuckdb = false
+    @Option(help: "The DuckDB SQL for over-indebtedness.") var sql: String = "docs/sql/indebtedness.duckdb.sql"
+    @Option(help: "lendscope's --memory for over-indebtedness, in MiB.") var memory: Int = 64
 
     func run() throws {
         let executable = lendscope ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -37,6 +43,8 @@ struct Bench: ParsableCommand {
         }
         if callgrind { return try countInstructions(executable) }
         let file = try LoanGenerator(rows: rows, seed: seed).file(in: dataDir)
+        let platforms = try LoanGenerator.platformsFile(in: dataDir)
+        let ours = "\(dataDir)/indebtedness-lendscope.csv", theirs = "\(dataDir)/indebtedness-duckdb.csv"
         let size = Double(try FileManager.default.attributesOfItem(atPath: file)[.size] as! Int)
         print("data: \(file), \(rows) rows, \(String(format: "%.1f", size / 1e6)) MB")
         _ = try Runner.run(["/bin/cat", file], stdout: "/dev/null") // warm the page cache
@@ -45,11 +53,15 @@ struct Bench: ParsableCommand {
             Candidate(name: "cat", command: ["/bin/cat", file]),
             Candidate(name: "lendscope 1 thread", command: [executable, "aggregate", file, "--threads", "1"]),
             Candidate(name: "lendscope 2 threads", command: [executable, "aggregate", file, "--threads", "2"]),
+            Candidate(name: "ls 2t + indebtedness", command: [executable, "aggregate", file, "--threads", "2", "--platforms", platforms,
+                                                              "--indebtedness", ours, "--memory", String(memory)]),
         ]
-        let duckdb = DuckDB.available()
+        let duckdb = !noDuckdb && DuckDB.available()
         if duckdb {
             candidates.append(Candidate(name: "DuckDB 2 threads", command: DuckDB.command(file: file, output: "/dev/null")))
-        } else {
+            candidates.append(Candidate(name: "DuckDB indebtedness", command: DuckDB.indebtedness(sql: sql, file: file,
+                                                                                                   platforms: platforms, output: theirs)))
+        } else if !noDuckdb {
             print("DuckDB is not installed: pip install duckdb==2.0.1 (carrying on without it)")
         }
         for round in 1...rounds {
@@ -78,17 +90,33 @@ struct Bench: ParsableCommand {
             print(agreement! ? "every cell, total and HHI equals DuckDB's" : "MISMATCH: the aggregates differ from DuckDB's")
         }
 
+        // Over-indebtedness: every figure of every period against DuckDB's, line for line.
+        var indebtednessAgreement: Bool?
+        if duckdb {
+            let a = try IndebtednessLines(path: ours, header: true), b = try IndebtednessLines(path: theirs, header: false)
+            indebtednessAgreement = a.lines == b.lines
+            print("indebtedness: lendscope \(a.lines.count) figures over \(a.periods) periods; DuckDB \(b.lines.count)")
+            if let first = zip(a.lines, b.lines).first(where: { $0 != $1 }) {
+                print("  first difference: lendscope \(first.0) / DuckDB \(first.1)")
+            }
+            print(indebtednessAgreement! ? "every period's indebtedness figures equal DuckDB's"
+                  : "MISMATCH: the indebtedness figures differ from DuckDB's")
+        }
+
         let catMedian = candidates[0].median
-        let duckMedian = candidates.first { $0.name.hasPrefix("DuckDB") }?.median
+        let duckMedian = candidates.first { $0.name == "DuckDB 2 threads" }?.median
+        let duckIndebtedness = candidates.first { $0.name == "DuckDB indebtedness" }?.median
         print("")
         print("candidate              median     min     max     MB/s   Mrows/s  ×cat  ×DuckDB  peak RSS")
         for c in candidates {
-            let vsDuck = duckMedian.map { String(format: "%7.2f", $0 / c.median) } ?? "    n/a"
+            // Each against its own DuckDB counterpart: the aggregate's, or over-indebtedness's.
+            let counterpart = c.name.contains("indebtedness") ? duckIndebtedness : duckMedian
+            let vsDuck = counterpart.map { String(format: "%7.2f", $0 / c.median) } ?? "    n/a"
             print(String(format: "%-20@ %7.3fs %6.3fs %6.3fs %8.0f %8.2f %5.2f %@ %7.1f MiB",
                          c.name as NSString, c.median, c.seconds.min()!, c.seconds.max()!, size / 1e6 / c.median,
                          Double(rows) / 1e6 / c.median, c.median / catMedian, vsDuck as NSString, Double(c.peakRSS) / 1024))
         }
-        let two = candidates[2]
+        let two = candidates[2], both = candidates[3]
         var verdicts: [(String, Bool)] = [
             ("2 threads ≤ 3× cat (\(String(format: "%.2f", two.median / catMedian))×)", two.median <= 3 * catMedian),
             ("peak RSS ≤ 32 MiB (\(String(format: "%.1f", Double(two.peakRSS) / 1024)) MiB)", two.peakRSS <= 32 * 1024),
@@ -98,10 +126,20 @@ struct Bench: ParsableCommand {
                              duckMedian >= 4 * two.median))
             verdicts.append(("totals and per-quarter HHI identical to DuckDB's", agreement == true))
         }
+        verdicts.append(("aggregate + indebtedness ≤ 2.5× aggregate alone (\(String(format: "%.2f", both.median / two.median))×)",
+                         both.median <= 2.5 * two.median))
+        verdicts.append(("aggregate + indebtedness peak RSS ≤ 64 MiB (\(String(format: "%.1f", Double(both.peakRSS) / 1024)) MiB)",
+                         both.peakRSS <= 64 * 1024))
+        if let duckIndebtedness {
+            verdicts.append(("indebtedness ≥ 10× faster than DuckDB's (\(String(format: "%.1f", duckIndebtedness / both.median))×, "
+                             + "DuckDB peak \(String(format: "%.0f", Double(candidates.first { $0.name == "DuckDB indebtedness" }!.peakRSS) / 1024)) MiB)",
+                             duckIndebtedness >= 10 * both.median))
+            verdicts.append(("every period's indebtedness figures identical to DuckDB's", indebtednessAgreement == true))
+        }
         print("")
         for (text, met) in verdicts { print("\(met ? "MET   " : "MISSED") \(text)") }
         try writeJSON(candidates: candidates, verdicts: verdicts, agreement: agreement, size: size)
-        if agreement == false { throw ExitCode.failure }
+        if agreement == false || indebtednessAgreement == false { throw ExitCode.failure }
     }
 
     func countInstructions(_ executable: String) throws {

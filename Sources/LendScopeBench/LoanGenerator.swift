@@ -24,6 +24,21 @@ struct LoanGenerator {
                             "Lufax Puhui", "Meituan Yuefu", "Xiaomi Suishijie", "Fenqile", "Paipaidai"]
     static let statuses = ["current", "repaid", "overdue", "default", "written_off"]
 
+    /// The platform groups of the generated platforms, as the sample data groups them.
+    static let groups = ["Huabei": "Ant Group", "Jiebei": "Ant Group", "Weilidai": "WeBank (Tencent)", "JD Baitiao": "JD Technology",
+                         "JD Jintiao": "JD Technology", "Youqianhua": "Du Xiaoman", "360 Jietiao": "360 DigiTech",
+                         "Lufax Puhui": "Lufax", "Meituan Yuefu": "Meituan", "Xiaomi Suishijie": "Xiaomi Finance",
+                         "Fenqile": "Lexin", "Paipaidai": "FinVolution"]
+
+    /// Writes `platforms.csv` (platform, group) for the generated data; returns its path.
+    static func platformsFile(in directory: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = "\(directory)/platforms.csv"
+        let text = "platform,group\n" + platforms.map { "\($0),\(groups[$0]!)\n" }.joined()
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     func file(in directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = "\(directory)/loans-\(rows)-\(seed).csv"

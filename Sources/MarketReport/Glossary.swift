@@ -62,7 +62,30 @@ public enum Glossary {
               definition: "provenance: sourced, derived from sourced figures, recalled (check it), estimated; "
                   + "S/E* = total sourced, split across banks estimated"),
         Entry(id: "stacking", term: "stacking",
-              definition: "borrowers with loans from two or more (three or more) groups in the period, from loan files"),
+              definition: "borrowers with loans originated in the period from two or more (three or more) groups, from "
+                  + "loan files; over-indebtedness (o) counts debts outstanding at the period's end instead"),
+        Entry(id: "outstanding", term: "outstanding at E",
+              definition: "a loan originated on or before the period's end E whose term runs past E (originated + "
+                  + "term_days > E) and, when closed_on is given, that closed after E; its amount is the principal "
+                  + "at origination (repayments within the term are not modelled unless closed_on ends the loan)"),
+        Entry(id: "owing_groups", term: "on 2+ groups",
+              definition: "borrowers whose outstanding loans at E come from two or more platform groups; classes "
+                  + "1, 2, 3, 4, 5+ count borrowers by the number of groups they owe to, with what they owe in all"),
+        Entry(id: "overlap", term: "overlap",
+              definition: "borrowers owing to both groups of a pair at E; the o matrix shades it as a share of the "
+                  + "row group's borrowers (the column group's share is on the status line)"),
+        Entry(id: "debt_percentiles", term: "p50 / p90 / p99",
+              definition: "percentiles of a borrower's total outstanding debt, nearest rank: the value at rank "
+                  + "ceil(p/100 × N) of the N debts in ascending order"),
+        Entry(id: "bad_rate", term: "bad rate",
+              definition: "the share by amount of outstanding loans overdue, in default or written off, among "
+                  + "borrowers on one group and among those on 2+ groups"),
+        Entry(id: "apr_above", term: "> 24%, > 36%",
+              definition: "the share of new lending (by amount) at an annual rate strictly above each threshold "
+                  + "(--apr-thresholds; 24% and 36% are the lines of the 2015 private-lending rules)"),
+        Entry(id: "cofunding_floor", term: "30% co-fund",
+              definition: "CBIRC 2021 notice, item 2: in each co-funded loan the platform funds at least 30%; loans "
+                  + "where it funds more than nothing and less than all count as co-funded; exactly 30% complies"),
         Entry(id: "type_codes", term: "Type codes",
               definition: "bank types shortened to their initials on narrow screens (CC city commercial; OWN a group's "
                   + "own lending arm); the selected row's full type is on the status line"),

@@ -80,3 +80,52 @@ struct IndebtednessTests {
         }
     }
 }
+
+/// The co-funding floor and the APR thresholds, at the boundaries their texts name.
+@Suite("Lending terms")
+struct LendingTermsTests {
+    @Test("the 30% floor: exactly 30% complies, one fen less breaches, no overflow at the largest amounts")
+    func floor() {
+        #expect(!CofundingFloor.isBelow(platformCents: 3_000, loanCents: 10_000))
+        #expect(CofundingFloor.isBelow(platformCents: 2_999, loanCents: 10_000))
+        // 30% of 1 fen is 0.3 fen: 0 is below, 1 is not.
+        #expect(CofundingFloor.isBelow(platformCents: 0, loanCents: 1))
+        #expect(!CofundingFloor.isBelow(platformCents: 1, loanCents: 1))
+        // Products past 64 bits are compared exactly.
+        let big = Int64.max - 7
+        #expect(!CofundingFloor.isBelow(platformCents: big, loanCents: big))
+        #expect(CofundingFloor.isBelow(platformCents: big / 10 * 3 - 1, loanCents: big))
+    }
+
+    @Test("APR thresholds are read exactly from percentages; nonsense is refused")
+    func thresholds() {
+        #expect(APRThreshold(percent: "24")?.billionths == 240_000_000)
+        #expect(APRThreshold(percent: "15.4")?.billionths == 154_000_000)
+        #expect(APRThreshold(percent: "0.0000001")?.billionths == 1)
+        #expect(APRThreshold(percent: "15.4")?.description == "15.4%")
+        #expect(APRThreshold.defaults.map(\.description) == ["24%", "36%"])
+        for bad in ["", "0", "-1", "24%", "1e2", "1001", "2.", ".5", "24,5", "24.00000001", "２４"] {
+            #expect(APRThreshold(percent: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("tallies of partitions add up to the tally of all")
+    func tallyMerge() {
+        var whole = IndebtednessTally(groupCount: 3)
+        var first = IndebtednessTally(groupCount: 3), second = IndebtednessTally(groupCount: 3)
+        let borrowers: [(UInt64, Int64, Int64)] = [(0b001, 100, 0), (0b011, 250, 50), (0b111, 10, 10), (0b100, 5, 0)]
+        for (index, b) in borrowers.enumerated() {
+            whole.add(mask: b.0, amount: b.1, bad: b.2)
+            if index % 2 == 0 { first.add(mask: b.0, amount: b.1, bad: b.2) } else { second.add(mask: b.0, amount: b.1, bad: b.2) }
+        }
+        first.merge(second)
+        let names = ["A", "B", "C"]
+        let end = CalendarDate(iso: "2021-12-31")!
+        #expect(first.figures(groups: names, asOf: end, debtAll: nil, debtMulti: nil)
+                == whole.figures(groups: names, asOf: end, debtAll: nil, debtMulti: nil))
+        #expect(whole.maxAll == 250 && whole.maxMulti == 250)
+        let f = whole.figures(groups: names, asOf: end, debtAll: nil, debtMulti: nil)
+        #expect(f.byGroups == [2, 1, 1, 0, 0] && f.shared("A", "B") == 2 && f.shared("B", "C") == 1)
+        #expect(f.badSingleCents == 0 && f.badMultiCents == 60)
+    }
+}
