@@ -59,6 +59,7 @@ struct Aggregate: ParsableCommand {
     }
 
     func run() throws {
+        let tStart = Date()
         let parser = LoanFileParser(granularity: period, threads: threads)
         let expected = files.reduce(0) { $0 + Int(FileFingerprint.of($1).size / 60) }
         var groupOf: [String: String] = [:]
@@ -101,6 +102,7 @@ struct Aggregate: ParsableCommand {
             throw ExitCode.failure
         }
         let t0 = Date()
+        if ProcessInfo.processInfo.environment["LS_DEBUG"] != nil { StandardError.write("parse \(t0.timeIntervalSince(tStart))\n") }
         if let indebtedness {
             let figures: [Period: IndebtednessFigures]
             do {

@@ -56,10 +56,10 @@ final class DebtValues: @unchecked Sendable {
         filled.count = 0
     }
 
-    /// Calls `body` with every (period << 1 | multi, value) pair, from the file in 1 MiB reads,
-    /// then from memory.
-    func forEach(_ body: (UInt64, UInt64) -> Void) throws(SpillFile.Failure) {
-        @inline(__always) func unpack(_ word: UInt64) { body((word >> 52) << 1 | (word >> 51 & 1), word & ((1 << 51) - 1)) }
+    /// Calls `body` with the packed words, from the file in 1 MiB reads, then from memory; then
+    /// `outlier` with each value kept whole.
+    func forEachChunk(_ body: (UnsafeBufferPointer<UInt64>) -> Void,
+                      outlier: (_ period: Int, _ multi: Bool, _ value: UInt64) -> Void) throws(SpillFile.Failure) {
         if let file {
             let chunk = 1 << 20
             let raw = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
@@ -68,94 +68,88 @@ final class DebtValues: @unchecked Sendable {
             while offset < file.size {
                 let count = Int(min(Int64(chunk), file.size - offset))
                 try file.read(into: raw, count: count, at: offset)
-                let words = raw.assumingMemoryBound(to: UInt64.self)
-                for i in 0..<(count / 8) { unpack(words[i]) }
+                body(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: UInt64.self), count: count / 8))
                 offset += Int64(count)
             }
         }
         guard let buffer else { return }
-        for i in 0..<buffer.count { unpack(buffer.words[i]) }
-        for outlier in buffer.outliers { body(outlier.tag, outlier.value) }
+        body(UnsafeBufferPointer(start: buffer.words, count: buffer.count))
+        for o in buffer.outliers { outlier(Int(o.tag >> 1), o.tag & 1 != 0, o.value) }
     }
 
     var isInMemory: Bool { file == nil }
 
-    /// One wanted value: the `rank`-th smallest (1-based) of period `period`'s values of a class
-    /// (`multi`: borrowers on 2+ groups only), searched within [low, high].
+    /// A range of one class's values being searched: (value − low) >> shift picks its bucket.
+    private struct Range: Equatable {
+        let cls: Int
+        let low: UInt64
+        let high: UInt64
+        var shift: UInt64 = 0
+    }
+
+    /// One wanted value: the `rank`-th smallest (1-based) of a class's values (class = period × 2
+    /// + 1 for borrowers on 2+ groups), searched within [low, high].
     private struct Target {
-        let period: Int
-        let multi: Bool
+        let cls: Int
         var rank: Int
         var low: UInt64
         var high: UInt64
         var found: Int64?
-        /// Buckets of the current pass: (value − low) >> shift.
-        var shift: UInt64 = 0
-        var histogram: Int = -1
         /// Values in the range after the last pass.
         var remaining = Int.max
-
-        var classIndex: Int { period * 2 + (multi ? 1 : 0) }
     }
 
     /// p50, p90, p99 and max of every period's debts, for all borrowers and for those on 2+
-    /// groups. `counts[i]` gives period i's counts and maxima, which the tallies know.
+    /// groups. `counts[i]` gives period i's counts and maxima, which the tallies know. Each pass
+    /// runs on every source at once (one thread each) and adds their counts.
     static func percentiles(_ sources: [DebtValues], counts: [(all: Int, multi: Int, maxAll: Int64, maxMulti: Int64)],
                             budget: Int) throws(SpillFile.Failure) -> [(all: DebtPercentiles?, multi: DebtPercentiles?)] {
-        let periods = counts.count
+        let classes = counts.count * 2
         var targets: [Target] = []
-        for period in 0..<periods {
+        for period in counts.indices {
             for multi in [false, true] {
                 let n = multi ? counts[period].multi : counts[period].all
                 guard n > 0 else { continue }
+                let high = UInt64(max(0, multi ? counts[period].maxMulti : counts[period].maxAll))
                 for p in DebtPercentiles.levels {
-                    targets.append(Target(period: period, multi: multi, rank: DebtPercentiles.nearestRank(p, of: n), low: 0,
-                                          high: UInt64(max(0, multi ? counts[period].maxMulti : counts[period].maxAll))))
+                    targets.append(Target(cls: period * 2 + (multi ? 1 : 0), rank: DebtPercentiles.nearestRank(p, of: n),
+                                          low: 0, high: high))
                 }
             }
         }
+        let inMemory = sources.allSatisfy(\.isInMemory)
         // Values gathered in one collecting pass, all targets together: at most the budget.
-        let collectLimit = max(1024, budget / 8 / max(1, targets.count))
-        // Buckets a pass: as many as a quarter of the budget holds for the active targets.
+        let collectLimit = inMemory ? Int.max : max(1024, budget / 8 / max(1, targets.count))
         while targets.contains(where: { $0.found == nil }) {
-            let active = targets.indices.filter { targets[$0].found == nil }
-            let inMemory = sources.allSatisfy(\.isInMemory)
-            let bucketBits = inMemory ? 0 : max(6, min(16, Int(log2(Double(max(1, budget / 4 / 8 / active.count))))))
-            if bucketBits == 0 {
-                try collect(&targets, sources, classes: periods * 2)
-                break
+            let open = targets.indices.filter { targets[$0].found == nil }
+            let ready = open.filter { targets[$0].remaining <= collectLimit }
+            if !ready.isEmpty {
+                try collect(&targets, ready, sources, classes: classes)
+                continue
             }
-            var byClass = [[Int]](repeating: [], count: periods * 2)
-            for (slot, t) in active.enumerated() {
-                byClass[targets[t].classIndex].append(t)
-                let width = targets[t].high - targets[t].low
+            // A histogram a distinct range (the three percentiles of a class share one at first).
+            var ranges: [Range] = []
+            var rangeOf: [Int: Int] = [:]
+            for t in open {
+                let range = Range(cls: targets[t].cls, low: targets[t].low, high: targets[t].high)
+                if let known = ranges.firstIndex(of: range) { rangeOf[t] = known } else { rangeOf[t] = ranges.count; ranges.append(range) }
+            }
+            // Every source thread keeps its own counts, and their sum is one more.
+            let bucketBits = max(6, min(16, Int(log2(Double(max(1, budget / 4 / 8 / ranges.count / (sources.count + 1)))))))
+            for r in ranges.indices {
+                let width = ranges[r].high - ranges[r].low
                 let bits = width == 0 ? 0 : 64 - width.leadingZeroBitCount
-                targets[t].shift = UInt64(max(0, bits - bucketBits))
-                targets[t].histogram = slot << bucketBits
+                ranges[r].shift = UInt64(max(0, bits - bucketBits))
             }
-            var histogram = [Int](repeating: 0, count: active.count << bucketBits)
-            try histogram.withUnsafeMutableBufferPointer { counts throws(SpillFile.Failure) in
-                let snapshot = targets
-                for source in sources {
-                    try source.forEach { tag, value in
-                        let base = Int(tag >> 1) * 2
-                        for cls in 0..<(tag & 1 != 0 ? 2 : 1) {
-                            for t in byClass[base + cls] {
-                                let target = snapshot[t]
-                                guard value >= target.low, value <= target.high else { continue }
-                                counts[target.histogram + Int((value - target.low) >> target.shift)] += 1
-                            }
-                        }
-                    }
-                }
-            }
-            for t in active {
+            let histogram = try pass(sources, ranges: ranges, classes: classes, bucketBits: bucketBits)
+            for t in open {
+                let r = rangeOf[t]!
                 var before = 0
                 for b in 0..<(1 << bucketBits) {
-                    let inBucket = histogram[targets[t].histogram + b]
+                    let inBucket = histogram[r << bucketBits + b]
                     if before + inBucket >= targets[t].rank {
-                        let low = targets[t].low + (UInt64(b) << targets[t].shift)
-                        targets[t].high = min(targets[t].high, low + ((1 << targets[t].shift) - 1))
+                        let low = ranges[r].low + (UInt64(b) << ranges[r].shift)
+                        targets[t].high = min(ranges[r].high, low + ((1 << ranges[r].shift) - 1))
                         targets[t].low = low
                         targets[t].rank -= before
                         targets[t].remaining = inBucket
@@ -166,18 +160,10 @@ final class DebtValues: @unchecked Sendable {
                     before += inBucket
                 }
             }
-            let ready = active.filter { targets[$0].found == nil && targets[$0].remaining <= collectLimit }
-            if !ready.isEmpty {
-                // The targets whose range is now small enough gather their values; the rest narrow again.
-                var narrowed = targets
-                for t in narrowed.indices where narrowed[t].found == nil && !ready.contains(t) { narrowed[t].found = -1 }
-                try collect(&narrowed, sources, classes: periods * 2)
-                for t in ready { targets[t].found = narrowed[t].found }
-            }
         }
-        var result = [(all: DebtPercentiles?, multi: DebtPercentiles?)](repeating: (nil, nil), count: periods)
+        var result = [(all: DebtPercentiles?, multi: DebtPercentiles?)](repeating: (nil, nil), count: counts.count)
         var index = 0
-        for period in 0..<periods {
+        for period in counts.indices {
             for multi in [false, true] {
                 let n = multi ? counts[period].multi : counts[period].all
                 guard n > 0 else { continue }
@@ -191,38 +177,139 @@ final class DebtValues: @unchecked Sendable {
         return result
     }
 
-    /// For every target not yet found: gathers the values of its class within its range, sorts
-    /// them and takes its rank.
-    private static func collect(_ targets: inout [Target], _ sources: [DebtValues], classes: Int) throws(SpillFile.Failure) {
-        // Targets sharing a class and range gather once.
-        var rangeOf = [Int](repeating: -1, count: targets.count)
-        var ranges: [(cls: Int, low: UInt64, high: UInt64)] = []
-        var byClass = [[Int]](repeating: [], count: classes)
-        for t in targets.indices where targets[t].found == nil {
-            if let same = ranges.firstIndex(where: { $0 == (targets[t].classIndex, targets[t].low, targets[t].high) }) {
-                rangeOf[t] = same
-            } else {
-                rangeOf[t] = ranges.count
-                byClass[targets[t].classIndex].append(ranges.count)
-                ranges.append((targets[t].classIndex, targets[t].low, targets[t].high))
+    /// Up to three ranges a class, as flat arrays a value's loop reads without retains.
+    private struct RangeIndex {
+        let ofClass: [Int32]
+        let lows: [UInt64]
+        let highs: [UInt64]
+        let shifts: [UInt64]
+
+        init(_ ranges: [Range], classes: Int) {
+            var ofClass = [Int32](repeating: -1, count: classes * 4)
+            var filled = [Int](repeating: 0, count: classes)
+            for (r, range) in ranges.enumerated() where filled[range.cls] < 4 {
+                ofClass[range.cls * 4 + filled[range.cls]] = Int32(r)
+                filled[range.cls] += 1
             }
-        }
-        var gathered = [[Int64]](repeating: [], count: ranges.count)
-        try source(sources) { tag, value in
-            let base = Int(tag >> 1) * 2
-            for cls in 0..<(tag & 1 != 0 ? 2 : 1) {
-                for r in byClass[base + cls] where value >= ranges[r].low && value <= ranges[r].high {
-                    gathered[r].append(Int64(bitPattern: value))
-                }
-            }
-        }
-        for r in gathered.indices { gathered[r].sort() }
-        for t in targets.indices where targets[t].found == nil {
-            targets[t].found = gathered[rangeOf[t]][targets[t].rank - 1]
+            self.ofClass = ofClass
+            lows = ranges.map(\.low)
+            highs = ranges.map(\.high)
+            shifts = ranges.map(\.shift)
         }
     }
 
-    private static func source(_ sources: [DebtValues], _ body: (UInt64, UInt64) -> Void) throws(SpillFile.Failure) {
-        for source in sources { try source.forEach(body) }
+    /// Counts the values of each range in its buckets, every source on its own thread.
+    private static func pass(_ sources: [DebtValues], ranges: [Range], classes: Int, bucketBits: Int) throws(SpillFile.Failure) -> [Int] {
+        let index = RangeIndex(ranges, classes: classes)
+        let results = sources.map { _ in PassResult(count: ranges.count << bucketBits) }
+        runConcurrently(zip(sources, results).map { source, result in
+            {
+                result.counts.withUnsafeMutableBufferPointer { counts in
+                    index.ofClass.withUnsafeBufferPointer { ofClass in
+                        index.lows.withUnsafeBufferPointer { lows in
+                            index.highs.withUnsafeBufferPointer { highs in
+                                index.shifts.withUnsafeBufferPointer { shifts in
+                                    @inline(__always) func count(_ cls: Int, _ value: UInt64) {
+                                        for k in 0..<4 {
+                                            let r = Int(ofClass[cls &* 4 &+ k])
+                                            if r < 0 { break }
+                                            if value >= lows[r] && value <= highs[r] {
+                                                counts[r &<< bucketBits &+ Int(truncatingIfNeeded: (value &- lows[r]) &>> shifts[r])] &+= 1
+                                            }
+                                        }
+                                    }
+                                    do throws(SpillFile.Failure) {
+                                        try source.forEachChunk({ words in
+                                            for word in words {
+                                                let cls = Int(truncatingIfNeeded: word >> 52) &* 2
+                                                let value = word & ((1 << 51) - 1)
+                                                count(cls, value)
+                                                if word >> 51 & 1 != 0 { count(cls &+ 1, value) }
+                                            }
+                                        }, outlier: { period, multi, value in
+                                            count(period * 2, value)
+                                            if multi { count(period * 2 + 1, value) }
+                                        })
+                                    } catch {
+                                        result.failure = error
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        })
+        if let failure = results.compactMap(\.failure).first { throw failure }
+        var total = results[0].counts
+        for result in results.dropFirst() { for i in total.indices { total[i] += result.counts[i] } }
+        return total
+    }
+
+    private final class PassResult: @unchecked Sendable {
+        var counts: [Int]
+        var values: [[Int64]] = []
+        var failure: SpillFile.Failure?
+        init(count: Int) { counts = [Int](repeating: 0, count: count) }
+    }
+
+    /// For the `ready` targets: gathers the values of their ranges (every source on its own
+    /// thread), sorts them and takes each target's rank.
+    private static func collect(_ targets: inout [Target], _ ready: [Int], _ sources: [DebtValues], classes: Int) throws(SpillFile.Failure) {
+        var ranges: [Range] = []
+        var rangeOf: [Int: Int] = [:]
+        for t in ready {
+            let range = Range(cls: targets[t].cls, low: targets[t].low, high: targets[t].high)
+            if let known = ranges.firstIndex(of: range) { rangeOf[t] = known } else { rangeOf[t] = ranges.count; ranges.append(range) }
+        }
+        // A class may have more ranges than the pass's four: gather in groups of four a class.
+        var remaining = Array(ranges.indices)
+        var gathered = [[Int64]](repeating: [], count: ranges.count)
+        while !remaining.isEmpty {
+            var taken: [Int] = []
+            var perClass = [Int](repeating: 0, count: classes)
+            var rest: [Int] = []
+            for r in remaining {
+                if perClass[ranges[r].cls] < 4 { perClass[ranges[r].cls] += 1; taken.append(r) } else { rest.append(r) }
+            }
+            remaining = rest
+            let subset = taken.map { ranges[$0] }
+            let index = RangeIndex(subset, classes: classes)
+            let results = sources.map { _ in PassResult(count: 0) }
+            for result in results { result.values = [[Int64]](repeating: [], count: subset.count) }
+            runConcurrently(zip(sources, results).map { source, result in
+                {
+                    func gather(_ cls: Int, _ value: UInt64) {
+                        for k in 0..<4 {
+                            let r = Int(index.ofClass[cls * 4 + k])
+                            if r < 0 { break }
+                            if value >= index.lows[r] && value <= index.highs[r] { result.values[r].append(Int64(bitPattern: value)) }
+                        }
+                    }
+                    do throws(SpillFile.Failure) {
+                        try source.forEachChunk({ words in
+                            for word in words {
+                                let cls = Int(truncatingIfNeeded: word >> 52) &* 2
+                                let value = word & ((1 << 51) - 1)
+                                gather(cls, value)
+                                if word >> 51 & 1 != 0 { gather(cls + 1, value) }
+                            }
+                        }, outlier: { period, multi, value in
+                            gather(period * 2, value)
+                            if multi { gather(period * 2 + 1, value) }
+                        })
+                    } catch {
+                        result.failure = error
+                    }
+                }
+            })
+            if let failure = results.compactMap(\.failure).first { throw failure }
+            for (position, r) in taken.enumerated() {
+                gathered[r] = results.flatMap { $0.values[position] }.sorted()
+            }
+        }
+        for t in ready {
+            targets[t].found = gathered[rangeOf[t]!][targets[t].rank - 1]
+        }
     }
 }

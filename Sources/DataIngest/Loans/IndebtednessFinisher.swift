@@ -183,23 +183,42 @@ final class FinisherWorker: @unchecked Sendable {
         }
     }
 
+    /// The table's borrower-periods into the tallies (a batch a period) and the debts.
     private func emit(_ table: BorrowerPeriodTable) throws(SpillFile.Failure) {
         var tallies = self.tallies
         self.tallies = []
         defer { self.tallies = tallies }
         if table.overflowed { tallies[0].markOverflow() }
+        // Entries by period: counted, then placed (a counting sort).
+        let periods = tallies.count
+        var starts = [Int](repeating: 0, count: periods + 1)
+        table.forEach { period, _, _, _ in starts[period + 1] += 1 }
+        for p in 0..<periods { starts[p + 1] += starts[p] }
+        let total = starts[periods]
+        let masks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, total))
+        let amounts = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(1, total))
+        let bads = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(1, total))
+        defer { masks.deallocate(); amounts.deallocate(); bads.deallocate() }
+        var next = starts
+        table.forEach { period, mask, amount, bad in
+            let at = next[period]
+            (masks[at], amounts[at], bads[at]) = (mask, amount, bad)
+            next[period] = at + 1
+        }
         var values = self.values.take()
         defer { self.values.put(values) }
-        var failure: SpillFile.Failure?
-        table.forEach { period, mask, amount, bad in
-            tallies[period].add(mask: mask, amount: amount, bad: bad)
-            let multi = mask & (mask &- 1) != 0
-            if !values.add(period: period, multi: multi, value: amount) {
-                do throws(SpillFile.Failure) { try self.values.flush(&values) } catch { failure = error }
-                _ = values.add(period: period, multi: multi, value: amount)
+        for period in 0..<periods where starts[period + 1] > starts[period] {
+            let range = starts[period]..<starts[period + 1]
+            tallies[period].add(masks: UnsafeBufferPointer(rebasing: masks[range]), amounts: UnsafeBufferPointer(rebasing: amounts[range]),
+                                bads: UnsafeBufferPointer(rebasing: bads[range]))
+            for i in range {
+                let mask = masks[i]
+                if !values.add(period: period, multi: mask & (mask &- 1) != 0, value: amounts[i]) {
+                    try self.values.flush(&values)
+                    _ = values.add(period: period, multi: mask & (mask &- 1) != 0, value: amounts[i])
+                }
             }
         }
-        if let failure { throw failure }
     }
 }
 
@@ -234,9 +253,10 @@ struct BorrowerPeriodTable {
         arena.deallocate()
     }
 
+    /// Empties the table, sized for about `expected` entries (an upper bound: it grows if need be).
     mutating func reset(expected: Int) {
         var wanted = 64
-        while wanted < expected * 2 { wanted <<= 1 }
+        while wanted < expected { wanted <<= 1 }
         if wanted != capacity {
             entries.deallocate()
             entries = UnsafeMutablePointer<Entry>.allocate(capacity: wanted)
@@ -281,7 +301,7 @@ struct BorrowerPeriodTable {
                               mask: bit, amount: cents, bad: bad ? cents : 0)
         arenaUsed += length
         count += 1
-        if count * 2 > capacity { grow() }
+        if count &* 4 > capacity &* 3 { grow() }
     }
 
     private mutating func growArena(_ length: Int) {

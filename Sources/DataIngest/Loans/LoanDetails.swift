@@ -34,61 +34,78 @@ struct LoanDetails {
 
 /// A thread's pricing and co-funding counts per period slot × platform: fen lent, fen above each
 /// APR threshold, then co-funded loans and fen, and those below the 30% floor (loans and fen).
+/// On raw memory: one update per loan on the parse's hot path.
 struct TermCells {
     /// The columns besides the thresholds'.
     static let cofundingWidth = 5
     let width: Int
-    private(set) var values: [Int64] = []
+    private let thresholds: UnsafeMutablePointer<Int64>
+    private let thresholdCount: Int
+    private var values: UnsafeMutablePointer<Int64>
     private var platformCapacity = 16
-    private var slotCapacity = 0
+    private var slotCapacity = 8
     private(set) var overflowed = false
 
-    init(width: Int) { self.width = width }
+    init(thresholds: [Int64]) {
+        thresholdCount = thresholds.count
+        width = thresholds.count + Self.cofundingWidth
+        self.thresholds = .allocate(capacity: max(1, thresholds.count))
+        self.thresholds.initialize(from: thresholds, count: thresholds.count)
+        values = .allocate(capacity: slotCapacity * platformCapacity * width)
+        values.initialize(repeating: 0, count: slotCapacity * platformCapacity * width)
+    }
+
+    func release() {
+        thresholds.deallocate()
+        values.deallocate()
+    }
 
     @inline(__always)
-    mutating func add(slot: Int, platform: Int, cents: Int64, rate: Int64, thresholds: [Int64], platformFunded: Int64) {
+    mutating func add(slot: Int, platform: Int, cents: Int64, rate: Int64, platformFunded: Int64) {
         if slot >= slotCapacity || platform >= platformCapacity { grow(slot: slot, platform: platform) }
-        let base = (slot &* platformCapacity &+ platform) &* width
+        let cell = values + (slot &* platformCapacity &+ platform) &* width
         var wrapped = false
-        (values[base], wrapped) = values[base].addingReportingOverflow(cents)
+        (cell[0], wrapped) = cell[0].addingReportingOverflow(cents)
         if wrapped { overflowed = true }
-        for (index, threshold) in thresholds.enumerated() where rate > threshold {
-            (values[base + 1 + index], wrapped) = values[base + 1 + index].addingReportingOverflow(cents)
+        for index in 0..<thresholdCount where rate > thresholds[index] {
+            (cell[1 &+ index], wrapped) = cell[1 &+ index].addingReportingOverflow(cents)
             if wrapped { overflowed = true }
         }
         // Co-funded: both the platform and the bank put money in (0 < platform part < loan).
         guard platformFunded > 0, platformFunded < cents else { return }
-        let at = base + 1 + thresholds.count
-        values[at] += 1
-        (values[at + 1], wrapped) = values[at + 1].addingReportingOverflow(cents)
+        let at = cell + (1 &+ thresholdCount)
+        at[0] &+= 1
+        (at[1], wrapped) = at[1].addingReportingOverflow(cents)
         if wrapped { overflowed = true }
         if CofundingFloor.isBelow(platformCents: platformFunded, loanCents: cents) {
-            values[at + 2] += 1
-            (values[at + 3], wrapped) = values[at + 3].addingReportingOverflow(cents)
+            at[2] &+= 1
+            (at[3], wrapped) = at[3].addingReportingOverflow(cents)
             if wrapped { overflowed = true }
         }
     }
 
+    @inline(never)
     private mutating func grow(slot: Int, platform: Int) {
-        var slots = max(slotCapacity, 8), platforms = platformCapacity
+        var slots = slotCapacity, platforms = platformCapacity
         while slot >= slots { slots *= 2 }
         while platform >= platforms { platforms *= 2 }
-        var grown = [Int64](repeating: 0, count: slots * platforms * width)
+        let grown = UnsafeMutablePointer<Int64>.allocate(capacity: slots * platforms * width)
+        grown.initialize(repeating: 0, count: slots * platforms * width)
         for s in 0..<slotCapacity {
             for p in 0..<platformCapacity {
-                for i in 0..<width { grown[(s * platforms + p) * width + i] = values[(s * platformCapacity + p) * width + i] }
+                (grown + (s * platforms + p) * width).update(from: values + (s * platformCapacity + p) * width, count: width)
             }
         }
+        values.deallocate()
         (values, slotCapacity, platformCapacity) = (grown, slots, platforms)
     }
 
     /// Every (slot, platform) with counts, and its values.
-    func forEach(_ body: (Int, Int, ArraySlice<Int64>) -> Void) {
+    func forEach(_ body: (Int, Int, [Int64]) -> Void) {
         for s in 0..<slotCapacity {
             for p in 0..<platformCapacity {
-                let base = (s * platformCapacity + p) * width
-                let slice = values[base..<(base + width)]
-                if slice.contains(where: { $0 != 0 }) { body(s, p, slice) }
+                let cell = Array(UnsafeBufferPointer(start: values + (s * platformCapacity + p) * width, count: width))
+                if cell.contains(where: { $0 != 0 }) { body(s, p, cell) }
             }
         }
     }

@@ -66,12 +66,13 @@ struct RowParser {
         trackDetails = accumulator.details != nil
         spill = accumulator.details.map { BorrowerSpillWriter(store: $0) }
         thresholds = accumulator.details?.options.aprThresholds ?? []
-        terms = TermCells(width: thresholds.count + TermCells.cofundingWidth)
+        terms = TermCells(thresholds: thresholds)
         quotableFields = [columns.platform, columns.bank, columns.borrower].reduce(0) { $0 | ($1 < 64 ? 1 << UInt64($1) : 0) }
     }
 
     func release() {
         spill?.release()
+        terms.release()
         pendingBorrowers.deallocate()
         fieldStart.deallocate()
         fieldEnd.deallocate()
@@ -87,7 +88,8 @@ struct RowParser {
         flushBorrowers()
         spill?.finish()
         accumulator.mergeTerms(terms, periodKeys: cells.periodKeys)
-        terms = TermCells(width: thresholds.count + TermCells.cofundingWidth)
+        terms.release()
+        terms = TermCells(thresholds: thresholds)
         if trackBorrowers { accumulator.mergeBorrowerIDs(borrowerIDs) }
         borrowerIDs = BorrowerIDs()
         accumulator.merge(rows: goodRowsInEarlierRanges + rows - problemCount, sumOverflowed: cells.sumOverflowed,
@@ -311,8 +313,7 @@ struct RowParser {
     private mutating func recordDetails(slot: Int, platform: Int, status: Int, cents: Int64,
                                         borrower: UnsafeMutablePointer<UInt8>, _ borrowerLength: Int,
                                         originDay: Int, periodEnd: Int, details: LoanDetails) {
-        terms.add(slot: slot, platform: platform, cents: cents, rate: details.rate, thresholds: thresholds,
-                  platformFunded: details.platformFunded)
+        terms.add(slot: slot, platform: platform, cents: cents, rate: details.rate, platformFunded: details.platformFunded)
         // Outstanding at period ends k0 ..< key(end day): see `Indebtedness`.
         let endDay = min(originDay + details.term, details.closedOn)
         guard endDay > periodEnd else { return }
@@ -321,7 +322,7 @@ struct RowParser {
         guard first <= UInt64(UInt32.max) else { return }
         spill?.add(hash: LoanFields.hash(borrower, borrowerLength), borrower: borrower, length: borrowerLength,
                    platform: platform, firstPeriod: UInt32(first), periods: Int(min(last - first, 0xFFFF)), cents: cents,
-                   bad: LoanStatus.allCases[status].isBad)
+                   bad: status >= 2) // overdue, default, written_off (see `LoanFields.status`)
     }
 
     /// What every good row adds, whichever path decoded it.
