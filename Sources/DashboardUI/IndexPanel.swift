@@ -84,7 +84,17 @@ enum IndexPanel {
                 y += 1
             }
             y += 1
-            if let stacking = analysis.stacking, y + 6 < layout.footerY {
+            if let owing = analysis.indebtedness, y + 6 < layout.footerY {
+                // Debts outstanding at the period's end, the `o` view's headline.
+                buffer.put(" Owing at \(owing.asOf) (o)", x: x, y: y, style: .header, maxWidth: width)
+                let n = Double(max(1, owing.borrowers))
+                buffer.put(" \(NumberFormat.grouped(Double(owing.borrowers), decimals: 0)) borrowers", x: x, y: y + 1, maxWidth: width)
+                buffer.put(" 2+ groups: \(NumberFormat.grouped(Double(owing.multi), decimals: 0)) "
+                           + "(\(NumberFormat.percent(Double(owing.multi) / n, decimals: 1)))  "
+                           + "3+: \(NumberFormat.grouped(Double(owing.multi3), decimals: 0)) "
+                           + "(\(NumberFormat.percent(Double(owing.multi3) / n, decimals: 1)))", x: x, y: y + 2, maxWidth: width)
+                y += 4
+            } else if let stacking = analysis.stacking, y + 6 < layout.footerY {
                 buffer.put(" Stacking (borrowers on 2+ / 3+ groups)", x: x, y: y, style: .header, maxWidth: width)
                 let n = Double(max(1, stacking.borrowers))
                 buffer.put(" \(NumberFormat.grouped(Double(stacking.borrowers), decimals: 0)) borrowers", x: x, y: y + 1, maxWidth: width)
@@ -142,7 +152,10 @@ enum IndexPanel {
             drawSpark(spark, current: state.periodIndex, x: x + label, y: sparkY, into: &buffer)
             let period = state.analysis.map { "\($0.period)" } ?? ""
             var tail: [(String, Int)] = [("\(glyphs.isASCII ? "*" : "▲") \(period)", 0), (span, 2)]
-            if let stacking = analysis.stacking, stacking.borrowers > 0 {
+            if let owing = analysis.indebtedness, let share = owing.multiShare {
+                tail.append(("owing on 2+ groups: \(NumberFormat.percent(share, decimals: 1)) of "
+                             + "\(NumberFormat.grouped(Double(owing.borrowers), decimals: 0)) (o)", 1))
+            } else if let stacking = analysis.stacking, stacking.borrowers > 0 {
                 tail.append(("stacking: \(NumberFormat.percent(Double(stacking.multiPlatform2) / Double(stacking.borrowers), decimals: 1))"
                     + " of \(NumberFormat.grouped(Double(stacking.borrowers), decimals: 0)) borrowers on 2+ groups", 1))
             } else if analysis.stackingUnavailable != nil {
