@@ -10,10 +10,15 @@ that partitions, finishing tables and debts all spill) and checks that the two t
 identical, line for line. Then checks that no temporary file is left, after a success, after a
 failure (a malformed last row), and after the process is killed mid-run.
 
-Usage: indebtedness_check.py LENDSCOPE [ROWS]
+With DuckDB installed (`pip install duckdb==2.0.1`; `.ci/run` installs it), the SQL the README
+ships (docs/sql/indebtedness.duckdb.sql) is run on the same file and must give the same table
+too; `--require-duckdb` makes its absence a failure.
+
+Usage: indebtedness_check.py LENDSCOPE [ROWS] [--require-duckdb]
 """
 import csv
 import datetime
+import io
 import os
 import random
 import shutil
@@ -155,9 +160,28 @@ def expected(path, groups):
     return "\n".join(lines) + "\n"
 
 
+def duckdb_table(loans, platforms):
+    """The README's SQL run by DuckDB: the same long table, sorted lines, or None without DuckDB."""
+    try:
+        import duckdb
+    except ImportError:
+        return None
+    here = os.path.dirname(os.path.abspath(__file__))
+    sql = open(os.path.join(here, "..", "..", "docs", "sql", "indebtedness.duckdb.sql")).read()
+    closed = "CAST(nullif(closed_on, '') AS DATE)" if "closed_on" in open(loans).readline() else "CAST(NULL AS DATE)"
+    sql = sql.replace("{loans}", loans).replace("{platforms}", platforms).replace("{closed_on}", closed)
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(con.execute(sql).fetchall())
+    return sorted(buffer.getvalue().splitlines())
+
+
 def main():
-    lendscope = sys.argv[1]
-    rows = int(sys.argv[2]) if len(sys.argv) > 2 else 300_000
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    require_duckdb = "--require-duckdb" in sys.argv
+    lendscope = args[0]
+    rows = int(args[1]) if len(args) > 1 else 300_000
     work = tempfile.mkdtemp(prefix="lendscope-indebtedness-")
     spill = os.path.join(work, "spill")
     os.mkdir(spill)
@@ -172,6 +196,14 @@ def main():
         generate(loans, rows)
         groups = dict(PLATFORMS)
         want = expected(loans, groups)
+        duck = duckdb_table(loans, platforms)
+        if duck is None:
+            (failures.append if require_duckdb else print)("DuckDB is not installed (pip install duckdb==2.0.1)"
+                                                          + ("" if require_duckdb else ": its check is skipped"))
+        elif duck != sorted(want.splitlines()[1:]):
+            failures.append("DuckDB's table differs from the independent computation")
+        else:
+            print(f"ok: DuckDB's SQL gives the same {len(duck)} figures")
         out = os.path.join(work, "indebtedness.csv")
         base = [lendscope, "aggregate", loans, "--platforms", platforms, "--indebtedness", out, "--temp-dir", spill]
         for memory in ("1", "64"):
@@ -186,7 +218,7 @@ def main():
                 failures.append(f"--memory {memory}: line {first + 1} differs: lendscope {a[first] if first < len(a) else '(end)'!r}, "
                                 f"python {b[first] if first < len(b) else '(end)'!r}")
             else:
-                print(f"ok: --memory {memory} MiB: {len(b if False else want.splitlines()) - 1} figures identical to the "
+                print(f"ok: --memory {memory} MiB: {len(want.splitlines()) - 1} figures identical to the "
                       f"independent computation ({rows} rows)")
             if os.listdir(spill):
                 failures.append(f"--memory {memory}: temporary files left: {os.listdir(spill)}")
