@@ -119,7 +119,8 @@ final class DebtValues: @unchecked Sendable {
         }
         let inMemory = sources.allSatisfy(\.isInMemory)
         // Values gathered in one collecting pass, all targets together: at most the budget.
-        let collectLimit = inMemory ? Int.max : max(1024, budget / 8 / max(1, targets.count))
+        // (Each source gathers its part, then they are joined and sorted: four copies at most.)
+        let collectLimit = inMemory ? Int.max : max(1024, budget / 8 / 4 / max(1, targets.count))
         while targets.contains(where: { $0.found == nil }) {
             let open = targets.indices.filter { targets[$0].found == nil }
             let ready = open.filter { targets[$0].remaining <= collectLimit }

@@ -119,7 +119,9 @@ final class FinisherWorker: @unchecked Sendable {
         guard expanded > 0 else { return }
         // Bytes of the partition: its IDs take about (bytes − headers) of arena at most.
         let bytes = runs.reduce(0) { total, run in total + run.tailLengths[partition] + run.blocks[partition].reduce(0) { $0 + $1.length } }
-        let estimate = expanded * BorrowerPeriodTable.bytesPerEntry * 2 + bytes
+        // Entries (at most one a record's period, fewer where a borrower has several loans) and
+        // their IDs' bytes: an upper bound of the table's size at its 3/4 load.
+        let estimate = expanded * (BorrowerPeriodTable.bytesPerEntry + 8) + bytes
         let slices = max(1, (estimate + tableBudget - 1) / tableBudget)
         if slices > 1 { partitionsSliced += 1 }
         var table = spareTable.take()!
