@@ -226,3 +226,26 @@ extension CalendarDate {
         return CalendarDate(year: year, month: month, day: dayNumber - CalendarDate(year: year, month: month, day: 1)!.dayNumber + 1)!
     }
 }
+
+/// The spill's packed records: every escape (long IDs, far periods, long spans, large amounts).
+@Suite("Spill records")
+struct BorrowerRecordTests {
+    @Test("a record reads back as written", arguments: [
+        (1, 0, UInt32(8_080), 1, Int64(0), false), (7, 65_535, 8_084, 126, 12_345_67, true), (254, 3, 0xFFFE, 127, 1 << 40, false),
+        (255, 1, 0xFFFF, 128, Int64.max, true), (256, 2, 1_000_000, 65_535, 127, false), (65_535, 9, UInt32.max, 300, 128, true),
+    ])
+    func roundTrip(length: Int, platform: Int, first: UInt32, periods: Int, cents: Int64, bad: Bool) {
+        let id = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: BorrowerRecord.maximumHeader + length + 16)
+        defer { buffer.deallocate() }
+        let size = id.withUnsafeBufferPointer {
+            BorrowerRecord.write(buffer, id: $0.baseAddress!, length: length, platform: platform, firstPeriod: first,
+                                 periods: periods, cents: cents, bad: bad)
+        }
+        let record = BorrowerRecord.read(buffer)
+        #expect(record.size == size && size <= BorrowerRecord.maximumHeader + length)
+        #expect(record.length == length && record.platform == platform && record.firstPeriod == UInt64(first))
+        #expect(record.periods == periods && record.bad == bad && record.cents == cents)
+        #expect(Array(UnsafeBufferPointer(start: record.id, count: record.length)) == id)
+    }
+}

@@ -9,10 +9,78 @@ import Glibc
 /// ICDE 2024). Every loan of one borrower lands in one partition, so each partition can later be
 /// finished on its own, exactly, in bounded memory (`IndebtednessFinisher`).
 ///
-/// A record, packed, little-endian: ID length (2 bytes), platform (2), first period key (4),
-/// periods covered (2), flags (1: bit 0 = bad status), amount in fen (8), then the ID's bytes.
+/// A record, packed, little-endian, 17 bytes for a 7-byte ID and a typical amount (the spill's
+/// volume is what the disk pays for): the ID's length (1 byte, or 255 then 2 bytes), the platform
+/// (2), the first period key (2, or 0xFFFF then 4), the periods covered with the bad flag in the
+/// top bit (1: up to 126 periods, or 127 then 2 bytes), the amount in fen (LEB128, 1 to 10
+/// bytes), then the ID's bytes.
 enum BorrowerRecord {
-    static let headerSize = 19
+    /// The most bytes a record takes besides its ID.
+    static let maximumHeader = 3 + 2 + 6 + 3 + 10
+
+    /// Writes a record at `at`; returns its size.
+    @inline(__always)
+    static func write(_ at: UnsafeMutablePointer<UInt8>, id: UnsafePointer<UInt8>, length: Int, platform: Int,
+                      firstPeriod: UInt32, periods: Int, cents: Int64, bad: Bool) -> Int {
+        var n = 0
+        if length < 255 {
+            at[0] = UInt8(truncatingIfNeeded: length); n = 1
+        } else {
+            at[0] = 255; at[1] = UInt8(truncatingIfNeeded: length); at[2] = UInt8(truncatingIfNeeded: length >> 8); n = 3
+        }
+        at[n] = UInt8(truncatingIfNeeded: platform); at[n &+ 1] = UInt8(truncatingIfNeeded: platform >> 8); n &+= 2
+        if firstPeriod < 0xFFFF {
+            at[n] = UInt8(truncatingIfNeeded: firstPeriod); at[n &+ 1] = UInt8(truncatingIfNeeded: firstPeriod >> 8); n &+= 2
+        } else {
+            at[n] = 0xFF; at[n &+ 1] = 0xFF
+            UnsafeMutableRawPointer(at + (n &+ 2)).storeBytes(of: firstPeriod.littleEndian, as: UInt32.self)
+            n &+= 6
+        }
+        let flag: UInt8 = bad ? 0x80 : 0
+        if periods < 127 {
+            at[n] = flag | UInt8(truncatingIfNeeded: periods); n &+= 1
+        } else {
+            at[n] = flag | 127; at[n &+ 1] = UInt8(truncatingIfNeeded: periods); at[n &+ 2] = UInt8(truncatingIfNeeded: periods >> 8)
+            n &+= 3
+        }
+        var value = UInt64(bitPattern: cents)
+        while value >= 0x80 { at[n] = UInt8(truncatingIfNeeded: value) | 0x80; value >>= 7; n &+= 1 }
+        at[n] = UInt8(truncatingIfNeeded: value); n &+= 1
+        (at + n).update(from: id, count: length)
+        return n &+ length
+    }
+
+    /// Reads the record at `at`: its fields and the ID's position; `size` is the record's size.
+    @inline(__always)
+    static func read(_ at: UnsafePointer<UInt8>) -> (id: UnsafePointer<UInt8>, length: Int, platform: Int, firstPeriod: UInt64,
+                                                     periods: Int, bad: Bool, cents: Int64, size: Int) {
+        var n = 1
+        var length = Int(at[0])
+        if length == 255 { length = Int(at[1]) | Int(at[2]) << 8; n = 3 }
+        let platform = Int(at[n]) | Int(at[n &+ 1]) << 8
+        n &+= 2
+        var first = UInt64(at[n]) | UInt64(at[n &+ 1]) << 8
+        n &+= 2
+        if first == 0xFFFF {
+            first = UInt64(UInt32(littleEndian: UnsafeRawPointer(at + n).loadUnaligned(as: UInt32.self)))
+            n &+= 4
+        }
+        let flagged = at[n]
+        let bad = flagged & 0x80 != 0
+        var periods = Int(flagged & 0x7F)
+        n &+= 1
+        if periods == 127 { periods = Int(at[n]) | Int(at[n &+ 1]) << 8; n &+= 2 }
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = at[n]
+            n &+= 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift &+= 7
+        }
+        return (at + n, length, platform, first, periods, bad, Int64(bitPattern: value), n &+ length)
+    }
     /// Partitions by the top bits of the borrower's hash.
     static let partitionBits = 10
     static let partitionCount = 1 << partitionBits
@@ -80,17 +148,11 @@ struct BorrowerSpillWriter {
                       periods: Int, cents: Int64, bad: Bool) {
         guard !failed else { return }
         let partition = BorrowerRecord.partition(hash)
-        let size = BorrowerRecord.headerSize &+ length
-        if lengths[partition] &+ size &+ 16 > capacities[partition] { grow(partition, size) }
-        let at = UnsafeMutableRawPointer(tails[partition]! + lengths[partition])
-        at.storeBytes(of: UInt16(truncatingIfNeeded: length).littleEndian, as: UInt16.self)
-        at.storeBytes(of: UInt16(truncatingIfNeeded: platform).littleEndian, toByteOffset: 2, as: UInt16.self)
-        at.storeBytes(of: firstPeriod.littleEndian, toByteOffset: 4, as: UInt32.self)
-        at.storeBytes(of: UInt16(truncatingIfNeeded: periods).littleEndian, toByteOffset: 8, as: UInt16.self)
-        at.storeBytes(of: bad ? 1 : 0, toByteOffset: 10, as: UInt8.self)
-        at.storeBytes(of: cents.littleEndian, toByteOffset: 11, as: Int64.self)
-        (at + BorrowerRecord.headerSize).copyMemory(from: borrower, byteCount: length)
-        lengths[partition] &+= size
+        let most = BorrowerRecord.maximumHeader &+ length
+        if lengths[partition] &+ most &+ 16 > capacities[partition] { grow(partition, most) }
+        lengths[partition] &+= BorrowerRecord.write(tails[partition]! + lengths[partition], id: borrower, length: length,
+                                                    platform: platform, firstPeriod: firstPeriod, periods: periods,
+                                                    cents: cents, bad: bad)
         expanded[partition] &+= periods
     }
 

@@ -280,11 +280,14 @@ final class DebtValues: @unchecked Sendable {
             for result in results { result.values = [[Int64]](repeating: [], count: subset.count) }
             runConcurrently(zip(sources, results).map { source, result in
                 {
+                    // Gathered into a local, not the shared result: no access check a value.
+                    var values = [[Int64]](repeating: [], count: subset.count)
+                    defer { result.values = values }
                     func gather(_ cls: Int, _ value: UInt64) {
                         for k in 0..<4 {
-                            let r = Int(index.ofClass[cls * 4 + k])
+                            let r = Int(index.ofClass[cls &* 4 &+ k])
                             if r < 0 { break }
-                            if value >= index.lows[r] && value <= index.highs[r] { result.values[r].append(Int64(bitPattern: value)) }
+                            if value >= index.lows[r] && value <= index.highs[r] { values[r].append(Int64(bitPattern: value)) }
                         }
                     }
                     do throws(SpillFile.Failure) {

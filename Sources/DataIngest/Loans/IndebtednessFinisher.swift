@@ -161,15 +161,11 @@ final class FinisherWorker: @unchecked Sendable {
             groupOfPlatform.withUnsafeBufferPointer { groupOf in
                 var at = 0
                 while at < length {
-                    let raw = UnsafeRawPointer(base + at)
-                    let idLength = Int(UInt16(littleEndian: raw.loadUnaligned(as: UInt16.self)))
-                    let platform = Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
-                    let first = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
-                    let count = UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
-                    let bad = raw.load(fromByteOffset: 10, as: UInt8.self) & 1 != 0
-                    let cents = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 11, as: Int64.self))
-                    let id = base + at + BorrowerRecord.headerSize
-                    at &+= BorrowerRecord.headerSize &+ idLength
+                    let record = BorrowerRecord.read(base + at)
+                    at &+= record.size
+                    let (id, idLength, platform, first, bad, cents) = (record.id, record.length, record.platform,
+                                                                     record.firstPeriod, record.bad, record.cents)
+                    let count = UInt64(record.periods)
                     let hash = LoanFields.hash(id, idLength)
                     if slices > 1 && Int(truncatingIfNeeded: (hash >> 16) % UInt64(slices)) != slice { continue }
                     let bit = UInt64(1) << UInt64(groupOf[platform])
