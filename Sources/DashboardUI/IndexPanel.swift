@@ -84,24 +84,18 @@ enum IndexPanel {
                 y += 1
             }
             y += 1
-            if let owing = analysis.indebtedness, y + 6 < layout.footerY {
-                // Debts outstanding at the period's end, the `o` view's headline.
-                buffer.put(" Owing at \(owing.asOf) (o)", x: x, y: y, style: .header, maxWidth: width)
-                let n = Double(max(1, owing.borrowers))
-                buffer.put(" \(NumberFormat.grouped(Double(owing.borrowers), decimals: 0)) borrowers", x: x, y: y + 1, maxWidth: width)
-                buffer.put(" 2+ groups: \(NumberFormat.grouped(Double(owing.multi), decimals: 0)) "
-                           + "(\(NumberFormat.percent(Double(owing.multi) / n, decimals: 1)))  "
-                           + "3+: \(NumberFormat.grouped(Double(owing.multi3), decimals: 0)) "
-                           + "(\(NumberFormat.percent(Double(owing.multi3) / n, decimals: 1)))", x: x, y: y + 2, maxWidth: width)
-                y += 4
-            } else if let stacking = analysis.stacking, y + 6 < layout.footerY {
-                buffer.put(" Stacking (borrowers on 2+ / 3+ groups)", x: x, y: y, style: .header, maxWidth: width)
-                let n = Double(max(1, stacking.borrowers))
-                buffer.put(" \(NumberFormat.grouped(Double(stacking.borrowers), decimals: 0)) borrowers", x: x, y: y + 1, maxWidth: width)
-                buffer.put(" 2+: \(NumberFormat.grouped(Double(stacking.multiPlatform2), decimals: 0)) "
-                           + "(\(NumberFormat.percent(Double(stacking.multiPlatform2) / n, decimals: 1)))  "
-                           + "3+: \(NumberFormat.grouped(Double(stacking.multiPlatform3), decimals: 0)) "
-                           + "(\(NumberFormat.percent(Double(stacking.multiPlatform3) / n, decimals: 1)))", x: x, y: y + 2, maxWidth: width)
+            // Borrowers on several groups: owing at the period's end (the `o` view), else stacking.
+            let several: (title: String, borrowers: Int, two: Int, three: Int)? = analysis.indebtedness.map {
+                (" Owing at \($0.asOf) (o)", $0.borrowers, $0.multi, $0.multi3)
+            } ?? analysis.stacking.map { (" Stacking (borrowers on 2+ / 3+ groups)", $0.borrowers, $0.multiPlatform2, $0.multiPlatform3) }
+            if let several, y + 6 < layout.footerY {
+                buffer.put(several.title, x: x, y: y, style: .header, maxWidth: width)
+                let n = Double(max(1, several.borrowers))
+                func count(_ value: Int) -> String { NumberFormat.grouped(Double(value), decimals: 0) }
+                buffer.put(" \(count(several.borrowers)) borrowers", x: x, y: y + 1, maxWidth: width)
+                buffer.put(" 2+ groups: \(count(several.two)) (\(NumberFormat.percent(Double(several.two) / n, decimals: 1)))  "
+                           + "3+: \(count(several.three)) (\(NumberFormat.percent(Double(several.three) / n, decimals: 1)))",
+                           x: x, y: y + 2, maxWidth: width)
                 y += 4
             } else if let reason = analysis.stackingUnavailable, y + 5 < layout.footerY {
                 buffer.put(" Stacking (borrowers on 2+ / 3+ groups)", x: x, y: y, style: .header, maxWidth: width)

@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
             DuckDB with 2 threads (python3 -c "import duckdb"; pip install duckdb==2.0.1 if it is missing). \
             Then the same for over-indebtedness: lendscope aggregate --indebtedness (aggregate and indebtedness \
             together, platforms grouped by the platforms.csv written beside the data) against DuckDB running \
-            docs/sql/indebtedness.duckdb.sql with 2 threads. Prints median/min/max wall time, MB/s, rows/s, ratios \
+            docs/sql/indebtedness.duckdb.sql with 2 threads (through docs/sql/indebtedness_duckdb.py). Prints median/min/max wall time, MB/s, rows/s, ratios \
             to cat and DuckDB, peak RSS, and whether totals, per-quarter HHI and every period's indebtedness \
             figures equal DuckDB's (exit 1 if not); writes the results as JSON.
             """
@@ -32,7 +32,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Where to write the results as JSON.") var json: String = ".build/bench-results.json"
     @Flag(help: "Count instructions per row with valgrind's callgrind (on 200,000 rows), then stop.") var callgrind = false
     @Flag(help: "Leave DuckDB out (at 100M rows it needs more memory than this machine has).") var noDuckdb = false
-    @Option(help: "The DuckDB SQL for over-indebtedness.") var sql: String = "docs/sql/indebtedness.duckdb.sql"
+    @Option(help: "The script that runs the DuckDB SQL for over-indebtedness.")
+    var duckdbJob: String = "docs/sql/indebtedness_duckdb.py"
     @Option(help: "lendscope's --memory for over-indebtedness, in MiB.") var memory: Int = 64
 
     func run() throws {
@@ -59,7 +60,7 @@ struct Bench: ParsableCommand {
         let duckdb = !noDuckdb && DuckDB.available()
         if duckdb {
             candidates.append(Candidate(name: "DuckDB 2 threads", command: DuckDB.command(file: file, output: "/dev/null")))
-            candidates.append(Candidate(name: "DuckDB indebtedness", command: DuckDB.indebtedness(sql: sql, file: file,
+            candidates.append(Candidate(name: "DuckDB indebtedness", command: DuckDB.indebtedness(job: duckdbJob, file: file,
                                                                                                    platforms: platforms, output: theirs)))
         } else if !noDuckdb {
             print("DuckDB is not installed: pip install duckdb==2.0.1 (carrying on without it)")

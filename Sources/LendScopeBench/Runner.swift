@@ -84,23 +84,10 @@ enum DuckDB {
 }
 
 extension DuckDB {
-    /// DuckDB running the README's over-indebtedness SQL (`sql`, with the file names filled in),
-    /// 2 threads, its rows written as CSV lines, sorted.
-    static func indebtedness(sql: String, file: String, platforms: String, output: String) -> [String] {
-        let script = """
-            import csv, duckdb, io, sys
-            sql = open(sys.argv[1]).read()
-            loans, platforms, out = sys.argv[2:5]
-            closed = "CAST(nullif(closed_on, '') AS DATE)" if "closed_on" in open(loans).readline() else "CAST(NULL AS DATE)"
-            sql = sql.replace("{loans}", loans).replace("{platforms}", platforms).replace("{closed_on}", closed)
-            con = duckdb.connect()
-            con.execute("SET threads = 2")
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\\n").writerows(con.execute(sql).fetchall())
-            with open(out, "w") as f:
-                f.write("\\n".join(sorted(buffer.getvalue().splitlines())) + "\\n")
-            """
-        return ["/usr/bin/env", "python3", "-c", script, sql, file, platforms, output]
+    /// DuckDB running the README's over-indebtedness SQL through `job`
+    /// (docs/sql/indebtedness_duckdb.py), 2 threads, its rows written as sorted CSV lines.
+    static func indebtedness(job: String, file: String, platforms: String, output: String) -> [String] {
+        ["/usr/bin/env", "python3", job, file, platforms, output]
     }
 }
 

@@ -182,30 +182,13 @@ public struct IndebtednessTally: Sendable {
 
     /// One borrower at the end date: the mask of groups they owe to, what they owe, the bad part.
     public mutating func add(mask: UInt64, amount: Int64, bad: Int64) {
-        let count = mask.nonzeroBitCount
-        guard count > 0 else { return }
-        let slot = Swift.min(count, 5) - 1
-        byGroups[slot] += 1
-        if amount > maxAll { maxAll = amount }
-        if count >= 2 && amount > maxMulti { maxMulti = amount }
-        var wrapped = false
-        (amountByGroups[slot], wrapped) = amountByGroups[slot].addingReportingOverflow(amount)
-        if wrapped { overflowed = true }
-        if count >= 2 {
-            (badMulti, wrapped) = badMulti.addingReportingOverflow(bad)
-        } else {
-            (badSingle, wrapped) = badSingle.addingReportingOverflow(bad)
-        }
-        if wrapped { overflowed = true }
-        var bits = mask
-        while bits != 0 {
-            let i = bits.trailingZeroBitCount
-            perGroup[i] += 1
-            bits &= bits &- 1
-            var rest = bits
-            while rest != 0 {
-                pairs[i * groupCount + rest.trailingZeroBitCount] += 1
-                rest &= rest &- 1
+        var (m, a, b) = (mask, amount, bad)
+        withUnsafePointer(to: &m) { m in
+            withUnsafePointer(to: &a) { a in
+                withUnsafePointer(to: &b) { b in
+                    add(masks: UnsafeBufferPointer(start: m, count: 1), amounts: UnsafeBufferPointer(start: a, count: 1),
+                        bads: UnsafeBufferPointer(start: b, count: 1))
+                }
             }
         }
     }

@@ -36,18 +36,11 @@ public struct IndebtednessJSON: Encodable {
     struct Classes: Encodable {
         let values: [String: Double]
         func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: DynamicKey.self)
-            for name in IndebtednessFigures.classNames { try c.encode(values[name], forKey: DynamicKey(name)) }
+            var c = encoder.container(keyedBy: JSONReport.DynamicKey.self)
+            for name in IndebtednessFigures.classNames { try c.encode(values[name], forKey: JSONReport.DynamicKey(name)) }
         }
     }
 
-    struct DynamicKey: CodingKey {
-        let stringValue: String
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
-    }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -55,18 +48,18 @@ public struct IndebtednessJSON: Encodable {
         try c.encode(Self.definition, forKey: .definition)
         try c.encode(figures.borrowers, forKey: .borrowers)
         let names = IndebtednessFigures.classNames
-        var counts = c.nestedContainer(keyedBy: DynamicKey.self, forKey: .byGroups)
-        for (index, name) in names.enumerated() { try counts.encode(figures.byGroups[index], forKey: DynamicKey(name)) }
+        var counts = c.nestedContainer(keyedBy: JSONReport.DynamicKey.self, forKey: .byGroups)
+        for (index, name) in names.enumerated() { try counts.encode(figures.byGroups[index], forKey: JSONReport.DynamicKey(name)) }
         try c.encode(Classes(values: Dictionary(uniqueKeysWithValues: names.enumerated().map {
             ($0.element, Double(figures.amountByGroupsCents[$0.offset]) / 100)
         })), forKey: .amountByGroups)
         try c.encode(figures.overlap.map { Pair(a: $0.a, b: $0.b, borrowers: $0.borrowers) }, forKey: .overlap)
-        var debts = c.nestedContainer(keyedBy: DynamicKey.self, forKey: .debtPercentiles)
-        try debts.encode(figures.debtAll.map(Percentiles.init), forKey: DynamicKey("all"))
-        try debts.encode(figures.debtMulti.map(Percentiles.init), forKey: DynamicKey("multi"))
-        var bad = c.nestedContainer(keyedBy: DynamicKey.self, forKey: .badRate)
-        try bad.encode(figures.badRateSingle, forKey: DynamicKey("single"))
-        try bad.encode(figures.badRateMulti, forKey: DynamicKey("multi"))
+        var debts = c.nestedContainer(keyedBy: JSONReport.DynamicKey.self, forKey: .debtPercentiles)
+        try debts.encode(figures.debtAll.map(Percentiles.init), forKey: JSONReport.DynamicKey("all"))
+        try debts.encode(figures.debtMulti.map(Percentiles.init), forKey: JSONReport.DynamicKey("multi"))
+        var bad = c.nestedContainer(keyedBy: JSONReport.DynamicKey.self, forKey: .badRate)
+        try bad.encode(figures.badRateSingle, forKey: JSONReport.DynamicKey("single"))
+        try bad.encode(figures.badRateMulti, forKey: JSONReport.DynamicKey("multi"))
     }
 }
 

@@ -163,18 +163,12 @@ def expected(path, groups):
 def duckdb_table(loans, platforms):
     """The README's SQL run by DuckDB: the same long table, sorted lines, or None without DuckDB."""
     try:
-        import duckdb
+        import duckdb  # noqa: F401
     except ImportError:
         return None
-    here = os.path.dirname(os.path.abspath(__file__))
-    sql = open(os.path.join(here, "..", "..", "docs", "sql", "indebtedness.duckdb.sql")).read()
-    closed = "CAST(nullif(closed_on, '') AS DATE)" if "closed_on" in open(loans).readline() else "CAST(NULL AS DATE)"
-    sql = sql.replace("{loans}", loans).replace("{platforms}", platforms).replace("{closed_on}", closed)
-    con = duckdb.connect()
-    con.execute("SET threads = 2")
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(con.execute(sql).fetchall())
-    return sorted(buffer.getvalue().splitlines())
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "sql"))
+    import indebtedness_duckdb
+    return indebtedness_duckdb.table(loans, platforms)
 
 
 def main():

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Measures the dashboard's reload of a big loan file against `lendscope aggregate` on the same
-file, side by side in one run, from the dashboard's --trace timestamps (CLOCK_MONOTONIC):
+"""Measures the dashboard's reload of a big loan file against `lendscope report` on the same data
+(and `lendscope aggregate` on the file), side by side in one run, from the dashboard's --trace
+timestamps (CLOCK_MONOTONIC):
   - rename of a new copy of the loan file -> swap (new data in the UI state) and -> first frame;
-  - the same file through `lendscope aggregate --threads 2`, timed between the reloads;
+  - the same data through `lendscope report --format json` (the whole load, over-indebtedness
+    included) and the file through `lendscope aggregate --threads 2`, timed between the reloads;
   - key read -> frame flushed for keys pressed while the reload ran.
 The copy is renamed into place with an mtime in the past, as a producer that writes and then
 renames would leave it, so the quiet period does not apply. Asserts nothing (the machine is
-shared); prints medians and the target check (reload <= 1.05 x aggregate + 20 ms).
+shared); prints medians and the target check (reload <= 1.05 x report + 20 ms).
 Usage: python3 Tests/EndToEnd/loan_reload.py [lendscope] [loan file] [rounds]
 Make the file with `.build/release/lendscope-bench --rows 10000000` (it is cached under
 .build/bench-data).
@@ -84,6 +86,7 @@ tmux = ["tmux", "-L", socket]
 subprocess.run(tmux + ["new-session", "-d", "-s", "m", "-x", "120", "-y", "40",
                        f"TERM=xterm-256color '{binary}' '{data}' --trace '{trace}'"], check=True)
 reload_ms, frame_ms, parse_ms, aggregate_ms, requested_ms, work_ms, append_ms, failures = [], [], [], [], [], [], [], 0
+report_ms = []
 try:
     deadline = time.time() + 120  # the first load runs before the event loop, without trace events
     while "loaded" not in subprocess.run(tmux + ["capture-pane", "-p", "-t", "m"], capture_output=True, text=True).stdout:
@@ -99,6 +102,11 @@ try:
             started = time.monotonic_ns()
             subprocess.run([binary, "aggregate", "--threads", "2", loans], stdout=subprocess.DEVNULL, check=True)
             aggregate_ms.append((time.monotonic_ns() - started) / 1e6)
+            # `report` on the same directory does the dashboard's whole load: validation, the
+            # loans with stacking and over-indebtedness, every analysis.
+            started = time.monotonic_ns()
+            subprocess.run([binary, "report", data, "--format", "json"], stdout=subprocess.DEVNULL, check=True)
+            report_ms.append((time.monotonic_ns() - started) / 1e6)
         temporary = fresh_copy()
         time.sleep(1)
         # The replaced file keeps a second link until the round is over: freeing its pages inside
@@ -146,6 +154,7 @@ key_latency = key_latencies(events())
 
 print(f"loan file: {loans} ({os.path.getsize(loans) / 1e6:.0f} MB)")
 print(f"aggregate --threads 2:        {describe(aggregate_ms)}")
+print(f"report --format json:         {describe(report_ms)} (the same load: loans with over-indebtedness)")
 print(f"rename -> reload requested:  {describe(requested_ms)} (the event and the debounce)")
 print(f"reload requested -> swap:     {describe(work_ms)} (the reload)")
 print(f"  of which read + parse + analyses: {describe(parse_ms)}")
@@ -153,10 +162,10 @@ print(f"rename -> swap:               {describe(reload_ms)}")
 print(f"rename -> frame:              {describe(frame_ms)} (failed reloads: {failures})")
 print(f"key -> frame during reloads:  {describe(key_latency)}")
 print(f"append one row -> swap:       {describe(append_ms)} (includes the 150 ms quiet period: the file was just written)")
-reload, aggregate = statistics.median(work_ms), statistics.median(aggregate_ms)
-limit = 1.05 * aggregate + 20
-print(f"{'MET   ' if reload <= limit else 'MISSED'} reload {reload:.0f} ms <= 1.05 x aggregate {aggregate:.0f} ms + 20 ms = {limit:.0f} ms "
-      f"({reload / aggregate:.2f}x)")
+reload, report = statistics.median(work_ms), statistics.median(report_ms)
+limit = 1.05 * report + 20
+print(f"{'MET   ' if reload <= limit else 'MISSED'} reload {reload:.0f} ms <= 1.05 x report {report:.0f} ms + 20 ms = {limit:.0f} ms "
+      f"({reload / report:.2f}x)")
 key_p99 = p99(key_latency)
 print(f"{'MET   ' if key_p99 <= 16 else 'MISSED'} key -> frame p99 {key_p99:.1f} ms <= 16 ms")
 shutil.rmtree(work)

@@ -1,7 +1,8 @@
 -- Over-indebtedness at every quarter end, as LendScope defines it, in DuckDB SQL: the table
 -- `lendscope aggregate --indebtedness` writes (period,table,a,b,value), row for row.
 -- {loans} is a loan file (or a glob), {platforms} a platforms.csv (platform,group,...);
--- `lendscope-bench` and Tests/EndToEnd/indebtedness_check.py fill them in and compare.
+-- indebtedness_duckdb.py (beside this file) fills them in and runs it; `lendscope-bench` and
+-- Tests/EndToEnd/indebtedness_check.py compare its rows with LendScope's.
 -- A loan is outstanding at the end date E when originated <= E, originated + term_days > E
 -- and, where closed_on is given, closed_on > E; percentiles are nearest-rank.
 WITH loans AS (
