@@ -166,6 +166,21 @@ struct IndebtednessParseTests {
         }
     }
 
+    @Test("more than 64 groups: over-indebtedness is unavailable with the reason, never a wrong count")
+    func tooManyGroups() throws {
+        let text = Self.header + (0..<65).map { "L\($0),G\($0),K,b\($0 % 3),10,90,2021-12-01,0.1,current,,\n" }.joined()
+        let (accumulator, _) = try Self.parse(text)
+        #expect {
+            _ = try accumulator.indebtedness(groupOf: { $0 })
+        } throws: { error in
+            guard let failure = error as? IndebtednessError else { return false }
+            return failure.isDataLimit && failure.description.contains("at most 64 platform groups; the loan files have 65")
+        }
+        // 64 is fine.
+        let (fine, _) = try Self.parse(Self.header + (0..<64).map { "L\($0),G\($0),K,b\($0 % 3),10,90,2021-12-01,0.1,current,,\n" }.joined())
+        #expect(try fine.indebtedness(groupOf: { $0 })[Period("2021Q4")!]?.byGroups == [0, 0, 0, 0, 3])
+    }
+
     @Test("bad terms, rates, closing dates and platform parts are malformed rows at their lines")
     func malformedDetails() throws {
         let text = Self.header + """
