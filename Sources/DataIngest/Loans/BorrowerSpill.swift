@@ -99,11 +99,14 @@ final class SpillRun: @unchecked Sendable {
     /// Period entries each partition's records expand to (an upper bound of its distinct
     /// borrower-periods), to size the finishing tables.
     let expanded: [Int]
+    /// Records in each partition: with the number of period ends reported, the other bound.
+    let records: [Int]
     let file: SpillFile?
 
     init(tails: [UnsafeMutablePointer<UInt8>?], tailLengths: [Int], blocks: [[(offset: Int64, length: Int)]], expanded: [Int],
-         file: SpillFile?) {
-        (self.tails, self.tailLengths, self.blocks, self.expanded, self.file) = (tails, tailLengths, blocks, expanded, file)
+         records: [Int], file: SpillFile?) {
+        (self.tails, self.tailLengths, self.blocks, self.expanded, self.records, self.file) = (tails, tailLengths, blocks, expanded,
+                                                                                              records, file)
     }
 
     deinit {
@@ -123,6 +126,7 @@ struct BorrowerSpillWriter {
     private var lengths: UnsafeMutablePointer<Int>
     private var capacities: UnsafeMutablePointer<Int>
     private var expanded: UnsafeMutablePointer<Int>
+    private var records: UnsafeMutablePointer<Int>
     private var blocks: [[(offset: Int64, length: Int)]]
     private var file: SpillFile?
     private var buffered = 0
@@ -140,6 +144,8 @@ struct BorrowerSpillWriter {
         capacities.initialize(repeating: 0, count: count)
         expanded = .allocate(capacity: count)
         expanded.initialize(repeating: 0, count: count)
+        records = .allocate(capacity: count)
+        records.initialize(repeating: 0, count: count)
         blocks = [[(offset: Int64, length: Int)]](repeating: [], count: count)
     }
 
@@ -154,6 +160,7 @@ struct BorrowerSpillWriter {
                                                     platform: platform, firstPeriod: firstPeriod, periods: periods,
                                                     cents: cents, bad: bad)
         expanded[partition] &+= periods
+        records[partition] &+= 1
     }
 
     @inline(never)
@@ -202,11 +209,13 @@ struct BorrowerSpillWriter {
         if file != nil && buffered > 0 { spill() }
         store.add(SpillRun(tails: Array(UnsafeBufferPointer(start: tails, count: count)),
                            tailLengths: Array(UnsafeBufferPointer(start: lengths, count: count)), blocks: blocks,
-                           expanded: Array(UnsafeBufferPointer(start: expanded, count: count)), file: file))
+                           expanded: Array(UnsafeBufferPointer(start: expanded, count: count)),
+                           records: Array(UnsafeBufferPointer(start: records, count: count)), file: file))
         tails.update(repeating: nil, count: count)
         lengths.update(repeating: 0, count: count)
         capacities.update(repeating: 0, count: count)
         expanded.update(repeating: 0, count: count)
+        records.update(repeating: 0, count: count)
         blocks = [[(offset: Int64, length: Int)]](repeating: [], count: count)
         file = nil
         buffered = 0
@@ -219,6 +228,7 @@ struct BorrowerSpillWriter {
         lengths.deallocate()
         capacities.deallocate()
         expanded.deallocate()
+        records.deallocate()
     }
 }
 

@@ -115,7 +115,9 @@ final class FinisherWorker: @unchecked Sendable {
     }
 
     func finish(partition: Int, runs: [SpillRun], tableBudget: Int, low: UInt64, indexOfKey: [Int32], groupOfPlatform: [Int]) {
-        let expanded = runs.reduce(0) { $0 + $1.expanded[partition] }
+        // Borrower-periods at most: each record's periods, but never more than the period ends
+        // reported (a 999,999,999-day term spans millions of quarters, of which few are reported).
+        let expanded = min(runs.reduce(0) { $0 + $1.expanded[partition] }, runs.reduce(0) { $0 + $1.records[partition] } * max(1, indexOfKey.count))
         guard expanded > 0 else { return }
         // Bytes of the partition: its IDs take about (bytes − headers) of arena at most.
         let bytes = runs.reduce(0) { total, run in total + run.tailLengths[partition] + run.blocks[partition].reduce(0) { $0 + $1.length } }
