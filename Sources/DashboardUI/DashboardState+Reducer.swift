@@ -232,7 +232,29 @@ extension DashboardState {
             return copy(wholeTable: command == .copyTable)
         }
         keepSelectionVisible()
+        rememberOverlapCell()
         return .render
+    }
+
+    /// The overlap cursor's pair by name, so that it stays on the same two groups when the
+    /// period changes and the groups' order (most borrowers first) moves.
+    private mutating func rememberOverlapCell() {
+        guard view == .indebtedness else { return }
+        let names = overlapGroups
+        guard !names.isEmpty else { return }
+        let cursor = overlapCursor(count: names.count)
+        lists[.indebtedness, default: ListState()].selection = names[cursor.row] + "\u{0}" + names[cursor.column]
+    }
+
+    /// Puts the overlap cursor back on the remembered pair, if both groups are still there.
+    private mutating func restoreOverlapCell() {
+        guard let pair = lists[.indebtedness]?.selection?.split(separator: "\u{0}", omittingEmptySubsequences: false),
+              pair.count == 2 else { return }
+        let names = overlapGroups
+        if let row = names.firstIndex(of: String(pair[0])), let column = names.firstIndex(of: String(pair[1])) {
+            lists[.indebtedness, default: ListState()].row = row
+            lists[.indebtedness, default: ListState()].column = column
+        }
     }
 
     // MARK: Sorting
@@ -506,6 +528,7 @@ extension DashboardState {
     /// After the rows change, keep the same group if it is still there, else the first row.
     private mutating func keepSelectionValid() {
         if selectedIndex == nil { selectedGroup = rows.first?.figures.group ?? selectedGroup }
+        if view == .indebtedness { restoreOverlapCell() }
         if view == .matrix { matrixRow = min(matrixRow, max(0, matrixGroups.count - 1)) }
         keepSelectionVisible()
     }

@@ -51,6 +51,20 @@ struct Aggregate: ParsableCommand {
         for (name, value) in [("--indebtedness", indebtedness), ("--platforms", platforms)] {
             if let value, value.isEmpty || value.contains("\n") { throw ValidationError("\(name) takes a file name (no line breaks)") }
         }
+        if platforms != nil && indebtedness == nil { throw ValidationError("--platforms goes with --indebtedness") }
+        // An output never replaces an input, nor the other output.
+        if let indebtedness {
+            for (name, other) in [("--output", output), ("--platforms", platforms)] + files.map({ ("a loan file", Optional($0)) }) {
+                if let other, Self.samePath(indebtedness, other) {
+                    throw ValidationError("--indebtedness names the same file as \(name): \(SafeText.sanitize(other))")
+                }
+            }
+        }
+        if let output {
+            for file in files + [platforms].compactMap({ $0 }) where Self.samePath(output, file) {
+                throw ValidationError("--output names an input file: \(SafeText.sanitize(file))")
+            }
+        }
         guard !files.isEmpty else { throw ValidationError("name one or more loan files") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads takes 1 to 64") }
         if let output, output.isEmpty || output.contains("\n") {
@@ -74,6 +88,7 @@ struct Aggregate: ParsableCommand {
         let accumulator = LoanAccumulator(granularity: period, expectedRows: expected, trackBorrowers: false,
                                           details: indebtedness == nil ? nil : try loanOptions.options())
         var problems = 0
+        var sightings: [(file: String, sighting: LoanNameSighting)] = []
         for file in files {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -90,6 +105,7 @@ struct Aggregate: ParsableCommand {
                     StandardError.write(SafeText.sanitize("\(file): \(result.problemCount - result.problems.count) more malformed rows") + "\n")
                 }
                 problems += result.problemCount
+                sightings += result.firstSeen.filter { $0.column == "platform" }.map { (file, $0) }
             } catch {
                 StandardError.write(SafeText.sanitize("\(error)") + "\n")
                 throw ExitCode.failure
@@ -103,6 +119,15 @@ struct Aggregate: ParsableCommand {
         }
         let t0 = Date()
         if ProcessInfo.processInfo.environment["LS_DEBUG"] != nil { StandardError.write("parse \(t0.timeIntervalSince(tStart))\n") }
+        // With a platforms.csv, every platform must be in it (a typo must not become a group of its own).
+        if platforms != nil {
+            var reported = Set<String>()
+            for (file, seen) in sightings where groupOf[seen.name] == nil && reported.insert(seen.name).inserted {
+                StandardError.write(SafeText.sanitize("\(file):\(seen.line):\(seen.characterColumn): column 'platform': "
+                                                      + "'\(seen.name)' is not listed in \(platforms!)") + "\n")
+            }
+            if !reported.isEmpty { throw ExitCode.failure }
+        }
         if let indebtedness {
             let figures: [Period: IndebtednessFigures]
             do {
@@ -112,7 +137,7 @@ struct Aggregate: ParsableCommand {
                 throw ExitCode.failure
             }
             if ProcessInfo.processInfo.environment["LS_DEBUG"] != nil { StandardError.write("finish \(Date().timeIntervalSince(t0))\n") }
-            try Self.write(Array(IndebtednessTable.csv(figures).utf8), to: indebtedness)
+            try Self.write(Array(IndebtednessTable.csv(figures).utf8), to: indebtedness, option: "--indebtedness")
         }
         let bytes = Self.csv(accumulator.originationTable)
         guard let output else {
@@ -123,16 +148,16 @@ struct Aggregate: ParsableCommand {
             }
             return
         }
-        try Self.write(bytes, to: output)
+        try Self.write(bytes, to: output, option: "--output")
     }
 
     /// Writes `bytes` to `output` through a temporary file and a rename; only a regular file (or
     /// a new one) is replaced: never a device, a FIFO or a link.
-    static func write(_ bytes: [UInt8], to output: String) throws {
+    static func write(_ bytes: [UInt8], to output: String, option: String) throws {
         var info = stat()
         let exists = lstat(output, &info) == 0
         if exists && info.st_mode & S_IFMT != S_IFREG {
-            StandardError.write(SafeText.sanitize("lendscope: \(output) is not a regular file; --output writes regular files only") + "\n")
+            StandardError.write(SafeText.sanitize("lendscope: \(output) is not a regular file; \(option) writes regular files only") + "\n")
             throw ExitCode.failure
         }
         do {
@@ -190,6 +215,13 @@ struct Aggregate: ParsableCommand {
             }
             count = at
         }
+    }
+
+    /// True when both name one file (the same inode), or the same path when one does not exist yet.
+    static func samePath(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        if stat(a, &x) == 0, stat(b, &y) == 0 { return x.st_dev == y.st_dev && x.st_ino == y.st_ino }
+        return URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
     }
 
     static func csvField(_ text: String) -> String {

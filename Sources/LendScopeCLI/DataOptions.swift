@@ -44,8 +44,8 @@ struct DataRequestError: Error, CustomStringConvertible {
 /// How over-indebtedness is computed from loan files: its memory budget, where it spills, and
 /// the APR thresholds of the pricing figures. Shared by every subcommand that reads loans.
 struct LoanOptionsArguments: ParsableArguments {
-    @Option(help: ArgumentHelp("Memory for the over-indebtedness work, in MiB; past it, partitions spill to --temp-dir.",
-                               valueName: "MiB"))
+    @Option(help: ArgumentHelp("Memory for the over-indebtedness work, in MiB (16 or more); past it, partitions spill "
+                               + "to --temp-dir.", valueName: "MiB"))
     var memory: Int = LoanDetailOptions.defaultMemoryBytes >> 20
 
     @Option(help: ArgumentHelp("Directory for spilled partitions (default: $TMPDIR, else /tmp). Files are unlinked "
@@ -57,25 +57,27 @@ struct LoanOptionsArguments: ParsableArguments {
     var aprThresholds: String = "24,36"
 
     func validate() throws {
-        guard (1...1_048_576).contains(memory) else { throw ValidationError("--memory takes 1 to 1048576 (MiB)") }
+        // Below 16 MiB the partitions' own bookkeeping (1,024 of them a thread) would pass the budget.
+        guard (16...1_048_576).contains(memory) else { throw ValidationError("--memory takes 16 to 1048576 (MiB)") }
         _ = try thresholds()
         if let tempDir {
             guard !tempDir.isEmpty, !tempDir.contains("\n") else { throw ValidationError("--temp-dir takes a directory (no line breaks)") }
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: tempDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: tempDir, isDirectory: &isDirectory) else {
                 throw ValidationError("--temp-dir \(SafeText.sanitize(tempDir)): no such directory")
             }
+            guard isDirectory.boolValue else { throw ValidationError("--temp-dir \(SafeText.sanitize(tempDir)): not a directory") }
         }
     }
 
     func thresholds() throws -> [APRThreshold] {
         let parts = aprThresholds.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let values = parts.compactMap(APRThreshold.init(percent:))
-        guard !parts.isEmpty, parts.count <= 8, values.count == parts.count else {
-            throw ValidationError("--apr-thresholds takes up to 8 percentages above 0 and at most 1000, comma-separated "
-                                  + "(e.g. 24,36)")
+        guard !parts.isEmpty, parts.count <= 8, values.count == parts.count, Set(values).count == values.count else {
+            throw ValidationError("--apr-thresholds takes up to 8 different percentages above 0 and at most 1000, "
+                                  + "comma-separated (e.g. 24,36)")
         }
-        return values
+        return values.sorted { $0.billionths < $1.billionths }
     }
 
     func options() throws -> LoanDetailOptions {

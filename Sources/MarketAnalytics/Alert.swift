@@ -216,12 +216,15 @@ extension PeriodAnalysis {
         }
         alerts.sort(by: order)
         alerts += aggregate.sorted(by: order)
-        // The 30% floor, per group with co-funded loans below it (new lending in the period).
+        // The 30% floor, per group with co-funded loans below it (new lending in the period). The
+        // rule applies to loans made from its date: a breach is in force when such a loan is
+        // among them, else it would breach a rule not yet in force.
         if checksCofundingFloor {
             var floor: [Alert] = []
-            for entry in lendingTerms where entry.terms.belowFloorLoans > 0 {
+            for entry in lendingTerms where entry.floorKnown && entry.terms.belowFloorLoans > 0 {
                 floor.append(Alert(rule: .cofundingFloor, subject: .group(entry.group),
-                                   value: entry.belowFloorShareByAmount ?? 0, limit: 0, inForce: inForce))
+                                   value: entry.belowFloorShareByAmount ?? 0, limit: 0,
+                                   inForce: entry.terms.inForceBelowLoans > 0))
             }
             alerts += floor.sorted(by: order)
         }

@@ -168,6 +168,8 @@ public struct IndebtednessTally: Sendable {
     public private(set) var perGroup: [Int]
     /// True once a sum passed the 64-bit range of fen: the amounts are then wrong.
     public private(set) var overflowed = false
+    /// What all borrowers owe: checked, so that no class's sum, nor the multi total, can wrap.
+    public private(set) var totalAmount: Int64 = 0
     /// The largest debt of all borrowers and of those on 2+ groups.
     public private(set) var maxAll: Int64 = 0
     public private(set) var maxMulti: Int64 = 0
@@ -198,6 +200,7 @@ public struct IndebtednessTally: Sendable {
     public mutating func add(masks: UnsafeBufferPointer<UInt64>, amounts: UnsafeBufferPointer<Int64>, bads: UnsafeBufferPointer<Int64>) {
         let groups = groupCount
         var maxAll = self.maxAll, maxMulti = self.maxMulti, badSingle = self.badSingle, badMulti = self.badMulti
+        var total = totalAmount
         var wrapped = false
         byGroups.withUnsafeMutableBufferPointer { byGroups in
             amountByGroups.withUnsafeMutableBufferPointer { amountByGroups in
@@ -212,6 +215,8 @@ public struct IndebtednessTally: Sendable {
                             if amount > maxAll { maxAll = amount }
                             var overflow = false
                             (amountByGroups[slot], overflow) = amountByGroups[slot].addingReportingOverflow(amount)
+                            if overflow { wrapped = true }
+                            (total, overflow) = total.addingReportingOverflow(amount)
                             if overflow { wrapped = true }
                             if count >= 2 {
                                 if amount > maxMulti { maxMulti = amount }
@@ -236,7 +241,7 @@ public struct IndebtednessTally: Sendable {
                 }
             }
         }
-        (self.maxAll, self.maxMulti, self.badSingle, self.badMulti) = (maxAll, maxMulti, badSingle, badMulti)
+        (self.maxAll, self.maxMulti, self.badSingle, self.badMulti, totalAmount) = (maxAll, maxMulti, badSingle, badMulti, total)
         if wrapped { overflowed = true }
     }
 
@@ -252,6 +257,9 @@ public struct IndebtednessTally: Sendable {
             amountByGroups[i] = sum
             if wrapped { overflowed = true }
         }
+        let (total, w0) = totalAmount.addingReportingOverflow(other.totalAmount)
+        totalAmount = total
+        if w0 { overflowed = true }
         let (single, w1) = badSingle.addingReportingOverflow(other.badSingle)
         let (multi, w2) = badMulti.addingReportingOverflow(other.badMulti)
         (badSingle, badMulti) = (single, multi)
@@ -282,15 +290,22 @@ public struct IndebtednessTally: Sendable {
 public enum Indebtedness {
     /// The most groups one borrower's mask holds.
     public static let maximumGroups = 64
+    /// The most period ends, first to last (341 years of months): the debts' packing and the
+    /// percentile passes are sized for it.
+    public static let maximumPeriods = 4096
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case tooManyGroups(Int)
         case amountsOverflow
+        case tooManyPeriods(Int)
 
         public var description: String {
             switch self {
             case .tooManyGroups(let count):
                 return "over-indebtedness counts at most \(Indebtedness.maximumGroups) platform groups; the loan files have \(count)"
+            case .tooManyPeriods(let count):
+                return "over-indebtedness covers at most \(Indebtedness.maximumPeriods) period ends from the first to the last; "
+                    + "the loan files span \(count)"
             case .amountsOverflow:
                 return "outstanding amounts at one period end sum past 92,233,720,368,547,758.07 yuan; not summed"
             }

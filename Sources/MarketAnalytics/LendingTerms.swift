@@ -34,9 +34,19 @@ public struct LendingTerms: Sendable, Hashable {
     /// Of those, loans whose platform part is below 30%, and their fen.
     public var belowFloorLoans: Int
     public var belowFloorCents: Int64
+    /// Of those, the ones originated on or after the notice's date (2021-02-20): breaches of a
+    /// rule in force; the rest would breach it.
+    public var inForceBelowLoans = 0
+    public var inForceBelowCents: Int64 = 0
+    /// Loans whose file states `platform_funded_cny` (filled or empty): without any, the floor's
+    /// figures are unknown, not zero.
+    public var fundedStatedLoans = 0
 
     public init(newCents: Int64, aboveCents: [Int64], cofundedLoans: Int = 0, cofundedCents: Int64 = 0, belowFloorLoans: Int = 0,
-                belowFloorCents: Int64 = 0) {
+                belowFloorCents: Int64 = 0, inForceBelowLoans: Int = 0, inForceBelowCents: Int64 = 0, fundedStatedLoans: Int = 0) {
+        self.inForceBelowLoans = inForceBelowLoans
+        self.inForceBelowCents = inForceBelowCents
+        self.fundedStatedLoans = fundedStatedLoans
         self.newCents = newCents
         self.aboveCents = aboveCents
         self.cofundedLoans = cofundedLoans
@@ -45,13 +55,26 @@ public struct LendingTerms: Sendable, Hashable {
         self.belowFloorCents = belowFloorCents
     }
 
+    /// True once a sum passed the 64-bit range of fen: the figures are then wrong and not shown.
+    public private(set) var overflowed = false
+
+    /// Adds another platform's terms (a group's platforms together), sums checked.
     public mutating func add(_ other: LendingTerms) {
-        newCents &+= other.newCents
-        for i in aboveCents.indices where i < other.aboveCents.count { aboveCents[i] &+= other.aboveCents[i] }
+        func checked(_ a: inout Int64, _ b: Int64) {
+            let (sum, wrapped) = a.addingReportingOverflow(b)
+            a = sum
+            if wrapped { overflowed = true }
+        }
+        checked(&newCents, other.newCents)
+        for i in aboveCents.indices where i < other.aboveCents.count { checked(&aboveCents[i], other.aboveCents[i]) }
         cofundedLoans += other.cofundedLoans
-        cofundedCents &+= other.cofundedCents
+        checked(&cofundedCents, other.cofundedCents)
         belowFloorLoans += other.belowFloorLoans
-        belowFloorCents &+= other.belowFloorCents
+        checked(&belowFloorCents, other.belowFloorCents)
+        inForceBelowLoans += other.inForceBelowLoans
+        checked(&inForceBelowCents, other.inForceBelowCents)
+        fundedStatedLoans += other.fundedStatedLoans
+        if other.overflowed { overflowed = true }
     }
 }
 
@@ -109,6 +132,10 @@ public struct GroupLendingTerms: Sendable, Hashable {
     public var sharesAbove: [Double?] {
         terms.aboveCents.map { terms.newCents > 0 ? Double($0) / Double(terms.newCents) : nil }
     }
+
+    /// True when some of the group's loans come from files that state `platform_funded_cny`:
+    /// otherwise the floor's figures are unknown, not zero.
+    public var floorKnown: Bool { terms.fundedStatedLoans > 0 }
 
     /// Share of co-funded loans below the floor, by count and by amount; nil without co-funded loans.
     public var belowFloorShareByCount: Double? {

@@ -98,6 +98,8 @@ public struct PeriodAnalysis: Sendable {
     /// Per group with new lending in the period: pricing above the APR thresholds and co-funding.
     public private(set) var lendingTerms: [GroupLendingTerms] = []
     public private(set) var aprThresholds: [APRThreshold] = []
+    /// Why `lendingTerms` is empty although loans exist (a sum past 64 bits).
+    public private(set) var lendingTermsUnavailable: String?
     /// True when the loan files carry `platform_funded_cny`: the 30% floor is checked.
     public private(set) var checksCofundingFloor = false
     /// Per group: the share of the amount originated in the period that is overdue, defaulted or
@@ -382,5 +384,10 @@ extension PeriodAnalysis {
             byGroup[group]!.add(terms)
         }
         lendingTerms = byGroup.sorted { $0.key < $1.key }.map { GroupLendingTerms(group: $0.key, terms: $0.value) }
+        lendingTermsUnavailable = nil
+        if byGroup.values.contains(where: \.overflowed) {
+            lendingTerms = []
+            lendingTermsUnavailable = "a group's new lending sums past 92,233,720,368,547,758.07 yuan; not summed"
+        }
     }
 }

@@ -75,12 +75,19 @@ struct PricingJSON: Encodable {
         let amountCNY: Double
         let share: Double?
         enum CodingKeys: String, CodingKey { case threshold, amountCNY = "amount_cny", share }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(threshold, forKey: .threshold)
+            try c.encode(amountCNY, forKey: .amountCNY)
+            try c.encode(share, forKey: .share) // null when there was no new lending: never left out
+        }
     }
 
     enum CodingKeys: String, CodingKey {
         case group, newLending = "new_lending_cny", above = "rate_apr_above", cofundedLoans = "cofunded_loans"
         case cofundedCNY = "cofunded_cny", belowLoans = "below_floor_loans", belowCNY = "below_floor_cny"
         case belowShareCount = "below_floor_share_by_count", belowShareAmount = "below_floor_share_by_amount"
+        case inForceLoans = "below_floor_in_force_loans"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -92,15 +99,16 @@ struct PricingJSON: Encodable {
             Above(threshold: "\($0.0)", amountCNY: Double($0.1.0) / 100, share: $0.1.1)
         }, forKey: .above)
         // The floor's counts only where loan files carry platform_funded_cny: otherwise unknown, not zero.
-        if checksFloor {
+        if checksFloor && entry.floorKnown {
             try c.encode(t.cofundedLoans, forKey: .cofundedLoans)
             try c.encode(Double(t.cofundedCents) / 100, forKey: .cofundedCNY)
             try c.encode(t.belowFloorLoans, forKey: .belowLoans)
             try c.encode(Double(t.belowFloorCents) / 100, forKey: .belowCNY)
             try c.encode(entry.belowFloorShareByCount, forKey: .belowShareCount)
             try c.encode(entry.belowFloorShareByAmount, forKey: .belowShareAmount)
+            try c.encode(t.inForceBelowLoans, forKey: .inForceLoans)
         } else {
-            for key in [CodingKeys.cofundedLoans, .cofundedCNY, .belowLoans, .belowCNY, .belowShareCount, .belowShareAmount] {
+            for key in [CodingKeys.cofundedLoans, .cofundedCNY, .belowLoans, .belowCNY, .belowShareCount, .belowShareAmount, .inForceLoans] {
                 try c.encodeNil(forKey: key)
             }
         }

@@ -24,6 +24,7 @@ struct JSONReport: Encodable {
         case period, measure, market, fx, platforms, others, indices, verdicts, banks, merger, alerts, stacking
         case stackingUnavailable = "stacking_unavailable"
         case indebtedness, indebtednessUnavailable = "indebtedness_unavailable", pricing
+        case pricingUnavailable = "pricing_unavailable"
         case verdictsUnavailable = "verdicts_unavailable"
     }
 
@@ -51,6 +52,7 @@ struct JSONReport: Encodable {
         try c.encodeIfPresent(a.indebtednessUnavailable, forKey: .indebtednessUnavailable)
         try c.encode(a.lendingTerms.map { PricingJSON(entry: $0, thresholds: a.aprThresholds, checksFloor: a.checksCofundingFloor) },
                      forKey: .pricing)
+        try c.encodeIfPresent(a.lendingTermsUnavailable, forKey: .pricingUnavailable)
     }
 
     struct Market: Encodable {

@@ -121,7 +121,7 @@ extension PeriodReport {
                 var text = "  \(entry.group): \(yuan(entry.terms.newCents)); "
                     + zip(thresholds, entry.sharesAbove).map { "\($0.0) \($0.1.map { NumberFormat.percent($0, decimals: 1) } ?? "n/a")" }
                         .joined(separator: ", ")
-                if a.checksCofundingFloor {
+                if a.checksCofundingFloor && entry.floorKnown {
                     text += "; co-funded \(count(entry.terms.cofundedLoans)), below 30%: \(count(entry.terms.belowFloorLoans))"
                         + (entry.belowFloorShareByAmount.map { " (\(NumberFormat.percent($0, decimals: 1)) by amount)" } ?? "")
                 }

@@ -318,6 +318,19 @@ struct ViewTests {
         #expect(model.columns.map(\.csvName) == ["period", "shared_borrowers", "share_of_a", "share_of_b", "borrowers_a", "borrowers_b"])
     }
 
+    @Test("o: the cursor stays on the same two groups when the period changes")
+    func overlapCursorFollowsThePair() throws {
+        var state = Self.at2020Q2()
+        Self.press(&state, .character("o"), .down, .down, .down, .right)
+        let before = try #require(state.lists[.indebtedness]?.selection)
+        for key in [Key.character("["), .character("["), .character("]"), .character("]"), .character("]")] {
+            Self.press(&state, key)
+            let names = state.overlapGroups
+            let cursor = state.overlapCursor(count: names.count)
+            #expect(names[cursor.row] + "\u{0}" + names[cursor.column] == before, "\(state.analysis!.period)")
+        }
+    }
+
     @Test("o without loan files says what it needs")
     func overlapWithoutLoans() {
         var dataset = Support.sampleDataset

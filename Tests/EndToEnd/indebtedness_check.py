@@ -200,7 +200,7 @@ def main():
             print(f"ok: DuckDB's SQL gives the same {len(duck)} figures")
         out = os.path.join(work, "indebtedness.csv")
         base = [lendscope, "aggregate", loans, "--platforms", platforms, "--indebtedness", out, "--temp-dir", spill]
-        for memory in ("1", "64"):
+        for memory in ("16", "64"):
             result = subprocess.run(base + ["--memory", memory], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             if result.returncode != 0:
                 failures.append(f"--memory {memory}: exit {result.returncode}: {result.stderr.strip()}")
@@ -222,13 +222,13 @@ def main():
         with open(bad, "a") as f:
             f.write("Lx,Huabei,Bank 1,IDx,not-an-amount,30,2021-01-01,0.1,current,,\n")
         result = subprocess.run([lendscope, "aggregate", bad, "--platforms", platforms, "--indebtedness", out,
-                                 "--temp-dir", spill, "--memory", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                 "--temp-dir", spill, "--memory", "16"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if result.returncode == 0 or "not an amount" not in result.stderr:
             failures.append(f"malformed row: expected exit 1 naming the amount, got {result.returncode}: {result.stderr[:200]}")
         if os.listdir(spill):
             failures.append(f"after a failure: temporary files left: {os.listdir(spill)}")
         # Killed mid-run: the files were unlinked at creation, so nothing is left either.
-        process = subprocess.Popen(base + ["--memory", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(base + ["--memory", "16"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.3)
         process.send_signal(signal.SIGKILL)
         process.wait()

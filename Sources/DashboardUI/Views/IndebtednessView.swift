@@ -51,7 +51,10 @@ enum IndebtednessView {
         }
         if let reason = analysis.indebtednessUnavailable { return (nil, "Over-indebtedness unavailable: \(reason).") }
         guard let figures = analysis.indebtedness else {
-            return (nil, "No loan files cover \(analysis.period): no period end to count debts at.")
+            return (nil, "No loans were originated in \(analysis.period): debts are counted at the ends of the periods "
+                    + "with originations (\(analysis.indebtednessHistory.first.map { "\($0.period)" } ?? "none")"
+                    + "\(analysis.indebtednessHistory.count > 1 ? "–\(analysis.indebtednessHistory.last!.period)" : ""), "
+                    + "gaps left out).")
         }
         return (figures, nil)
     }
@@ -118,27 +121,39 @@ enum IndebtednessView {
             }
             line([.init(text: " Borrowers by number of groups owed to: " + classes.joined(separator: "  "), priority: 0)])
         }
-        let bad = [("1 group", f.badRateSingle), ("2+ groups", f.badRateMulti)].map {
-            "\($0.0) \($0.1.map { NumberFormat.percent($0, decimals: 1) } ?? "n/a")"
-        }
-        line([.init(text: " Bad (overdue, default, written off) by amount: " + bad.joined(separator: dot), priority: 0)])
+        // Whole figures only: a part that does not fit goes, never half a number.
+        let rate: (Double?) -> String = { $0.map { NumberFormat.percent($0, decimals: 1) } ?? "n/a" }
+        line([.init(text: " Bad by amount: 1 group \(rate(f.badRateSingle))", priority: 0),
+              .init(text: "2+ groups \(rate(f.badRateMulti))", priority: 0),
+              .init(text: "(overdue, default, written off)", priority: 1)])
+        // Below 100 columns the debts read in thousands (exact in the export and the JSON).
+        let compact = buffer.width < 100
         func debts(_ p: DebtPercentiles?) -> String {
             guard let p else { return "n/a" }
-            return [p.p50, p.p90, p.p99, p.max].map { NumberFormat.grouped(Double($0) / 100, decimals: 0) }.joined(separator: "/")
+            return [p.p50, p.p90, p.p99, p.max].map { cents -> String in
+                let yuan = Double(cents) / 100
+                return compact ? NumberFormat.grouped(yuan / 1000, decimals: yuan < 100_000 ? 1 : 0) + "k"
+                    : NumberFormat.grouped(yuan, decimals: 0)
+            }.joined(separator: "/")
         }
-        line([.init(text: " Debt p50/p90/p99/max, CNY: all \(debts(f.debtAll))", priority: 0),
-              .init(text: "2+ groups \(debts(f.debtMulti))", priority: 0)])
+        line([.init(text: " Debt p50/90/99/max\(compact ? "" : " CNY"): all \(debts(f.debtAll))", priority: 0),
+              .init(text: "2+ \(debts(f.debtMulti))", priority: 0)])
         // The 2+ share over every period end, the events under it.
-        let history = analysis.indebtednessHistory
-        let shares = history.map { $0.figures.multiShare ?? 0 }
+        let all = analysis.indebtednessHistory
         let label = " 2+ share "
         let room = max(1, buffer.width - DisplayWidth.of(label) - 24)
+        // As many periods as fit, the latest ones, and the one on screen always among them.
+        let currentIndex = all.firstIndex { $0.period == analysis.period } ?? all.count - 1
+        let shown = min(all.count, room)
+        let firstShown = max(0, min(all.count - shown, currentIndex))
+        let history = Array(all[firstShown..<(firstShown + shown)])
+        let shares = history.map { $0.figures.multiShare ?? 0 }
         let step = max(1, min(3, room / max(1, history.count)))
         let ceiling = TrendsView.niceCeiling(max(shares.max() ?? 0, 0.0001))
         var x = buffer.put(label, x: 0, y: y, style: .header)
         let sparkStart = x
         let current = history.firstIndex { $0.period == analysis.period }
-        for (index, glyph) in Sparkline.render(shares, glyphs: glyphs, ceiling: ceiling).enumerated() where x < buffer.width - 22 {
+        for (index, glyph) in Sparkline.render(shares, glyphs: glyphs, ceiling: ceiling).enumerated() {
             let style = index == current ? Style(.accent, bold: true, reverse: true) : Style.bar
             x += buffer.put(String(repeating: glyph, count: step), x: x, y: y, style: style)
         }
@@ -146,16 +161,21 @@ enum IndebtednessView {
                    + "\(ascii ? "-" : "–")\(history.last.map { "\($0.period)" } ?? "")", x: x, y: y, style: .muted)
         y += 1
         // Events by period: several in one period share its mark ("12").
-        var marks: [Int: String] = [:]
-        var legend: [String] = []
+        var marks: [Int: [Int]] = [:]
         for (number, event) in TrendsView.events.enumerated() {
             guard let index = history.firstIndex(where: { $0.period.contains(event.date) }) else { continue }
-            marks[index, default: ""] += "\(number + 1)"
-            legend.append("\(number + 1) \(event.date)")
+            marks[index, default: []].append(number + 1)
         }
-        for (index, mark) in marks { buffer.put(mark, x: sparkStart + index * step, y: y, style: .warning) }
-        let events = legend.isEmpty ? "no events in these periods" : "events (t lists them): " + legend.joined(separator: ", ")
-        buffer.put(TextFit.truncateAtWord(events, width: max(0, buffer.width - x - 1), ascii: ascii), x: x + 1, y: y, style: .muted)
+        var legend: [String] = []
+        for (index, numbers) in marks.sorted(by: { $0.key < $1.key }) {
+            buffer.put(numbers.map(String.init).joined(), x: sparkStart + index * step, y: y, style: .warning)
+            let month = TrendsView.events[numbers[0] - 1].date.description.prefix(7)
+            legend.append(numbers.map(String.init).joined(separator: ",") + " " + month)
+        }
+        // After the sparkline's end (the trends view `t` lists the events in words).
+        let events = legend.isEmpty ? "no events in these periods" : "events: " + legend.joined(separator: ", ")
+        let legendX = sparkStart + shares.count * step + 1
+        buffer.put(TextFit.truncateAtWord(events, width: max(0, buffer.width - legendX), ascii: ascii), x: legendX, y: y, style: .muted)
         y += 1
         drawMatrix(state, f, top: y, into: &buffer)
     }
@@ -180,7 +200,8 @@ enum IndebtednessView {
         let firstRow = max(0, min(cursor.row - maxRows + 1, names.count - maxRows))
         for (index, row) in names.enumerated().dropFirst(firstRow).prefix(maxRows) {
             let y = top + 2 + index - firstRow
-            buffer.put(" " + row, x: 0, y: y, style: index == cursor.row ? .accent : .normal, maxWidth: labelWidth - 1)
+            buffer.put(" " + DisplayWidth.fit(row, width: labelWidth - 2, ascii: glyphs.isASCII), x: 0, y: y,
+                       style: index == cursor.row ? .accent : .normal, maxWidth: labelWidth - 1)
             for (column, name) in names.enumerated().dropFirst(firstColumn).prefix(columns) {
                 let mark: String
                 if column == index {
@@ -199,12 +220,14 @@ enum IndebtednessView {
         let dot = glyphs.isASCII ? " - " : " · "
         var parts: [PriorityLine.Part]
         if a == b {
-            parts = [.init(text: "\(a): \(NumberFormat.grouped(Double(f.borrowersByGroup[a] ?? 0), decimals: 0)) borrowers owe to it",
+            let n = f.borrowersByGroup[a] ?? 0
+            parts = [.init(text: "\(a): \(NumberFormat.grouped(Double(n), decimals: 0)) borrower\(n == 1 ? "" : "s") owe\(n == 1 ? "s" : "") to it",
                            priority: 0, shrinksTo: 16)]
         } else {
             let shared = f.shared(a, b)
             parts = [
-                .init(text: "\(a) \(glyphs.isASCII ? "&" : "∩") \(b): \(NumberFormat.grouped(Double(shared), decimals: 0)) borrowers",
+                .init(text: "\(a) \(glyphs.isASCII ? "&" : "∩") \(b): \(NumberFormat.grouped(Double(shared), decimals: 0)) "
+                      + "borrower\(shared == 1 ? "" : "s")",
                       priority: 0, shrinksTo: 20),
                 .init(text: "\(NumberFormat.percent(share(f, row: a, column: b), decimals: 1)) of \(a)'s", priority: 0, shrinksTo: 12),
                 .init(text: "\(NumberFormat.percent(share(f, row: b, column: a), decimals: 1)) of \(b)'s", priority: 1, shrinksTo: 12),

@@ -166,7 +166,8 @@ struct BorrowerSpillWriter {
     @inline(never)
     private mutating func grow(_ partition: Int, _ size: Int) {
         let old = capacities[partition]
-        var capacity = max(old * 2, 2048)
+        // Small at first: a reload that appends a few rows touches many partitions with little each.
+        var capacity = max(old * 2, 256)
         while capacity < lengths[partition] + size + 16 { capacity *= 2 }
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         if let tail = tails[partition] {
@@ -192,8 +193,10 @@ struct BorrowerSpillWriter {
                 lengths[partition] = 0
             }
         } catch {
+            // Nothing more is kept: the parse fails with this error (the caller keeps its data).
             store.fail(error)
             failed = true
+            lengths.update(repeating: 0, count: count)
         }
         for partition in 0..<count where partition != keeping {
             tails[partition]?.deallocate()
@@ -206,7 +209,7 @@ struct BorrowerSpillWriter {
     /// Hands the partitions to the store (and the memory with them) and starts anew.
     mutating func finish() {
         // Once a thread has spilled, its last records go to the file too: the memory is the finishing's.
-        if file != nil && buffered > 0 { spill() }
+        if file != nil && buffered > 0 && !failed { spill() }
         store.add(SpillRun(tails: Array(UnsafeBufferPointer(start: tails, count: count)),
                            tailLengths: Array(UnsafeBufferPointer(start: lengths, count: count)), blocks: blocks,
                            expanded: Array(UnsafeBufferPointer(start: expanded, count: count)),
@@ -282,6 +285,9 @@ public final class BorrowerSpillStore: @unchecked Sendable {
             throw .cannotWrite(directory: options.temporaryDirectory, reason: "no space left on device")
         }
     }
+
+    /// Runs held: one a parsing thread a parse (a reload that appends adds its own).
+    public var runCount: Int { allRuns.count }
 
     /// Bytes written to temporary files, over all runs.
     public var spilledBytes: Int64 { allRuns.reduce(0) { $0 + $1.spilledBytes } }

@@ -66,7 +66,10 @@ extension DataDirectory {
         // Appends only: parse each file's new whole lines into the cached totals.
         let prints = Dictionary(uniqueKeysWithValues: files.map { ($0, FileFingerprint.of($0)) })
         var accumulator: LoanAccumulator
+        // Appends reuse the cached totals; after many, their partitions (a set a reload) are read
+        // afresh once, so a file appended to all day keeps bounded memory.
         if let cache, let cached = cache.accumulator, cache.granularity == granularity,
+           (cached.details?.runCount ?? 0) < 16,
            Set(cache.files.keys) == Set(files),
            files.allSatisfy({ file in
                let state = cache.files[file]!, now = prints[file]!

@@ -14,15 +14,29 @@ final class DebtValues: @unchecked Sendable {
     /// bits). A value that does not fit (a period past 4,096 or a debt past 22.5 trillion yuan)
     /// is kept whole among the outliers.
     struct Buffer {
-        let words: UnsafeMutablePointer<UInt64>
-        let capacity: Int
+        private(set) var words: UnsafeMutablePointer<UInt64>
+        /// Grows by doubling up to `limit`, so a large budget costs nothing until it is used.
+        private var capacity: Int
+        let limit: Int
         var count = 0
         var outliers: [(tag: UInt64, value: UInt64)] = []
+
+        init(limit: Int) {
+            self.limit = limit
+            capacity = min(limit, 4096)
+            words = .allocate(capacity: capacity)
+        }
 
         /// False when full (the caller flushes and adds again).
         @inline(__always)
         mutating func add(period: Int, multi: Bool, value: Int64) -> Bool {
-            guard count < capacity else { return false }
+            if count == capacity {
+                guard capacity < limit else { return false }
+                let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: min(limit, capacity * 2))
+                grown.update(from: words, count: count)
+                words.deallocate()
+                (words, capacity) = (grown, min(limit, capacity * 2))
+            }
             if period < 1 << 12, value >= 0, value < 1 << 51 {
                 words[count] = UInt64(period) << 52 | (multi ? 1 << 51 : 0) | UInt64(value)
                 count += 1
@@ -38,8 +52,7 @@ final class DebtValues: @unchecked Sendable {
     private let temporaryDirectory: String
 
     init(budget: Int, temporaryDirectory: String) {
-        let capacity = max(1024, budget / 8)
-        buffer = Buffer(words: .allocate(capacity: capacity), capacity: capacity)
+        buffer = Buffer(limit: max(1024, budget / 8))
         self.temporaryDirectory = temporaryDirectory
     }
 

@@ -41,6 +41,9 @@ struct IndebtednessFinisher {
 
     mutating func run() throws(Failure) -> [Period: IndebtednessFigures] {
         guard groups.count <= Indebtedness.maximumGroups else { throw .figures(.tooManyGroups(groups.count)) }
+        if let first = periodKeys.first, let last = periodKeys.last, last - first >= UInt64(Indebtedness.maximumPeriods) {
+            throw .figures(.tooManyPeriods(Int(last - first + 1)))
+        }
         let runs = store.allRuns
         let budget = store.options.memoryBytes
         // Period key → index among the reported periods, over the keys' range.

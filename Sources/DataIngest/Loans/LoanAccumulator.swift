@@ -283,7 +283,8 @@ public final class LoanAccumulator: @unchecked Sendable {
                 let n = thresholds.count
                 figures.terms[period(key >> 16), default: [:]][names[Int(key & 0xFFFF)]] = LendingTerms(
                     newCents: values[0], aboveCents: Array(values[1...n]), cofundedLoans: Int(values[n + 1]),
-                    cofundedCents: values[n + 2], belowFloorLoans: Int(values[n + 3]), belowFloorCents: values[n + 4])
+                    cofundedCents: values[n + 2], belowFloorLoans: Int(values[n + 3]), belowFloorCents: values[n + 4],
+                    inForceBelowLoans: Int(values[n + 5]), inForceBelowCents: values[n + 6], fundedStatedLoans: Int(values[n + 7]))
             }
         }
         statuses.forEach { key, _, value in

@@ -313,7 +313,8 @@ struct RowParser {
     private mutating func recordDetails(slot: Int, platform: Int, status: Int, cents: Int64,
                                         borrower: UnsafeMutablePointer<UInt8>, _ borrowerLength: Int,
                                         originDay: Int, periodEnd: Int, details: LoanDetails) {
-        terms.add(slot: slot, platform: platform, cents: cents, rate: details.rate, platformFunded: details.platformFunded)
+        terms.add(slot: slot, platform: platform, cents: cents, rate: details.rate, platformFunded: details.platformFunded,
+                  fundedStated: columns.platformFunded >= 0, ruleInForce: originDay >= Self.cofundingRuleDay)
         // Outstanding at period ends k0 ..< key(end day): see `Indebtedness`.
         let endDay = min(originDay + details.term, details.closedOn)
         guard endDay > periodEnd else { return }
@@ -354,6 +355,9 @@ struct RowParser {
     }
 
     static let borrowerBatchSize = 32
+
+    /// The day the 30% floor applies to new loans from (the notice's publication).
+    static let cofundingRuleDay = CofundingFloor.inForceFrom.dayNumber
 
     /// Sends the waiting loans to the borrower table; called when the batch fills and before the
     /// results are merged.

@@ -19,9 +19,10 @@ final class SpillFile: @unchecked Sendable {
         var description: String {
             switch self {
             case .cannotCreate(let directory, let reason):
-                return "cannot make a temporary file in \(directory) (--temp-dir): \(reason)"
+                return "cannot make a temporary file in \(directory) (the temporary folder: --temp-dir, else $TMPDIR or /tmp): \(reason)"
             case .cannotWrite(let directory, let reason):
-                return "cannot write temporary data in \(directory) (--temp-dir): \(reason); nothing was changed"
+                return "cannot write temporary data in \(directory) (the temporary folder: --temp-dir, else $TMPDIR or /tmp): "
+                    + "\(reason); nothing was changed"
             case .cannotRead(let reason):
                 return "cannot read back temporary data: \(reason)"
             }
