@@ -5,9 +5,10 @@ Generates a loan file (a few hundred thousand rows by default) with overlapping 
 `closed_on` and `platform_funded_cny` columns, quoted borrower IDs, IDs that differ only in
 their last byte, loans that start or end exactly at a period's end; computes every period end's
 figures here with the csv module (the definitions of the README, written out again, sharing no
-code with LendScope); runs `lendscope aggregate --indebtedness` with a 1 MiB memory budget (so
-that partitions, finishing tables and debts all spill) and checks that the two tables are
-identical, line for line. Then checks that no temporary file is left, after a success, after a
+code with LendScope); runs `lendscope aggregate --indebtedness` with the smallest budget the
+command line takes, 16 MiB (so that the partitions spill; the unit tests force slices and spilled
+debts with smaller budgets), and with 64 MiB, and checks that the tables are identical, line for
+line. Then checks that no temporary file is left, after a success, after a
 failure (a malformed last row), and after the process is killed mid-run.
 
 With DuckDB installed (`pip install duckdb==2.0.1`; `.ci/run` installs it), the SQL the README

@@ -56,7 +56,7 @@ struct IndebtednessFinisher {
         let next = Atomic<Int>(0)
         let results = (0..<workers).map { _ in
             FinisherWorker(groupCount: groups.count, periodCount: periodKeys.count,
-                           valueBudget: max(1 << 10, budget / 16), temporaryDirectory: store.temporaryDirectory)
+                           valueBudget: max(1 << 10, budget / 32), temporaryDirectory: store.temporaryDirectory)
         }
         let tableBudget = max(1 << 10, budget / 4 / workers)
         runConcurrently(results.map { worker in
