@@ -19,7 +19,7 @@ public struct IndebtednessJSON: Encodable {
         enum CodingKeys: String, CodingKey { case p50, p90, p99, max }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            // Fen to yuan: exact for any sum a loan file can hold (below 2^53 fen).
+            // Fen to yuan as JSON doubles: exact to the fen below 2^53 fen (90 trillion yuan), the nearest double above.
             try c.encode(Double(p.p50) / 100, forKey: .p50)
             try c.encode(Double(p.p90) / 100, forKey: .p90)
             try c.encode(Double(p.p99) / 100, forKey: .p99)

@@ -141,7 +141,7 @@ struct LoanFastPathTests {
         #expect {
             try LoanFileParser(granularity: .quarter).parse(path: path, into: LoanAccumulator(granularity: .quarter, expectedRows: 2))
         } throws: { error in
-            "\(error)" == "\(path):1:1: amounts in one period × platform × bank sum past 92,233,720,368,547,758.07 yuan; not summed"
+            "\(error)" == "\(path):1:1: amounts in one period × platform × bank (or one borrower's period, or one platform's new lending) sum past 92,233,720,368,547,758.07 yuan; not summed"
         }
     }
 

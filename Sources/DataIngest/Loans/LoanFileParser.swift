@@ -113,7 +113,8 @@ public struct LoanFileParser: Sendable {
                 return Diagnostic(path: path, line: 1, column: 1, message: reason)
             case .amountsOverflow(let path):
                 return Diagnostic(path: path, line: 1, column: 1, message:
-                    "amounts in one period × platform × bank sum past 92,233,720,368,547,758.07 yuan; not summed")
+                    "amounts in one period × platform × bank (or one borrower's period, or one platform's new lending) sum past "
+                    + "92,233,720,368,547,758.07 yuan; not summed")
             }
         }
 
