@@ -73,7 +73,6 @@ struct Aggregate: ParsableCommand {
     }
 
     func run() throws {
-        let tStart = Date()
         let parser = LoanFileParser(granularity: period, threads: threads)
         let expected = files.reduce(0) { $0 + Int(FileFingerprint.of($1).size / 60) }
         var groupOf: [String: String] = [:]
@@ -117,8 +116,6 @@ struct Aggregate: ParsableCommand {
             StandardError.write("lendscope: \(problems) malformed row\(problems == 1 ? "" : "s"); no aggregate written\n")
             throw ExitCode.failure
         }
-        let t0 = Date()
-        if ProcessInfo.processInfo.environment["LS_DEBUG"] != nil { StandardError.write("parse \(t0.timeIntervalSince(tStart))\n") }
         // With a platforms.csv, every platform must be in it (a typo must not become a group of its own).
         if platforms != nil {
             var reported = Set<String>()
@@ -136,8 +133,7 @@ struct Aggregate: ParsableCommand {
                 StandardError.write(SafeText.sanitize("lendscope: over-indebtedness: \(error)") + "\n")
                 throw ExitCode.failure
             }
-            if ProcessInfo.processInfo.environment["LS_DEBUG"] != nil { StandardError.write("finish \(Date().timeIntervalSince(t0))\n") }
-            try Self.write(Array(IndebtednessTable.csv(figures).utf8), to: indebtedness, option: "--indebtedness")
+                try Self.write(Array(IndebtednessTable.csv(figures).utf8), to: indebtedness, option: "--indebtedness")
         }
         let bytes = Self.csv(accumulator.originationTable)
         guard let output else {

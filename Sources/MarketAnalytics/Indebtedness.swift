@@ -11,7 +11,11 @@
 
 /// Days since 1970-01-01 of a calendar date (proleptic Gregorian), for day arithmetic.
 extension CalendarDate {
-    public var dayNumber: Int {
+    public var dayNumber: Int { Self.dayNumber(year: year, month: month, day: day) }
+
+    /// The same for parts not checked to be a date (the loan parser's, checked already).
+    @inlinable
+    public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
         // Howard Hinnant's days_from_civil.
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

@@ -94,7 +94,12 @@ public struct PeriodAnalysis: Sendable {
     public private(set) var indebtedness: IndebtednessFigures?
     public private(set) var indebtednessUnavailable: String?
     /// Every period end's over-indebtedness, oldest first: the trend the dashboard draws.
-    public private(set) var indebtednessHistory: [(period: Period, figures: IndebtednessFigures)] = []
+    public var indebtednessHistory: [(period: Period, figures: IndebtednessFigures)] {
+        indebtednessByPeriod.sorted { $0.key < $1.key }.map { (period: $0.key, figures: $0.value) }
+    }
+    /// The loan files' figures of every period end: one dictionary shared (copy on write) by
+    /// every period's analysis, not a copy each.
+    private var indebtednessByPeriod: [Period: IndebtednessFigures] = [:]
     /// Per group with new lending in the period: pricing above the APR thresholds and co-funding.
     public private(set) var lendingTerms: [GroupLendingTerms] = []
     public private(set) var aprThresholds: [APRThreshold] = []
@@ -372,7 +377,7 @@ extension PeriodAnalysis {
         let loans = dataset.loans
         indebtedness = loans?.indebtedness[period]
         indebtednessUnavailable = loans?.indebtednessUnavailable
-        indebtednessHistory = (loans?.indebtedness ?? [:]).sorted { $0.key < $1.key }.map { (period: $0.key, figures: $0.value) }
+        indebtednessByPeriod = loans?.indebtedness ?? [:]
         aprThresholds = loans?.aprThresholds ?? []
         checksCofundingFloor = loans?.hasPlatformFunded ?? false
         var byGroup: [String: LendingTerms] = [:]

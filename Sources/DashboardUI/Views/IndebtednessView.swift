@@ -37,7 +37,7 @@ enum IndebtednessView {
             : " Shared borrowers, of the row group's: ░<\(p[0]) ▒<\(p[1]) ▓<\(p[2]) █≥\(p[2]), · none (Enter: pair)"
     }
 
-    static func yuan(_ cents: Int64, ascii: Bool) -> String {
+    static func yuan(_ cents: Int64) -> String {
         let value = Double(cents) / 100
         return "CNY " + (value >= 1e9 ? NumberFormat.billions(value, decimals: 2) + " bn"
                          : NumberFormat.millions(value, decimals: value >= 1e7 ? 1 : 2) + " mn")
@@ -51,10 +51,10 @@ enum IndebtednessView {
         }
         if let reason = analysis.indebtednessUnavailable { return (nil, "Over-indebtedness unavailable: \(reason).") }
         guard let figures = analysis.indebtedness else {
+            let history = analysis.indebtednessHistory
             return (nil, "No loans were originated in \(analysis.period): debts are counted at the ends of the periods "
-                    + "with originations (\(analysis.indebtednessHistory.first.map { "\($0.period)" } ?? "none")"
-                    + "\(analysis.indebtednessHistory.count > 1 ? "–\(analysis.indebtednessHistory.last!.period)" : ""), "
-                    + "gaps left out).")
+                    + "with originations (\(history.first.map { "\($0.period)" } ?? "none")"
+                    + "\(history.count > 1 ? "–\(history.last!.period)" : ""), gaps left out).")
         }
         return (figures, nil)
     }
@@ -94,10 +94,10 @@ enum IndebtednessView {
         }
         line([.init(text: " Over-indebtedness at \(f.asOf): loans outstanding at the period's end", priority: 0),
               .init(text: "principal at origination", priority: 2)], style: .header)
-        line([.init(text: " \(NumberFormat.grouped(Double(f.borrowers), decimals: 0)) owe \(yuan(f.totalCents, ascii: ascii))",
+        line([.init(text: " \(NumberFormat.grouped(Double(f.borrowers), decimals: 0)) owe \(yuan(f.totalCents))",
                     priority: 0),
               .init(text: "on 2+ groups: \(NumberFormat.grouped(Double(f.multi), decimals: 0)) (\(percent(f.multi, of: f.borrowers))),"
-                    + " \(yuan(f.multiCents, ascii: ascii))", priority: 0),
+                    + " \(yuan(f.multiCents))", priority: 0),
               .init(text: "3+: \(NumberFormat.grouped(Double(f.multi3), decimals: 0)) (\(percent(f.multi3, of: f.borrowers)))", priority: 0)],
              style: .accent)
         // Classes by number of groups: bars when there is room, else one line.
@@ -112,7 +112,7 @@ enum IndebtednessView {
                 let used = buffer.put(label, x: 0, y: y, style: .normal)
                 buffer.put(bar, x: used + 1, y: y, style: .bar)
                 buffer.put("\(NumberFormat.grouped(Double(count), decimals: 0)) (\(percent(count, of: f.borrowers)))"
-                           + " owe \(yuan(f.amountByGroupsCents[index], ascii: ascii))", x: used + barWidth + 2, y: y, style: .normal)
+                           + " owe \(yuan(f.amountByGroupsCents[index]))", x: used + barWidth + 2, y: y, style: .normal)
                 y += 1
             }
         } else {

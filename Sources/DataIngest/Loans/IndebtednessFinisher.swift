@@ -33,9 +33,6 @@ struct IndebtednessFinisher {
         }
     }
 
-    /// Bytes a finishing table needs per borrower-period, its ID's bytes apart.
-    static let entryBytes = 48
-
     /// What the last run did beyond memory (for tests and the benchmark).
     private(set) var statistics = IndebtednessStatistics()
 
@@ -77,8 +74,6 @@ struct IndebtednessFinisher {
             for index in tallies.indices { tallies[index].merge(worker.tallies[index]) }
         }
         if tallies.contains(where: \.overflowed) { throw .figures(.amountsOverflow) }
-        let tp = Date()
-        defer { if ProcessInfo.processInfo.environment["LS_DEBUG"] != nil { FileHandle.standardError.write(Data("percentiles \(Date().timeIntervalSince(tp))\n".utf8)) } }
         let percentiles: [(all: DebtPercentiles?, multi: DebtPercentiles?)]
         do throws(SpillFile.Failure) {
             percentiles = try DebtValues.percentiles(results.map(\.values), counts: tallies.map { ($0.borrowers, $0.borrowers - $0.byGroups[0], $0.maxAll, $0.maxMulti) },

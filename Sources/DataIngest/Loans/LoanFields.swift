@@ -82,15 +82,9 @@ enum LoanFields {
         return (year, month, day, lastDay)
     }
 
-    /// Days since 1970-01-01 (proleptic Gregorian; Howard Hinnant's days_from_civil).
+    /// Days since 1970-01-01 (see `CalendarDate.dayNumber`).
     @inline(__always)
-    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        return era * 146_097 + yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear - 719_468
-    }
+    static func dayNumber(year: Int, month: Int, day: Int) -> Int { CalendarDate.dayNumber(year: year, month: month, day: day) }
 
     /// The period key of a day number (the inverse of `dayNumber`, then the key).
     static func periodKey(ofDay days: Int, _ granularity: Period.Granularity) -> UInt64 {
