@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Pure values: shares, concentration indices, HHI bounds, mergers, guideline verdicts, dependence. No I/O.
@@ -22,6 +23,9 @@ let package = Package(
         .target(name: "TerminalText"),
         // Files → validated MarketAnalytics values; byte-level CSV reader; errors as "file:line:column: message".
         .target(name: "DataIngest", dependencies: ["MarketAnalytics", "TerminalText"]),
+        // Loan data shared without identities: borrower IDs replaced by HMAC-SHA256 pseudonyms
+        // under a shared key (swift-crypto), streamed; the key file's permissions checked.
+        .target(name: "LoanSharing", dependencies: ["TerminalText", .product(name: "Crypto", package: "swift-crypto")]),
         // A period's figures as table, JSON, CSV or Markdown text. Pure.
         .target(name: "MarketReport", dependencies: ["MarketAnalytics", "TerminalText"]),
         // The dashboard without a terminal: state, actions, reducer, key table, widgets → ScreenBuffer.
@@ -38,6 +42,7 @@ let package = Package(
             name: "LendScopeCLI",
             dependencies: [
                 "MarketAnalytics", "DataIngest", "MarketReport", "TerminalText", "DashboardUI", "DashboardRuntime", "NcursesBackend",
+                "LoanSharing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,5 +60,6 @@ let package = Package(
         .testTarget(name: "DashboardRuntimeTests",
                     dependencies: ["DashboardRuntime", "DashboardUI", "DataIngest", "MarketAnalytics"]),
         .testTarget(name: "LendScopeCLITests", dependencies: ["LendScopeCLI", "DashboardUI"]),
+        .testTarget(name: "LoanSharingTests", dependencies: ["LoanSharing", .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )
