@@ -17,7 +17,7 @@ extension DataDirectory {
     /// Fingerprints of the data files and of every loan file (by path).
     public func fingerprints() -> [String: FileFingerprint] {
         var prints = Dictionary(uniqueKeysWithValues: Self.dataFiles.map { ($0, FileFingerprint.of(displayPath($0))) })
-        for file in loanFiles() { prints[file] = FileFingerprint.of(file) }
+        for file in loanFiles() + engineFiles() { prints[file] = FileFingerprint.of(file) }
         return prints
     }
 

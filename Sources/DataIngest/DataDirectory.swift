@@ -62,6 +62,9 @@ public struct DataDirectory: Sendable {
         let problems = attachLoans(to: &dataset, platformsListed: sources[Self.platformsFile] != nil,
                                    banksListed: sources[Self.banksFile] != nil, cache: reloadCache)
         if !problems.isEmpty { throw IngestFailure(problems) }
+        let engineProblems = attachEngine(to: &dataset, platformsListed: sources[Self.platformsFile] != nil,
+                                          banksListed: sources[Self.banksFile] != nil)
+        if !engineProblems.isEmpty { throw IngestFailure(engineProblems) }
         return dataset
     }
 }

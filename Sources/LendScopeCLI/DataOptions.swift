@@ -70,7 +70,9 @@ struct LoanOptionsArguments: ParsableArguments {
         }
     }
 
-    func thresholds() throws -> [APRThreshold] {
+    func thresholds() throws -> [APRThreshold] { try Self.parseThresholds(aprThresholds) }
+
+    static func parseThresholds(_ aprThresholds: String) throws -> [APRThreshold] {
         let parts = aprThresholds.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let values = parts.compactMap(APRThreshold.init(percent:))
         guard !parts.isEmpty, parts.count <= 8, values.count == parts.count, Set(values).count == values.count else {

@@ -20,7 +20,7 @@ struct Lendscope: ParsableCommand {
 
             """ + dashboardOptions + "\n\nDASHBOARD KEYS (also on ? in the dashboard, with a glossary):\n"
             + Keymap.plainText(),
-        subcommands: [Dashboard.self, Report.self, Check.self, Aggregate.self, Pseudonymise.self, SSHConfig.self],
+        subcommands: [Dashboard.self, Report.self, Check.self, Aggregate.self, Sql.self, Pseudonymise.self, SSHConfig.self],
         defaultSubcommand: Dashboard.self
     )
 

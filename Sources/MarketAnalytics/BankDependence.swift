@@ -29,16 +29,18 @@ public struct BankDependence: Sendable {
         self.bank = bank
         self.profile = profile
         self.exposures = exposures
-        let total = exposures.values.reduce(0, +)
+        // Summed in one fixed order: a dictionary's order changes from run to run, and with it
+        // the last digit of a sum of doubles (a report must read the same every time).
         self.exposuresLargestFirst = exposures.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
             .map { (partner: $0.key, balanceCNY: $0.value) }
+        let total = exposuresLargestFirst.reduce(0) { $0 + $1.balanceCNY }
         self.platformSourcedCNY = total
         // Ties broken by name so output is deterministic.
         let top = exposures.max { ($0.value, $1.key) < ($1.value, $0.key) }
         self.topPartner = top?.key ?? ""
         let largest = top?.value ?? 0
         self.topPartnerShare = total > 0 ? largest / total : 0
-        self.partnerHHI = ConcentrationIndex.hhi(shares: ConcentrationIndex.shares(of: Array(exposures.values)) ?? [])
+        self.partnerHHI = ConcentrationIndex.hhi(shares: ConcentrationIndex.shares(of: exposuresLargestFirst.map(\.balanceCNY)) ?? [])
         if let tier1 = profile?.tier1CapitalCNY, tier1 > 0 {
             self.maxExposureToTier1 = largest / tier1
         } else {

@@ -47,7 +47,7 @@ extension PeriodAnalysis {
     /// The bank drill-down: funding by group in the measure, with the cap figures on balances.
     public func funding(of bank: String, dataset: MarketDataset) -> BankFunding {
         let amounts = fundingByBank[bank] ?? [:]
-        let total = amounts.values.reduce(0, +)
+        let total = amounts.sumInKeyOrder
         let dependence = dependence(of: bank)
         let inForce = ColendingCap.isInForce(on: period.endDate)
         let overCap = Set(dependence?.partnersOverCap ?? [])
@@ -68,7 +68,7 @@ extension PeriodAnalysis {
     public func pairing(group: String, bank: String) -> PairingFigures {
         let amounts = fundingByBank[bank] ?? [:]
         let amount = amounts[group] ?? 0
-        let bankTotal = amounts.values.reduce(0, +)
+        let bankTotal = amounts.sumInKeyOrder
         let groupTotal = groups.first { $0.group == group }?.balanceCNY ?? 0
         let dependence = dependence(of: bank)
         return PairingFigures(period: period, amountCNY: amount,

@@ -113,3 +113,9 @@ public enum ConcentrationIndex {
         return sum / Double(k * (k - 1))
     }
 }
+
+extension Dictionary where Key: Comparable, Value == Double {
+    /// The values' sum, added in key order: a dictionary's own order changes from run to run, and
+    /// with it the last digit of a sum of doubles; a figure must read the same every time.
+    var sumInKeyOrder: Double { sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value } }
+}

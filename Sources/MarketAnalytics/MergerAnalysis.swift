@@ -42,7 +42,7 @@ public struct MergerAnalysis: Sendable {
             .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { (name: $0.key, size: $0.value) }
         self.mergedShare = merged
         self.deltaHHI = delta
-        let before = HHIBounds(marketShares: Array(marketShares.values), largestUnreported: largestUnreported)
+        let before = HHIBounds(marketShares: marketShares.sorted { $0.key < $1.key }.map(\.value), largestUnreported: largestUnreported)
         self.boundsBefore = before
         // The unreported lenders do not grow when reported groups merge: the same assumption after.
         self.boundsAfter = HHIBounds(marketShares: [merged] + rest.map(\.size), assumption: before.assumption)

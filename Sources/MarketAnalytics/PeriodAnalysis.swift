@@ -190,7 +190,7 @@ public struct PeriodAnalysis: Sendable {
         var byGroup: [String: [BalanceRecord]] = [:]
         for row in rows { byGroup[dataset.group(of: row.platform), default: []].append(row) }
         let groupTotals = byGroup.mapValues { $0.reduce(0) { $0 + $1.balanceCNY } }
-        let platformTotal = groupTotals.values.reduce(0, +)
+        let platformTotal = groupTotals.sumInKeyOrder
         let denominator = marketTotal?.totalCNY ?? platformTotal
 
         // Change against the calendar period just before, and only when the data have it: a gap in
@@ -226,7 +226,7 @@ public struct PeriodAnalysis: Sendable {
                 totalProvenance: origin.totalFlag,
                 source: origin.source,
                 platforms: products.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) },
-                funderHHI: ConcentrationIndex.hhi(shares: ConcentrationIndex.shares(of: Array(funders.values)) ?? []),
+                funderHHI: ConcentrationIndex.hhi(shares: ConcentrationIndex.shares(of: funders.sorted { $0.key < $1.key }.map(\.value)) ?? []),
                 ownFundedShare: balance > 0 ? own / balance : 0,
                 funders: funders.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }
             ))

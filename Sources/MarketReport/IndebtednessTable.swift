@@ -1,3 +1,4 @@
+import EngineJobs
 import MarketAnalytics
 
 /// Over-indebtedness of every period end as one long CSV table (`period,table,a,b,value`), the
@@ -21,36 +22,11 @@ public enum IndebtednessTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One period end's rows: (table, a, b, value), in the table's order.
+    /// One period end's rows: (table, a, b, value), in the table's order (`EngineRows`, the one writer).
     public static func rows(_ f: IndebtednessFigures) -> [(table: String, a: String, b: String, value: String)] {
-        var rows: [(table: String, a: String, b: String, value: String)] = []
-        func row(_ table: String, _ a: String = "", _ b: String = "", value: String) { rows.append((table, a, b, value)) }
-        row("borrowers", value: String(f.borrowers))
-        for (index, name) in IndebtednessFigures.classNames.enumerated() {
-            row("by_groups", name, value: String(f.byGroups[index]))
-            row("amount_by_groups", name, value: yuan(f.amountByGroupsCents[index]))
-        }
-        for (group, count) in f.borrowersByGroup.sorted(by: { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }) {
-            row("group_borrowers", group, value: String(count))
-        }
-        for pair in f.overlap { row("overlap", pair.a, pair.b, value: String(pair.borrowers)) }
-        for (table, p) in [("debt_all", f.debtAll), ("debt_multi", f.debtMulti)] {
-            guard let p else { continue }
-            row(table, "p50", value: yuan(p.p50))
-            row(table, "p90", value: yuan(p.p90))
-            row(table, "p99", value: yuan(p.p99))
-            row(table, "max", value: yuan(p.max))
-        }
-        row("bad_amount", "single", value: yuan(f.badSingleCents))
-        row("bad_amount", "multi", value: yuan(f.badMultiCents))
-        return rows
+        EngineRows.indebtedness(f)
     }
 
     /// Fen as yuan with exactly two decimals.
-    public static func yuan(_ cents: Int64) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let m = cents.magnitude
-        let fraction = m % 100
-        return "\(sign)\(m / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
+    public static func yuan(_ cents: Int64) -> String { EngineRows.yuan(cents) }
 }

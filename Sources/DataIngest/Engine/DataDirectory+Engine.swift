@@ -1,0 +1,139 @@
+import EngineJobs
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import MarketAnalytics
+
+/// A data directory's `engine/` folder: the tables an engine job wrote (`EngineTable`), read as
+/// `loans/` is, only when complete.
+extension DataDirectory {
+    public static let engineFolder = "engine"
+
+    /// `engine/name`, as the user would type it.
+    func enginePath(_ name: String) -> String { displayPath(Self.engineFolder + "/" + name) }
+
+    /// True when the directory has an `engine` entry (a folder or not).
+    var hasEngineEntry: Bool {
+        var info = stat()
+        return lstat(displayPath(Self.engineFolder), &info) == 0
+    }
+
+    /// What a reader must see unchanged from before to after it reads the tables: the job
+    /// marker, every table's `_SUCCESS` and part files (as `engine/…` paths).
+    func engineFiles() -> [String] {
+        guard hasEngineEntry else { return [] }
+        var files = [enginePath(EngineTable.jobMarker)]
+        for table in EngineTable.allCases {
+            files.append(enginePath(table.rawValue + "/" + EngineTable.successMarker))
+            files += partFiles(of: table)
+        }
+        return files
+    }
+
+    /// A table's part files: names ending `.csv`, not hidden (`.x.crc`) nor marked (`_x`), sorted.
+    func partFiles(of table: EngineTable) -> [String] {
+        let folder = enginePath(table.rawValue)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return names.filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted().map { folder + "/" + $0 }
+    }
+
+    /// The engine tables as loan figures, or why they cannot be read now: a table being written
+    /// (no `_SUCCESS`, or the job marker says `running`) is a problem like a malformed file, so
+    /// the dashboard keeps its last complete data and says which table it waits for.
+    func readEngine(granularity: Period.Granularity, groupOf: (String) -> String) -> (EngineData?, [Diagnostic]) {
+        guard hasEngineEntry else { return (nil, []) }
+        if let problem = folderProblem(Self.engineFolder, what: "engine tables go in a folder named engine") { return (nil, [problem]) }
+        let job = enginePath(EngineTable.jobMarker)
+        if FileBytes.exists(job) {
+            let state: String
+            do throws(FileBytes.Failure) {
+                state = String(decoding: try FileBytes.read(job, limit: 4096), as: UTF8.self)
+            } catch {
+                return (nil, [Diagnostic(path: job, line: 1, column: 1, message: "cannot be read")])
+            }
+            if !state.hasPrefix("done ") {
+                return (nil, [Diagnostic(path: job, line: 1, column: 1, message: "a job is writing the tables ("
+                    + (state.hasPrefix("running ") ? "running" : "no state yet") + "): the last complete data is kept")])
+            }
+        }
+        var reader = EngineTableReader(directory: self, granularity: granularity)
+        for table in EngineTable.allCases where table != .summary || FileBytes.exists(enginePath(table.rawValue)) {
+            let folder = enginePath(table.rawValue)
+            if let problem = folderProblem(Self.engineFolder + "/" + table.rawValue,
+                                           what: "each engine table is a folder of CSV part files") {
+                return (nil, [problem])
+            }
+            guard FileBytes.exists(folder) else {
+                return (nil, [Diagnostic(path: folder, line: 1, column: 1,
+                                         message: "missing: engine/ needs " + EngineTable.allCases.map(\.rawValue).joined(separator: ", "))])
+            }
+            guard FileBytes.exists(folder + "/" + EngineTable.successMarker) else {
+                return (nil, [Diagnostic(path: folder, line: 1, column: 1,
+                                         message: "being written (no _SUCCESS yet): the last complete data is kept")])
+            }
+            reader.read(table, parts: partFiles(of: table))
+        }
+        if !reader.diagnostics.isEmpty { return (nil, reader.diagnostics.sorted()) }
+        return reader.finish(groupOf: groupOf)
+    }
+
+    /// Why `name` exists but is not a readable folder; nil when it is one (or absent).
+    func folderProblem(_ name: String, what: String) -> Diagnostic? {
+        let folder = displayPath(name)
+        var link = stat()
+        guard lstat(folder, &link) == 0 else { return nil }
+        var info = stat()
+        guard stat(folder, &info) == 0 else {
+            return Diagnostic(path: folder, line: 1, column: 1, message: "is a symbolic link that leads nowhere")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            return Diagnostic(path: folder, line: 1, column: 1, message: "is not a folder: \(what)")
+        }
+        if (try? FileManager.default.contentsOfDirectory(atPath: folder)) == nil {
+            return Diagnostic(path: folder, line: 1, column: 1, message: "cannot be read: permission denied")
+        }
+        return nil
+    }
+}
+
+/// Figures read from `engine/`, with where each row was (to point at the first difference).
+struct EngineData {
+    var figures: LoanFigures
+    /// Table → key columns → (file, line).
+    var locations: [EngineTable: [[String]: (path: String, line: Int)]]
+}
+
+extension DataDirectory {
+    /// Reads `engine/` into `dataset.loans`: alone when there is no `loans/`, else compared with
+    /// the figures from `loans/` on the periods both cover (the first difference is the problem)
+    /// and adding the periods only the engine has.
+    func attachEngine(to dataset: inout MarketDataset, platformsListed: Bool, banksListed: Bool) -> [Diagnostic] {
+        let granularity = dataset.periods.first?.granularity ?? .quarter
+        let (data, problems) = readEngine(granularity: granularity, groupOf: dataset.group(of:))
+        if !problems.isEmpty { return problems }
+        guard let data else { return [] }
+        var unlisted: [Diagnostic] = []
+        let locations = data.locations[.originations] ?? [:]
+        func check(_ names: Set<String>, _ column: String, listed: Bool, known: (String) -> Bool, file: String, index: Int) {
+            guard listed else { return }
+            for name in names.sorted() where !known(name) {
+                let at = locations.filter { $0.key[index] == name }.map(\.value).min { ($0.path, $0.line) < ($1.path, $1.line) }
+                unlisted.append(Diagnostic(path: at?.path ?? enginePath(EngineTable.originations.rawValue), line: at?.line ?? 1, column: 1,
+                                           message: "column '\(column)': '\(name)' is not listed in \(file)"))
+            }
+        }
+        check(Set(data.figures.originations.map(\.platform)), "platform", listed: platformsListed,
+              known: { dataset.groupOfPlatform[$0] != nil }, file: Self.platformsFile, index: 1)
+        check(Set(data.figures.originations.map(\.bank)), "bank", listed: banksListed,
+              known: { dataset.banks[$0] != nil }, file: Self.banksFile, index: 2)
+        if !unlisted.isEmpty { return unlisted }
+        if let loans = dataset.loans {
+            if let difference = EngineComparison.firstDifference(loans: loans, engine: data, directory: self) { return [difference] }
+            dataset.loans = EngineComparison.merged(loans, data.figures)
+        } else {
+            dataset.loans = data.figures
+        }
+        return []
+    }
+}

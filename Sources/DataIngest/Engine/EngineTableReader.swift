@@ -1,0 +1,289 @@
+import EngineJobs
+import MarketAnalytics
+
+/// Reads the engine tables' part files into loan figures, checking every cell as the loan parser
+/// checks a loan row: a bad cell is a diagnostic at its file, line and column, a key given twice
+/// is one too, and nothing is summed from a table with a problem.
+struct EngineTableReader {
+    let directory: DataDirectory
+    let granularity: Period.Granularity
+    private(set) var diagnostics: [Diagnostic] = []
+    private var figures = LoanFigures()
+    private var locations: [EngineTable: [[String]: (path: String, line: Int)]] = [:]
+    private var originationPeriods = Set<Period>()
+    private var loanCount = 0
+    private var summary: (rows: Int, platformFunded: Bool)?
+    private var thresholds: [APRThreshold]?
+    /// Period → the long table's cells of that period end.
+    private var longTable: [Period: [[String]: (value: String, field: CSVField, path: String)]] = [:]
+
+    init(directory: DataDirectory, granularity: Period.Granularity) {
+        self.directory = directory
+        self.granularity = granularity
+    }
+
+    mutating func read(_ table: EngineTable, parts: [String]) {
+        for path in parts {
+            let bytes: [UInt8]
+            do throws(FileBytes.Failure) {
+                bytes = try FileBytes.read(path)
+            } catch {
+                if case .unreadable(let reason) = error {
+                    diagnostics.append(Diagnostic(path: path, line: 1, column: 1, message: reason.hasPrefix("is ") ? reason : "cannot read file: \(reason)"))
+                }
+                continue
+            }
+            // An empty part (no rows, no header) is what an engine writes for an empty partition.
+            if bytes.isEmpty { continue }
+            do throws(Diagnostic) {
+                var problems: [Diagnostic] = []
+                let csv = try CSVTable(bytes: bytes, path: path, diagnostics: &problems)
+                diagnostics += problems
+                guard csv.require(table.columns, diagnostics: &diagnostics) else { continue }
+                if table == .pricing { try readThresholds(csv) }
+                for record in csv.rows {
+                    do throws(Diagnostic) { try read(record, of: table, in: csv) } catch { diagnostics.append(error) }
+                    if diagnostics.count > 50 { return }
+                }
+            } catch {
+                diagnostics.append(error)
+            }
+        }
+    }
+
+    private mutating func readThresholds(_ csv: CSVTable) throws(Diagnostic) {
+        let names = csv.header.sorted { $0.value < $1.value }.map(\.key).filter { $0.hasPrefix("above_apr_") }
+        var found: [APRThreshold] = []
+        for name in names {
+            guard name.hasSuffix("_cny"),
+                  let threshold = APRThreshold(percent: String(name.dropFirst("above_apr_".count).dropLast("_cny".count))) else {
+                throw Diagnostic(path: csv.path, line: 1, column: csv.header[name]! + 1,
+                                 message: "column '\(name)': not above_apr_<percent>_cny")
+            }
+            found.append(threshold)
+        }
+        found.sort { $0.billionths < $1.billionths }
+        if let thresholds, thresholds != found {
+            throw Diagnostic(path: csv.path, line: 1, column: 1, message: "its APR thresholds differ from the other part files'")
+        }
+        thresholds = found
+    }
+
+    private mutating func read(_ record: CSVRecord, of table: EngineTable, in csv: CSVTable) throws(Diagnostic) {
+        func value(_ column: String) -> CSVField { csv.field(record, column)! }
+        func remember(_ key: [String]) throws(Diagnostic) {
+            if let earlier = locations[table]?[key] {
+                throw csv.diagnostic(value(table.columns[0]), "the same row as \(earlier.path):\(earlier.line) (\(key.joined(separator: ", ")))")
+            }
+            locations[table, default: [:]][key] = (csv.path, record.line)
+        }
+        switch table {
+        case .originations:
+            let period = try self.period(record, csv)
+            let platform = try csv.name(record, "platform"), bank = try csv.name(record, "bank")
+            try remember([period.description, platform, bank])
+            loanCount += try count(value("loans"), csv)
+            originationPeriods.insert(period)
+            figures.originations.append(BalanceRecord(period: period, platform: platform, bank: bank,
+                                                      balanceCNY: Double(try cents(value("amount_cny"), csv)) / 100,
+                                                      provenance: .derived, source: "engine tables"))
+        case .status:
+            let period = try self.period(record, csv)
+            let platform = try csv.name(record, "platform")
+            guard let status = LoanStatus(rawValue: value("status").value) else {
+                throw csv.diagnostic(value("status"), "column 'status': '\(value("status").value)' is not "
+                    + LoanStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            try remember([period.description, platform, status.rawValue])
+            figures.amountByStatus[period, default: [:]][platform, default: [:]][status] = Double(try cents(value("amount_cny"), csv)) / 100
+        case .stacking:
+            let period = try self.period(record, csv)
+            try remember([period.description])
+            let borrowers = try count(value("borrowers"), csv)
+            let two = try count(value("multi_platform_2"), csv), three = try count(value("multi_platform_3"), csv)
+            guard three <= two, two <= borrowers else {
+                throw csv.diagnostic(value("multi_platform_2"), "borrowers on 3+ groups exceed those on 2+, or those on 2+ all borrowers")
+            }
+            figures.stacking[period] = StackingFigures(
+                borrowers: borrowers, multiPlatform2: two, multiPlatform3: three,
+                amountMultiPlatform2: Double(try cents(value("amount_multi_platform_2_cny"), csv)) / 100,
+                amountMultiPlatform3: Double(try cents(value("amount_multi_platform_3_cny"), csv)) / 100)
+        case .indebtedness:
+            let period = try self.period(record, csv)
+            let name = value("table").value
+            let a = value("a").value.isEmpty ? "" : try csv.name(record, "a")
+            let b = value("b").value.isEmpty ? "" : try csv.name(record, "b")
+            // A pair is one cell whichever way round it is written.
+            let key = name == "overlap" && b < a ? [name, b, a] : [name, a, b]
+            try remember([period.description] + key)
+            longTable[period, default: [:]][key] = (value("value").value, value("value"), csv.path)
+        case .pricing:
+            let period = try self.period(record, csv)
+            let platform = try csv.name(record, "platform")
+            try remember([period.description, platform])
+            let above = try (thresholds ?? []).map { threshold throws(Diagnostic) -> Int64 in
+                try cents(value(EngineTable.aboveColumn(percent: String(threshold.description.dropLast()))), csv)
+            }
+            figures.terms[period, default: [:]][platform] = LendingTerms(
+                newCents: try cents(value("new_cny"), csv), aboveCents: above,
+                cofundedLoans: try count(value("cofunded_loans"), csv), cofundedCents: try cents(value("cofunded_cny"), csv),
+                belowFloorLoans: try count(value("below_floor_loans"), csv), belowFloorCents: try cents(value("below_floor_cny"), csv),
+                inForceBelowLoans: try count(value("in_force_below_loans"), csv),
+                inForceBelowCents: try cents(value("in_force_below_cny"), csv),
+                fundedStatedLoans: try count(value("funded_stated_loans"), csv))
+        case .summary:
+            try remember([])
+            let flag = value("platform_funded_column")
+            guard flag.value == "true" || flag.value == "false" else {
+                throw csv.diagnostic(flag, "column 'platform_funded_column': '\(flag.value)' is not true or false")
+            }
+            summary = (try count(value("loans"), csv), flag.value == "true")
+        }
+    }
+
+    private func period(_ record: CSVRecord, _ csv: CSVTable) throws(Diagnostic) -> Period {
+        let period = try csv.period(record)
+        if period.granularity != granularity {
+            throw csv.diagnostic(csv.field(record, "period")!, "column 'period': \(period) does not match the directory's periods (\(granularity.rawValue)s)")
+        }
+        return period
+    }
+
+    private func count(_ field: CSVField, _ csv: CSVTable) throws(Diagnostic) -> Int {
+        guard !field.value.isEmpty, field.value.utf8.count <= 18, field.value.utf8.allSatisfy({ (48...57).contains($0) }),
+              let value = Int(field.value) else {
+            throw csv.diagnostic(field, "'\(field.value)' is not a count (a whole number)")
+        }
+        return value
+    }
+
+    /// Yuan with at most two decimals, as exact fen.
+    private func cents(_ field: CSVField, _ csv: CSVTable) throws(Diagnostic) -> Int64 {
+        let parts = field.value.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].utf8.allSatisfy({ (48...57).contains($0) }),
+              parts.count == 1 || (1...2).contains(parts[1].utf8.count) && parts[1].utf8.allSatisfy({ (48...57).contains($0) }),
+              let whole = Int64(parts[0]) else {
+            throw csv.diagnostic(field, "'\(field.value)' is not yuan with at most two decimals")
+        }
+        let fraction = parts.count == 2 ? Int64(parts[1])! * (parts[1].utf8.count == 1 ? 10 : 1) : 0
+        let (scaled, over1) = whole.multipliedReportingOverflow(by: 100)
+        let (total, over2) = scaled.addingReportingOverflow(fraction)
+        guard !over1, !over2 else { throw csv.diagnostic(field, "'\(field.value)' is too large for 64-bit fen") }
+        return total
+    }
+
+    /// The figures, once every table has been read without a problem.
+    mutating func finish(groupOf: (String) -> String) -> (EngineData?, [Diagnostic]) {
+        // In the order LendScope's own aggregate has (period, then platform and bank by bytes), so that
+        // every sum of doubles over them adds in the same order and gives the same last digit.
+        figures.originations.sort {
+            if $0.period != $1.period { return $0.period < $1.period }
+            if $0.platform != $1.platform { return Array($0.platform.utf8).lexicographicallyPrecedes(Array($1.platform.utf8)) }
+            return Array($0.bank.utf8).lexicographicallyPrecedes(Array($1.bank.utf8))
+        }
+        figures.rows = summary?.rows ?? loanCount
+        figures.hasPlatformFunded = summary?.platformFunded ?? figures.terms.values.contains { $0.values.contains { $0.fundedStatedLoans > 0 } }
+        figures.aprThresholds = thresholds ?? []
+        var problems: [Diagnostic] = []
+        let folder = directory.enginePath(EngineTable.indebtedness.rawValue)
+        var groups = Set<String>()
+        for period in originationPeriods.sorted() {
+            guard let cells = longTable[period] else {
+                problems.append(Diagnostic(path: folder, line: 1, column: 1,
+                                           message: "no rows for \(period), a period with new loans (every period end has figures)"))
+                continue
+            }
+            do throws(Diagnostic) {
+                let f = try indebtedness(at: period, cells, folder: folder)
+                groups.formUnion(f.borrowersByGroup.keys)
+                figures.indebtedness[period] = f
+            } catch {
+                problems.append(error)
+            }
+        }
+        for period in Set(longTable.keys).subtracting(originationPeriods).sorted() {
+            let first = longTable[period]!.values.min { $0.field.line < $1.field.line }!
+            problems.append(Diagnostic(path: first.path, line: first.field.line, column: 1,
+                                       message: "\(period) has no new loans in engine/originations: no period end there"))
+        }
+        if !problems.isEmpty { return (nil, problems.sorted()) }
+        if groups.count > Indebtedness.maximumGroups {
+            figures.indebtedness = [:]
+            figures.indebtednessUnavailable = Indebtedness.Failure.tooManyGroups(groups.count).description
+        }
+        return (EngineData(figures: figures, locations: locations), [])
+    }
+
+    /// One period end's figures from its long-table cells; every cell checked, none missing.
+    private func indebtedness(at period: Period, _ cells: [[String]: (value: String, field: CSVField, path: String)],
+                              folder: String) throws(Diagnostic) -> IndebtednessFigures {
+        var used = Set<[String]>()
+        func cell(_ table: String, _ a: String = "", _ b: String = "") throws(Diagnostic) -> (value: String, field: CSVField, path: String)? {
+            used.insert([table, a, b])
+            return cells[[table, a, b]]
+        }
+        func required(_ table: String, _ a: String = "") throws(Diagnostic) -> (value: String, field: CSVField, path: String) {
+            guard let found = try cell(table, a) else {
+                throw Diagnostic(path: folder, line: 1, column: 1, message: "\(period): no \(table)\(a.isEmpty ? "" : " " + a) row")
+            }
+            return found
+        }
+        func number(_ c: (value: String, field: CSVField, path: String)) throws(Diagnostic) -> Int {
+            guard !c.value.isEmpty, c.value.utf8.count <= 18, c.value.utf8.allSatisfy({ (48...57).contains($0) }), let n = Int(c.value) else {
+                throw Diagnostic(path: c.path, line: c.field.line, column: c.field.column, message: "'\(c.value)' is not a count (a whole number)")
+            }
+            return n
+        }
+        func money(_ c: (value: String, field: CSVField, path: String)) throws(Diagnostic) -> Int64 {
+            let parts = c.value.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[1].utf8.count == 2, !parts[0].isEmpty,
+                  (parts[0] + parts[1]).utf8.allSatisfy({ (48...57).contains($0) }),
+                  let whole = Int64(parts[0]), whole < Int64.max / 100 else {
+                throw Diagnostic(path: c.path, line: c.field.line, column: c.field.column,
+                                 message: "'\(c.value)' is not yuan with two decimals")
+            }
+            return whole * 100 + Int64(parts[1])!
+        }
+        func percentiles(_ table: String) throws(Diagnostic) -> DebtPercentiles? {
+            let found = try ["p50", "p90", "p99", "max"].map { level throws(Diagnostic) in try cell(table, level) }
+            if found.allSatisfy({ $0 == nil }) { return nil }
+            let values = try found.enumerated().map { index, c throws(Diagnostic) -> Int64 in
+                guard let c else {
+                    throw Diagnostic(path: folder, line: 1, column: 1, message: "\(period): \(table) lacks \(["p50", "p90", "p99", "max"][index])")
+                }
+                return try money(c)
+            }
+            return DebtPercentiles(p50: values[0], p90: values[1], p99: values[2], max: values[3])
+        }
+        let borrowers = try number(try required("borrowers"))
+        let byGroups = try IndebtednessFigures.classNames.map { name throws(Diagnostic) in try number(try required("by_groups", name)) }
+        let amounts = try IndebtednessFigures.classNames.map { name throws(Diagnostic) in try money(try required("amount_by_groups", name)) }
+        guard byGroups.reduce(0, +) == borrowers else {
+            throw Diagnostic(path: folder, line: 1, column: 1, message: "\(period): by_groups sum to \(byGroups.reduce(0, +)), not borrowers \(borrowers)")
+        }
+        var perGroup: [String: Int] = [:]
+        var overlap: [IndebtednessFigures.Overlap] = []
+        for (key, c) in cells {
+            switch key[0] {
+            case "group_borrowers":
+                used.insert(key)
+                perGroup[key[1]] = try number(c)
+            case "overlap":
+                used.insert(key)
+                overlap.append(.init(a: key[1], b: key[2], borrowers: try number(c)))
+            default:
+                continue
+            }
+        }
+        overlap.sort { ($0.a, $0.b) < ($1.a, $1.b) }
+        let debtAll = try percentiles("debt_all"), debtMulti = try percentiles("debt_multi")
+        let badSingle = try money(try required("bad_amount", "single")), badMulti = try money(try required("bad_amount", "multi"))
+        if let unknown = cells.filter({ !used.contains($0.key) }).min(by: { $0.value.field.line < $1.value.field.line }) {
+            throw Diagnostic(path: unknown.value.path, line: unknown.value.field.line, column: 1,
+                             message: "unknown row '\(unknown.key.joined(separator: ","))' of the long table")
+        }
+        return IndebtednessFigures(asOf: period.endDate, borrowers: borrowers, byGroups: byGroups, amountByGroupsCents: amounts,
+                                   overlap: overlap, borrowersByGroup: perGroup, debtAll: debtAll, debtMulti: debtMulti,
+                                   badSingleCents: badSingle, badMultiCents: badMulti)
+    }
+}
