@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(name: "MarketAnalyticsTests", dependencies: ["MarketAnalytics"]),
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
-        .testTarget(name: "DataIngestTests", dependencies: ["DataIngest", "MarketAnalytics"]),
+        .testTarget(name: "DataIngestTests", dependencies: ["DataIngest", "MarketAnalytics", "EngineJobs"]),
         .testTarget(name: "MarketReportTests", dependencies: ["MarketReport", "MarketAnalytics", "DataIngest"]),
         .testTarget(name: "DashboardUITests", dependencies: ["DashboardUI", "MarketAnalytics", "MarketReport", "DataIngest", "TerminalText"],
                     exclude: ["Snapshots"]),

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import EngineJobs
 
 /// Notices changes to a data directory's files: inotify events when the kernel offers them
 /// (close-after-write, moved-to, create, delete and modify: producers save by rename or in
@@ -11,6 +12,9 @@ public final class DirectoryWatcher {
     public private(set) var descriptor: Int32?
     private var lastSeen: [String: FileFingerprint]
     private var loansWatch: Int32 = -1
+    /// Watches on `engine/` and its table folders: an engine job deletes and makes them again on
+    /// every run, so they are added afresh on each poll (adding a watch twice is harmless).
+    private var engineWatches = Set<Int32>()
 
     /// The directory's watch; -1 while it is not watched (deleted, moved away, not there yet).
     private var directoryWatch: Int32 = -1
@@ -42,6 +46,13 @@ public final class DirectoryWatcher {
         if loansWatch < 0 && directoryWatch >= 0 {
             loansWatch = inotify_add_watch(fd, directory.displayPath(DataDirectory.loansFolder), Self.mask)
             added = added || loansWatch >= 0
+        }
+        if directoryWatch >= 0 && directory.hasEngineEntry {
+            let folders = [DataDirectory.engineFolder] + EngineTable.allCases.map { DataDirectory.engineFolder + "/" + $0.rawValue }
+            for folder in folders {
+                let watch = inotify_add_watch(fd, directory.displayPath(folder), Self.mask)
+                if watch >= 0 && engineWatches.insert(watch).inserted { added = true }
+            }
         }
         return added
     }
@@ -80,6 +91,11 @@ public final class DirectoryWatcher {
                         loansWatch = -1
                         relevant = true
                     }
+                }
+                if engineWatches.contains(watch) {
+                    // Anything in engine/ may complete a table (a _SUCCESS, a renamed part, _JOB).
+                    relevant = true
+                    if mask & UInt32(IN_IGNORED) != 0 { engineWatches.remove(watch) }
                 }
                 if length > 0 {
                     let nameBytes = buffer[(offset + headerSize)..<min(count, offset + headerSize + length)].prefix { $0 != 0 }
