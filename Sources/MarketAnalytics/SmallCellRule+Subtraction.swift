@@ -11,9 +11,8 @@
 /// The last two are exact (and published, through `group_borrowers` and `overlap`) when nobody
 /// owes to 5 or more groups, or when only 5 groups have borrowers (5 and 10 per 5+ borrower);
 /// otherwise the 5+ borrowers' unknown spread hides them. With one class hidden and T shown, the
-/// first gives it away; with two classes hidden, the first and the fourth together give both away
-/// (on the sample data at the end of 2021, `--min-cell 25` hides class 3 and, as complement, class
-/// 2, and the group totals would still give class 3 back).
+/// first gives it away; with two classes hidden and every group's count shown, the first and the
+/// fourth together give both away (c3 + c4 and 3·c3 + 4·c4: the tests' `groupTotals` case).
 ///
 /// So cells are added, smallest first, until (1) every sum holding a hidden count under N also
 /// holds a hidden count of N or more (hidden counts under N alone, say two pairs of 1 borrower

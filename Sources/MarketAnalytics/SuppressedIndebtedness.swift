@@ -27,6 +27,14 @@ public struct SuppressedIndebtedness: Sendable, Hashable {
 
         /// True for the rows of the long table (what `cells` counts).
         public var isTableCell: Bool { self != .multi && self != .multi3 }
+
+        /// True for a count of borrowers; false for an amount or a percentile.
+        public var isCount: Bool {
+            switch self {
+            case .borrowers, .byGroups, .groupBorrowers, .overlap, .multi, .multi3: return true
+            case .amountByGroups, .debt, .badSingle, .badMulti: return false
+            }
+        }
     }
 
     public let rule: SmallCellRule
