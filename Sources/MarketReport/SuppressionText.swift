@@ -27,12 +27,13 @@ public enum SuppressionText {
         noteParts(cells: cells, complementary: complementary, rule)?.joined(separator: ", ")
     }
 
-    /// The note in its parts, the first the one to keep on a narrow screen.
-    public static func noteParts(cells: Int, complementary: Int, _ rule: SmallCellRule) -> [String]? {
+    /// The note in its parts, the first the one to keep on a narrow screen; `short` says "sums"
+    /// for "subtraction" (a screen tries it before it drops the part).
+    public static func noteParts(cells: Int, complementary: Int, _ rule: SmallCellRule, short: Bool = false) -> [String]? {
         guard rule.isOn else { return nil }
         let small = cells - complementary
         let first = "\(small) cell\(small == 1 ? "" : "s") under \(rule.minimum) borrowers hidden (--min-cell)"
-        return complementary > 0 ? [first, "\(complementary) more (x) against subtraction"] : [first]
+        return complementary > 0 ? [first, "\(complementary) more (x) against \(short ? "sums" : "subtraction")"] : [first]
     }
 
     /// What the markers mean, for a legend line.

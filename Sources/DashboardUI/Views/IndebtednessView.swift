@@ -30,10 +30,11 @@ enum IndebtednessView {
 
     static func legend(digits: Bool, hiding: Bool) -> String {
         let p = steps.map { NumberFormat.percent($0, decimals: 0) }
-        let hidden = hiding ? ", < x hidden" : ""
+        // With --min-cell the marks of hidden cells take the place of "borrowers".
+        let (what, hidden) = hiding ? ("Shared", ", < x hidden") : ("Shared borrowers", "")
         return digits
-            ? " Shared borrowers, of the row group's: 1 <\(p[0]) 2 <\(p[1]) 3 <\(p[2]) 4 >=\(p[2]), . none\(hidden) (Enter: pair)"
-            : " Shared borrowers, of the row group's: ░<\(p[0]) ▒<\(p[1]) ▓<\(p[2]) █≥\(p[2]), · none\(hidden) (Enter: pair)"
+            ? " \(what), of the row group's: 1 <\(p[0]) 2 <\(p[1]) 3 <\(p[2]) 4 >=\(p[2]), . none\(hidden) (Enter: pair)"
+            : " \(what), of the row group's: ░<\(p[0]) ▒<\(p[1]) ▓<\(p[2]) █≥\(p[2]), · none\(hidden) (Enter: pair)"
     }
 
     static func yuan(_ cents: Int64) -> String {
@@ -107,8 +108,15 @@ enum IndebtednessView {
               .init(text: "3+: \(count(f.multi3, .multi3))\(percent(.multi3))", priority: 0)],
              style: .accent)
         // How many figures --min-cell hid, and what the marks mean.
-        if let note = SuppressionText.noteParts(cells: f.cells, complementary: f.complementaryCells, f.rule) {
-            line(note.enumerated().map { .init(text: ($0.offset == 0 ? " " : "") + $0.element, priority: $0.offset) }, style: .muted)
+        if let long = SuppressionText.noteParts(cells: f.cells, complementary: f.complementaryCells, f.rule),
+           let short = SuppressionText.noteParts(cells: f.cells, complementary: f.complementaryCells, f.rule, short: true) {
+            func fitted(_ note: [String]) -> (text: String, dropped: [PriorityLine.Part]) {
+                PriorityLine(parts: note.enumerated().map { .init(text: $0.element, priority: $0.offset) }, separator: ", ")
+                    .fit(width: buffer.width)
+            }
+            let whole = fitted(long)
+            buffer.put(whole.dropped.isEmpty ? whole.text : fitted(short).text, x: 0, y: y, style: .muted)
+            y += 1
         }
         // Classes by number of groups: bars when there is room, else one line. A hidden class has
         // no bar (its length would tell the count).
