@@ -27,108 +27,124 @@ extension SmallCellRule {
         var terms: [(cell: Cell, coefficient: Int)]
     }
 
-    /// The sums above that hold exactly for `f`.
-    static func identities(_ f: IndebtednessFigures) -> [Identity] {
-        let classes = (0..<5).map { Cell.byGroups($0) }
-        var sums = [
-            Identity(terms: [(.borrowers, 1)] + classes.map { ($0, -1) }),
-            Identity(terms: [(.multi, 1)] + classes.dropFirst().map { ($0, -1) }),
-            Identity(terms: [(.multi3, 1)] + classes.dropFirst(2).map { ($0, -1) }),
-        ]
-        if f.byGroups[4] == 0 || f.borrowersByGroup.count == 5 {
-            sums.append(Identity(terms: f.borrowersByGroup.keys.sorted().map { (Cell.groupBorrowers($0), 1) }
-                                 + zip(classes, [1, 2, 3, 4, 5]).map { ($0.0, -$0.1) }))
-            sums.append(Identity(terms: f.overlap.map { (Cell.overlap($0.a, $0.b), 1) }
-                                 + zip(classes, [0, 1, 3, 6, 10]).filter { $0.1 > 0 }.map { ($0.0, -$0.1) }))
+    /// Every count a figure set publishes, numbered (the classes, 3+, 2+, all, then the groups by
+    /// name, then the pairs: the order that breaks ties between equal counts, so the next-smallest
+    /// class goes first), and the sums above that hold exactly for it, over those numbers.
+    struct Published {
+        var cells: [Cell] = []
+        var value: [Int] = []
+        var sums: [[(cell: Int, coefficient: Int)]] = []
+
+        init(_ f: IndebtednessFigures) {
+            func add(_ cell: Cell, _ count: Int) -> Int {
+                cells.append(cell)
+                value.append(count)
+                return cells.count - 1
+            }
+            let classes = (0..<5).map { add(.byGroups($0), f.byGroups[$0]) }
+            let multi3 = add(.multi3, f.multi3), multi = add(.multi, f.multi), all = add(.borrowers, f.borrowers)
+            let groups = f.borrowersByGroup.keys.sorted().map { add(.groupBorrowers($0), f.borrowersByGroup[$0]!) }
+            let pairs = f.overlap.map { add(.overlap($0.a, $0.b), $0.borrowers) }
+            sums = [
+                [(all, 1)] + classes.map { ($0, -1) },
+                [(multi, 1)] + classes.dropFirst().map { ($0, -1) },
+                [(multi3, 1)] + classes.dropFirst(2).map { ($0, -1) },
+            ]
+            if f.byGroups[4] == 0 || f.borrowersByGroup.count == 5 {
+                sums.append(groups.map { ($0, 1) } + zip(classes, [1, 2, 3, 4, 5]).map { ($0.0, -$0.1) })
+                sums.append(pairs.map { ($0, 1) } + zip(classes, [0, 1, 3, 6, 10]).filter { $0.1 > 0 }.map { ($0.0, -$0.1) })
+            }
         }
-        return sums
+    }
+
+    /// The sums above that hold exactly for `f`, by cell.
+    static func identities(_ f: IndebtednessFigures) -> [Identity] {
+        let published = Published(f)
+        return published.sums.map { Identity(terms: $0.map { (published.cells[$0.cell], $0.coefficient) }) }
     }
 
     /// Every count a figure set publishes, by cell.
     static func counts(_ f: IndebtednessFigures) -> [Cell: Int] {
-        var counts: [Cell: Int] = [.borrowers: f.borrowers, .multi: f.multi, .multi3: f.multi3]
-        for (index, count) in f.byGroups.enumerated() { counts[.byGroups(index)] = count }
-        for (group, count) in f.borrowersByGroup { counts[.groupBorrowers(group)] = count }
-        for pair in f.overlap { counts[.overlap(pair.a, pair.b)] = pair.borrowers }
-        return counts
+        let published = Published(f)
+        return Dictionary(uniqueKeysWithValues: zip(published.cells, published.value))
     }
 
     /// The hidden counts: those under N, then the complements.
+    /// - Complexity: O(cells) a complement, for at most five sums, on numbered cells.
     func hiddenCounts(_ f: IndebtednessFigures) -> [Cell: SuppressionReason] {
-        let counts = Self.counts(f)
-        var hidden: [Cell: SuppressionReason] = [:]
-        for (cell, count) in counts where isSmall(count) { hidden[cell] = .fewerThanMinimum }
-        guard !hidden.isEmpty else { return hidden }
-        let sums = Self.identities(f)
-        // Ties go to the classes first ("the next-smallest class"), then groups, then pairs, by name.
-        func order(_ cell: Cell) -> (Int, Int, String, String) {
-            switch cell {
-            case .byGroups(let index): return (counts[cell]!, index, "", "")
-            case .multi3: return (counts[cell]!, 5, "", "")
-            case .multi: return (counts[cell]!, 6, "", "")
-            case .borrowers: return (counts[cell]!, 7, "", "")
-            case .groupBorrowers(let name): return (counts[cell]!, 8, name, "")
-            case .overlap(let a, let b): return (counts[cell]!, 9, a, b)
-            default: return (counts[cell] ?? 0, 10, "", "")
+        let published = Published(f)
+        let (cells, value, terms) = (published.cells, published.value, published.sums)
+        var reason: [SuppressionReason?] = value.map { isSmall($0) ? .fewerThanMinimum : nil }
+        guard reason.contains(where: { $0 != nil }) else { return [:] }
+        let kind = cells.indices.map { index -> Column in
+            switch cells[index] {
+            case .groupBorrowers: return .groups
+            case .overlap: return .pairs
+            default: return .count(index)
             }
         }
-        func smallestShown(_ cells: [Cell]) -> Cell? {
-            cells.filter { hidden[$0] == nil && counts[$0]! > 0 }.min { order($0) < order($1) }
+        func smallestShown(_ candidates: [Int]) -> Int? {
+            candidates.filter { reason[$0] == nil && value[$0] > 0 }.min { (value[$0], $0) < (value[$1], $1) } // ties: by number
         }
         while true {
             // (1) A sum whose hidden cells are all under N gets one of N or more.
-            if let pick = sums.lazy.compactMap({ sum -> Cell? in
-                let inside = sum.terms.map(\.cell).filter { hidden[$0] != nil }
-                guard !inside.isEmpty, inside.allSatisfy({ hidden[$0] == .fewerThanMinimum }) else { return nil }
-                return smallestShown(sum.terms.map(\.cell))
+            if let pick = terms.lazy.compactMap({ sum -> Int? in
+                let inside = sum.filter { reason[$0.cell] != nil }
+                guard !inside.isEmpty, inside.allSatisfy({ reason[$0.cell] == .fewerThanMinimum }) else { return nil }
+                return smallestShown(sum.map(\.cell))
             }).first {
-                hidden[pick] = .complementary
+                reason[pick] = .complementary
                 continue
             }
             // (2) No hidden count fixed by the sums together.
-            if let combination = Self.fixingCombination(sums, hidden: hidden),
-               let pick = smallestShown(combination) {
-                hidden[pick] = .complementary
+            if let combination = Self.fixingCombination(terms, kind: kind, reason: reason), let pick = smallestShown(combination) {
+                reason[pick] = .complementary
                 continue
             }
-            return hidden
+            break
         }
+        var hidden: [Cell: SuppressionReason] = [:]
+        for (index, cell) in cells.enumerated() { if let why = reason[index] { hidden[cell] = why } }
+        return hidden
     }
 
-    /// The shown cells of a combination of sums that fixes a hidden count, if one does: exact
-    /// Gauss–Jordan elimination over the hidden cells, each row carrying the combination of sums
-    /// it came from.
+    /// A column of the elimination: a count of the classes' block (by its number), or the hidden
+    /// groups' total, or the hidden pairs'.
+    enum Column: Hashable {
+        case count(Int), groups, pairs
+    }
+
+    /// The shown cells (by number) of a combination of sums that fixes a hidden count, if one does:
+    /// exact Gauss–Jordan elimination over the hidden cells, each row carrying the combination of
+    /// sums it came from.
     ///
     /// Each group's borrowers and each pair's appear in one sum only, with coefficient 1, so the
     /// hidden ones of each kind are one column (their total): one of them is fixed only when it is
     /// alone in its kind, and a total of several under N is treated as fixed too (rule 1's case,
     /// met through a combination).
-    static func fixingCombination(_ sums: [Identity], hidden: [Cell: SuppressionReason]) -> [Cell]? {
-        enum Column: Hashable { case count(Cell), groups, pairs }
-        func column(_ cell: Cell) -> Column {
-            switch cell {
-            case .groupBorrowers: return .groups
-            case .overlap: return .pairs
-            default: return .count(cell)
-            }
-        }
-        var columns: [Column] = []
-        var members: [Column: [Cell]] = [:]
+    static func fixingCombination(_ sums: [[(cell: Int, coefficient: Int)]], kind: [Column],
+                                  reason: [SuppressionReason?]) -> [Int]? {
+        var columns: [Column: Int] = [:]
+        var members: [(count: Int, underN: Bool, complement: Bool)] = []
+        var seen = Set<Int>()
         for sum in sums {
-            for term in sum.terms where hidden[term.cell] != nil {
-                let c = column(term.cell)
-                if members[c] == nil { columns.append(c) }
-                if !(members[c]?.contains(term.cell) ?? false) { members[c, default: []].append(term.cell) }
+            for term in sum where reason[term.cell] != nil && seen.insert(term.cell).inserted {
+                let c = kind[term.cell]
+                if columns[c] == nil {
+                    columns[c] = members.count
+                    members.append((0, false, false))
+                }
+                let position = columns[c]!
+                members[position].count += 1
+                if reason[term.cell] == .fewerThanMinimum { members[position].underN = true } else { members[position].complement = true }
             }
         }
-        guard !columns.isEmpty else { return nil }
-        let width = columns.count
+        let width = members.count
+        guard width > 0 else { return nil }
         // Rows: coefficients over the hidden columns, then the sums' multipliers.
         var rows: [[Int]] = sums.enumerated().map { index, sum in
             var row = [Int](repeating: 0, count: width + sums.count)
-            for term in sum.terms where hidden[term.cell] != nil {
-                row[columns.firstIndex(of: column(term.cell))!] += term.coefficient
-            }
+            for term in sum where reason[term.cell] != nil { row[columns[kind[term.cell]]!] += term.coefficient }
             row[width + index] = 1
             return row
         }
@@ -153,14 +169,13 @@ extension SmallCellRule {
             // A count under N fixed alone, or a kind's total that is one cell under N or several all
             // under N (pinned by the bounds 1…N−1 when extreme). A complement fixed alone gives
             // nothing away by itself: had it fixed a count under N, that count had a row too.
-            let inside = members[columns[support[0]]] ?? []
-            guard inside.contains(where: { hidden[$0] == .fewerThanMinimum }),
-                  inside.count == 1 || !inside.contains(where: { hidden[$0] == .complementary }) else { continue }
+            let inside = members[support[0]]
+            guard inside.underN, inside.count == 1 || !inside.complement else { continue }
             // The shown cells of the combination (their net coefficient not zero).
-            var net: [Cell: Int] = [:]
-            var order: [Cell] = []
+            var net: [Int: Int] = [:]
+            var order: [Int] = []
             for (index, sum) in sums.enumerated() where row[width + index] != 0 {
-                for term in sum.terms where hidden[term.cell] == nil {
+                for term in sum where reason[term.cell] == nil {
                     if net[term.cell] == nil { order.append(term.cell) }
                     net[term.cell, default: 0] += row[width + index] * term.coefficient
                 }
