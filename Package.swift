@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "MarketAnalyticsTests", dependencies: ["MarketAnalytics"]),
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
         .testTarget(name: "DataIngestTests", dependencies: ["DataIngest", "MarketAnalytics", "EngineJobs"]),
-        .testTarget(name: "MarketReportTests", dependencies: ["MarketReport", "MarketAnalytics", "DataIngest"]),
+        .testTarget(name: "MarketReportTests", dependencies: ["MarketReport", "MarketAnalytics", "DataIngest", "EngineJobs"]),
         .testTarget(name: "DashboardUITests", dependencies: ["DashboardUI", "MarketAnalytics", "MarketReport", "DataIngest", "TerminalText"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "DashboardRuntimeTests",

@@ -47,6 +47,7 @@ extension DashboardState {
         let sameData = self.snapshot.map { $0.version == snapshot.version && $0.directory == snapshot.directory } ?? false
         self.snapshot = snapshot
         if !sameData {
+            loanFigures = LoanFiguresShown(snapshot.dataset.loans, rule: smallCells)
             loadErrors = []
             isReloading = false
             ageMinutes = 0

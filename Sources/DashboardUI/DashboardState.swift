@@ -65,6 +65,10 @@ public struct DashboardState: Sendable {
     public internal(set) var height: Int
     public let options: DisplayOptions
     public let features: Features
+    /// `--min-cell`: over-indebtedness and stacking figures about fewer borrowers are hidden.
+    public let smallCells: SmallCellRule
+    /// The loan figures of the snapshot on screen under `smallCells`, made when it is loaded.
+    public internal(set) var loanFigures = LoanFiguresShown(nil, rule: .off)
     /// The first problems of a failed load, shown until the next good one.
     public internal(set) var loadErrors: [String] = []
 
@@ -91,11 +95,12 @@ public struct DashboardState: Sendable {
     public internal(set) var statusMessage: String?
 
     public init(width: Int = 80, height: Int = 24, options: DisplayOptions = DisplayOptions(),
-                features: Features = Features()) {
+                features: Features = Features(), smallCells: SmallCellRule = .off) {
         self.width = width
         self.height = height
         self.options = options
         self.features = features
+        self.smallCells = smallCells
     }
 
     public var view: ViewKind { viewStack.last ?? .overview }
@@ -204,8 +209,12 @@ public struct DashboardState: Sendable {
         return query.isEmpty ? groups : groups.filter { NameSearch.contains($0.group, query) }
     }
 
-    /// The overlap matrix's groups in the period (`o`): most borrowers first.
-    var overlapGroups: [String] { analysis?.indebtedness.map(IndebtednessView.groups) ?? [] }
+    /// The period end's over-indebtedness and the period's stacking as this session shows them.
+    public var indebtedness: SuppressedIndebtedness? { analysis.flatMap { loanFigures.indebtedness[$0.period] } }
+    public var stacking: SuppressedStacking? { analysis.flatMap { loanFigures.stacking[$0.period] } }
+
+    /// The overlap matrix's groups in the period (`o`): most borrowers first, hidden counts last.
+    var overlapGroups: [String] { indebtedness?.groupsByBorrowers ?? [] }
 
     /// The overlap matrix's cursor (`o`), clamped to its size.
     func overlapCursor(count: Int) -> (row: Int, column: Int) {

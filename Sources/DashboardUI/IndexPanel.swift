@@ -84,18 +84,25 @@ enum IndexPanel {
                 y += 1
             }
             y += 1
-            // Borrowers on several groups: owing at the period's end (the `o` view), else stacking.
-            let several: (title: String, borrowers: Int, two: Int, three: Int)? = analysis.indebtedness.map {
-                (" Owing at \($0.asOf) (o)", $0.borrowers, $0.multi, $0.multi3)
-            } ?? analysis.stacking.map { (" Stacking (borrowers on 2+ / 3+ groups)", $0.borrowers, $0.multiPlatform2, $0.multiPlatform3) }
+            // Borrowers on several groups: owing at the period's end (the `o` view), else stacking;
+            // a hidden count is its marker, and its share goes with it.
+            let several: (title: String, borrowers: String, two: String, three: String)? = state.indebtedness.map { f in
+                func count(_ cell: SuppressedIndebtedness.Cell, _ value: Int?) -> String {
+                    SuppressionText.count(value, f.reason(cell), f.rule) + SuppressionText.share(f.share(cell))
+                }
+                return (" Owing at \(f.asOf) (o)", SuppressionText.count(f.borrowers, f.reason(.borrowers), f.rule),
+                        count(.multi, f.multi), count(.multi3, f.multi3))
+            } ?? state.stacking.map { s in
+                func count(_ cell: SuppressedStacking.Cell, _ value: Int?) -> String {
+                    SuppressionText.count(value, s.reason(cell), s.rule) + SuppressionText.share(s.share(cell))
+                }
+                return (" Stacking (borrowers on 2+ / 3+ groups)", SuppressionText.count(s.borrowers, s.reason(.borrowers), s.rule),
+                        count(.multiPlatform2, s.multiPlatform2), count(.multiPlatform3, s.multiPlatform3))
+            }
             if let several, y + 6 < layout.footerY {
                 buffer.put(several.title, x: x, y: y, style: .header, maxWidth: width)
-                let n = Double(max(1, several.borrowers))
-                func count(_ value: Int) -> String { NumberFormat.grouped(Double(value), decimals: 0) }
-                buffer.put(" \(count(several.borrowers)) borrowers", x: x, y: y + 1, maxWidth: width)
-                buffer.put(" 2+ groups: \(count(several.two)) (\(NumberFormat.percent(Double(several.two) / n, decimals: 1)))  "
-                           + "3+: \(count(several.three)) (\(NumberFormat.percent(Double(several.three) / n, decimals: 1)))",
-                           x: x, y: y + 2, maxWidth: width)
+                buffer.put(" \(several.borrowers) borrowers", x: x, y: y + 1, maxWidth: width)
+                buffer.put(" 2+ groups: \(several.two)  3+: \(several.three)", x: x, y: y + 2, maxWidth: width)
                 y += 4
             } else if let reason = analysis.stackingUnavailable, y + 5 < layout.footerY {
                 buffer.put(" Stacking (borrowers on 2+ / 3+ groups)", x: x, y: y, style: .header, maxWidth: width)
@@ -146,12 +153,16 @@ enum IndexPanel {
             drawSpark(spark, current: state.periodIndex, x: x + label, y: sparkY, into: &buffer)
             let period = state.analysis.map { "\($0.period)" } ?? ""
             var tail: [(String, Int)] = [("\(glyphs.isASCII ? "*" : "▲") \(period)", 0), (span, 2)]
-            if let owing = analysis.indebtedness, let share = owing.multiShare {
-                tail.append(("owing on 2+ groups: \(NumberFormat.percent(share, decimals: 1)) of "
-                             + "\(NumberFormat.grouped(Double(owing.borrowers), decimals: 0)) (o)", 1))
-            } else if let stacking = analysis.stacking, stacking.borrowers > 0 {
-                tail.append(("stacking: \(NumberFormat.percent(Double(stacking.multiPlatform2) / Double(stacking.borrowers), decimals: 1))"
-                    + " of \(NumberFormat.grouped(Double(stacking.borrowers), decimals: 0)) borrowers on 2+ groups", 1))
+            if let owing = state.indebtedness, owing.borrowers != 0 {
+                // A hidden share reads as its count's marker: "<10 of 2,514".
+                let share = owing.multiShare.map { NumberFormat.percent($0, decimals: 1) }
+                    ?? SuppressionText.count(owing.multi, owing.reason(.multi), owing.rule)
+                tail.append(("owing on 2+ groups: \(share) of \(SuppressionText.count(owing.borrowers, owing.reason(.borrowers), owing.rule)) (o)", 1))
+            } else if let stacking = state.stacking, stacking.borrowers != 0 {
+                let share = stacking.share(.multiPlatform2).map { NumberFormat.percent($0, decimals: 1) }
+                    ?? SuppressionText.count(stacking.multiPlatform2, stacking.reason(.multiPlatform2), stacking.rule)
+                tail.append(("stacking: \(share) of \(SuppressionText.count(stacking.borrowers, stacking.reason(.borrowers), stacking.rule))"
+                    + " borrowers on 2+ groups", 1))
             } else if analysis.stackingUnavailable != nil {
                 tail.append(("stacking n/a (too many)", 1))
             }

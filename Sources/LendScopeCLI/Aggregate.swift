@@ -45,9 +45,16 @@ struct Aggregate: ParsableCommand {
                                + "its own group).", valueName: "file"), completion: .file())
     var platforms: String?
 
+    @Option(name: .customLong("min-cell"),
+            help: ArgumentHelp(MinCell.help + " in the --indebtedness file: a hidden value is empty, and suppression rows say "
+                               + "how many (default: off, every figure exact).", valueName: MinCell.valueName))
+    var minCell: Int?
+
     @OptionGroup var loanOptions: LoanOptionsArguments
 
     func validate() throws {
+        try MinCell.validate(minCell)
+        if minCell != nil && indebtedness == nil { throw ValidationError("--min-cell goes with --indebtedness") }
         for (name, value) in [("--indebtedness", indebtedness), ("--platforms", platforms)] {
             if let value, value.isEmpty || value.contains("\n") { throw ValidationError("\(name) takes a file name (no line breaks)") }
         }
@@ -133,7 +140,8 @@ struct Aggregate: ParsableCommand {
                 StandardError.write(SafeText.sanitize("lendscope: over-indebtedness: \(error)") + "\n")
                 throw ExitCode.failure
             }
-                try Self.write(Array(IndebtednessTable.csv(figures).utf8), to: indebtedness, option: "--indebtedness")
+            try Self.write(Array(IndebtednessTable.csv(figures, rule: MinCell.rule(minCell)).utf8), to: indebtedness,
+                           option: "--indebtedness")
         }
         let bytes = Self.csv(accumulator.originationTable)
         guard let output else {

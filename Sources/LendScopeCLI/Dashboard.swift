@@ -3,6 +3,7 @@ import DashboardRuntime
 import DashboardUI
 import DataIngest
 import Foundation
+import MarketAnalytics
 import TerminalText
 #if canImport(Glibc)
 import Glibc
@@ -54,6 +55,14 @@ struct Dashboard: ParsableCommand {
     @Flag(name: .customLong("allow-clipboard"), help: "With --read-only, still allow copying through OSC 52.")
     var allowClipboard = false
 
+    @Option(name: .customLong("min-cell"),
+            help: ArgumentHelp(MinCell.help + ", on screen, in exports and copies (default: \(SmallCellRule.kioskDefault) with "
+                               + "--read-only, else off).", valueName: MinCell.valueName))
+    var minCell: Int?
+
+    /// `--min-cell` as given, else the kiosk's default: a shared screen must not single anyone out.
+    var smallCells: SmallCellRule { MinCell.rule(minCell, default: readOnly ? SmallCellRule.kioskDefault : 0) }
+
     @Option(name: .customLong("max-viewers"), help: "Refuse this viewer when this many are already watching (any connection).")
     var maxViewers: Int?
 
@@ -74,6 +83,7 @@ struct Dashboard: ParsableCommand {
     var trace: String?
 
     func validate() throws {
+        try MinCell.validate(minCell)
         guard refresh >= 0.05, refresh <= 3_600 else {
             throw ValidationError("--refresh takes seconds from 0.05 to 3600")
         }
@@ -93,7 +103,7 @@ struct Dashboard: ParsableCommand {
         let features = readOnly
             ? Features(export: false, clipboard: allowClipboard, readOnly: true)
             : Features(export: !noExport, clipboard: !noClipboard)
-        var state = DashboardState(options: options, features: features)
+        var state = DashboardState(options: options, features: features, smallCells: smallCells)
         _ = state.apply(.snapshotLoaded(snapshot))
         if let period {
             try selectPeriod(period, in: &state)

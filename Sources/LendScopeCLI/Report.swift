@@ -44,11 +44,16 @@ struct Report: ParsableCommand {
     @Option(help: "Output format: \(PeriodReport.Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: PeriodReport.Format = .table
 
+    @Option(name: .customLong("min-cell"),
+            help: ArgumentHelp(MinCell.help + ": a marker in the text, null in JSON (default: off).", valueName: MinCell.valueName))
+    var minCell: Int?
+
     @Flag(name: .customLong("all-periods"),
           help: "Every period: the cap monitor (which banks breached, with whom, since when) and a per-period summary; with --format csv a panel of one row per period × group; with json every period's report and the breach runs.")
     var allPeriods = false
 
     func validate() throws {
+        try MinCell.validate(minCell)
         if let period, Period(period) == nil {
             throw ValidationError("'\(period)' is not a period: use YYYYQn (e.g. 2020Q2) or YYYY-MM (e.g. 2020-06)")
         }
@@ -75,7 +80,7 @@ struct Report: ParsableCommand {
         do {
             if allPeriods {
                 let series = try makeSeries(dataset)
-                print(SeriesReport(series: series, source: data.directory).render(format), terminator: "")
+                print(SeriesReport(series: series, source: data.directory, rule: MinCell.rule(minCell)).render(format), terminator: "")
                 return
             }
             let report = try makeReport(dataset)
@@ -124,7 +129,7 @@ struct Report: ParsableCommand {
             }
             merger = m
         }
-        return PeriodReport(analysis: analysis, merger: merger, source: data.directory)
+        return PeriodReport(analysis: analysis, merger: merger, source: data.directory, rule: MinCell.rule(minCell))
     }
 }
 

@@ -80,6 +80,10 @@ public enum Glossary {
         Entry(id: "bad_rate", term: "bad rate",
               definition: "the share by amount of outstanding loans overdue, in default or written off, among "
                   + "borrowers on one group and among those on 2+ groups"),
+        Entry(id: "min_cell", term: "<10 n<10 x",
+              definition: "hidden by --min-cell N (10 in a read-only kiosk): <10 a count of fewer than N borrowers, n<10 an "
+                  + "amount or percentile of fewer than N (the max debt always), x a figure of N or more hidden so that none "
+                  + "of them can be worked out by subtraction; empty in exports, null in JSON"),
         Entry(id: "apr_above", term: "> 24%, > 36%",
               definition: "the share of new lending (by amount) at an annual rate strictly above each threshold "
                   + "(--apr-thresholds; 24% and 36% are the lines of the 2015 private-lending rules)"),

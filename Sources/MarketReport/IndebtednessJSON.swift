@@ -1,13 +1,17 @@
 import MarketAnalytics
 
-/// `indebtedness` in `report --format json`: the figures at a period end, amounts in yuan.
+/// `indebtedness` in `report --format json`: the figures at a period end, amounts in yuan. Under
+/// `--min-cell` a hidden figure is null (the report's `suppression` says how many and why); a
+/// percentile row of an empty class stays null as a whole, a hidden one is an object of nulls.
 public struct IndebtednessJSON: Encodable {
     /// The definition in words, carried with the figures so a reader of the file has it.
     public static let definition = Indebtedness.definition
 
-    let figures: IndebtednessFigures
+    let figures: SuppressedIndebtedness
 
-    public init(_ figures: IndebtednessFigures) { self.figures = figures }
+    public init(_ figures: SuppressedIndebtedness) { self.figures = figures }
+
+    public init(_ figures: IndebtednessFigures) { self.init(SmallCellRule.off.apply(figures)) }
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", definition, borrowers, byGroups = "by_groups", amountByGroups = "amount_by_groups", overlap
@@ -15,51 +19,69 @@ public struct IndebtednessJSON: Encodable {
     }
 
     struct Percentiles: Encodable {
-        let p: DebtPercentiles
-        enum CodingKeys: String, CodingKey { case p50, p90, p99, max }
+        let p: SuppressedIndebtedness.Percentiles
         func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
+            var c = encoder.container(keyedBy: JSONReport.DynamicKey.self)
             // Fen to yuan as JSON doubles: exact to the fen below 2^53 fen (90 trillion yuan), the nearest double above.
-            try c.encode(Double(p.p50) / 100, forKey: .p50)
-            try c.encode(Double(p.p90) / 100, forKey: .p90)
-            try c.encode(Double(p.p99) / 100, forKey: .p99)
-            try c.encode(Double(p.max) / 100, forKey: .max)
+            for point in DebtPercentiles.Point.allCases {
+                try c.encode(p.value(point).map { Double($0) / 100 }, forKey: JSONReport.DynamicKey(point.name))
+            }
         }
     }
 
     struct Pair: Encodable {
         let a: String
         let b: String
-        let borrowers: Int
-    }
-
-    struct Classes: Encodable {
-        let values: [String: Double]
+        let borrowers: Int?
+        enum CodingKeys: String, CodingKey { case a, b, borrowers }
         func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: JSONReport.DynamicKey.self)
-            for name in IndebtednessFigures.classNames { try c.encode(values[name], forKey: JSONReport.DynamicKey(name)) }
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(a, forKey: .a)
+            try c.encode(b, forKey: .b)
+            try c.encode(borrowers, forKey: .borrowers)
         }
     }
 
+    /// The classes `1`…`5+` as keys, each value or null.
+    struct Classes<Value: Encodable>: Encodable {
+        let values: [Value?]
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONReport.DynamicKey.self)
+            for (index, name) in IndebtednessFigures.classNames.enumerated() { try c.encode(values[index], forKey: JSONReport.DynamicKey(name)) }
+        }
+    }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(figures.asOf.description, forKey: .asOf)
         try c.encode(Self.definition, forKey: .definition)
         try c.encode(figures.borrowers, forKey: .borrowers)
-        let names = IndebtednessFigures.classNames
-        var counts = c.nestedContainer(keyedBy: JSONReport.DynamicKey.self, forKey: .byGroups)
-        for (index, name) in names.enumerated() { try counts.encode(figures.byGroups[index], forKey: JSONReport.DynamicKey(name)) }
-        try c.encode(Classes(values: Dictionary(uniqueKeysWithValues: names.enumerated().map {
-            ($0.element, Double(figures.amountByGroupsCents[$0.offset]) / 100)
-        })), forKey: .amountByGroups)
+        try c.encode(Classes(values: figures.byGroups), forKey: .byGroups)
+        try c.encode(Classes(values: figures.amountByGroupsCents.map { $0.map { Double($0) / 100 } }), forKey: .amountByGroups)
         try c.encode(figures.overlap.map { Pair(a: $0.a, b: $0.b, borrowers: $0.borrowers) }, forKey: .overlap)
         var debts = c.nestedContainer(keyedBy: JSONReport.DynamicKey.self, forKey: .debtPercentiles)
-        try debts.encode(figures.debtAll.map(Percentiles.init), forKey: JSONReport.DynamicKey("all"))
-        try debts.encode(figures.debtMulti.map(Percentiles.init), forKey: JSONReport.DynamicKey("multi"))
+        try debts.encode(figures.debt(.all).map(Percentiles.init), forKey: JSONReport.DynamicKey("all"))
+        try debts.encode(figures.debt(.multi).map(Percentiles.init), forKey: JSONReport.DynamicKey("multi"))
         var bad = c.nestedContainer(keyedBy: JSONReport.DynamicKey.self, forKey: .badRate)
         try bad.encode(figures.badRateSingle, forKey: JSONReport.DynamicKey("single"))
         try bad.encode(figures.badRateMulti, forKey: JSONReport.DynamicKey("multi"))
+    }
+}
+
+/// `suppression` in `report --format json`: null when `--min-cell` is off; otherwise the minimum,
+/// how many figures of the period's over-indebtedness table and stacking are null because of it
+/// (`cells`; `complementary` of them only against subtraction) and the rule in words.
+struct SuppressionJSON: Encodable {
+    let rule: SmallCellRule
+    let cells: Int
+    let complementary: Int
+    enum CodingKeys: String, CodingKey { case minCell = "min_cell", cells, complementary, reason }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rule.minimum, forKey: .minCell)
+        try c.encode(cells, forKey: .cells)
+        try c.encode(complementary, forKey: .complementary)
+        try c.encode(SuppressionText.reason(cells: cells, complementary: complementary, rule), forKey: .reason)
     }
 }
 

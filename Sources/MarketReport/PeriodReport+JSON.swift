@@ -25,7 +25,7 @@ struct JSONReport: Encodable {
         case stackingUnavailable = "stacking_unavailable"
         case indebtedness, indebtednessUnavailable = "indebtedness_unavailable", pricing
         case pricingUnavailable = "pricing_unavailable"
-        case verdictsUnavailable = "verdicts_unavailable"
+        case verdictsUnavailable = "verdicts_unavailable", suppression
     }
 
     func encode(to encoder: Encoder) throws {
@@ -46,9 +46,13 @@ struct JSONReport: Encodable {
         if let m = report.merger { try c.encode(Merger(m), forKey: .merger) }
         try c.encode(a.alerts.map(AlertJSON.init), forKey: .alerts)
         try c.encode(a.measure.rawValue, forKey: .measure)
-        try c.encode(a.stacking.map(Stacking.init), forKey: .stacking)
+        let stacking = report.stacking, indebtedness = report.indebtedness
+        try c.encode(stacking.map(Stacking.init), forKey: .stacking)
         try c.encodeIfPresent(a.stackingUnavailable, forKey: .stackingUnavailable)
-        try c.encode(a.indebtedness.map(IndebtednessJSON.init), forKey: .indebtedness)
+        try c.encode(indebtedness.map(IndebtednessJSON.init), forKey: .indebtedness)
+        try c.encode(report.rule.isOn ? SuppressionJSON(rule: report.rule, cells: (indebtedness?.cells ?? 0) + (stacking?.cells ?? 0),
+                                                         complementary: indebtedness?.complementaryCells ?? 0) : nil,
+                     forKey: .suppression)
         try c.encodeIfPresent(a.indebtednessUnavailable, forKey: .indebtednessUnavailable)
         try c.encode(a.lendingTerms.map { PricingJSON(entry: $0, thresholds: a.aprThresholds, checksFloor: a.checksCofundingFloor) },
                      forKey: .pricing)
@@ -250,8 +254,8 @@ struct JSONReport: Encodable {
     }
 
     struct Stacking: Encodable {
-        let s: StackingFigures
-        init(_ s: StackingFigures) { self.s = s }
+        let s: SuppressedStacking
+        init(_ s: SuppressedStacking) { self.s = s }
         enum CodingKeys: String, CodingKey {
             case borrowers, two = "multi_platform_2", three = "multi_platform_3"
             case amountTwo = "amount_multi_platform_2", amountThree = "amount_multi_platform_3"

@@ -36,9 +36,10 @@ extension PeriodReport {
             lines += verdictTable(m.verdicts).render(indent: "  ")
         }
         lines.append("")
-        if let stacking = a.stacking {
+        if let stacking {
             lines.append("Borrowers with loans from several platform groups (stacking, \(a.period))")
             lines.append("  \(stackingLine(stacking))")
+            if let note = SuppressionText.note(cells: stacking.cells, complementary: 0, rule) { lines.append("  \(note)") }
             lines.append("")
         } else if let reason = a.stackingUnavailable {
             lines.append("Borrowers with loans from several platform groups (stacking, \(a.period))")
@@ -84,27 +85,51 @@ extension PeriodReport {
         var lines: [String] = []
         func count(_ n: Int) -> String { NumberFormat.grouped(Double(n), decimals: 0) }
         func yuan(_ cents: Int64) -> String { "CNY \(NumberFormat.millions(Double(cents) / 100, decimals: 2)) mn" }
-        if let f = a.indebtedness {
-            func pct(_ n: Int) -> String { f.borrowers > 0 ? NumberFormat.percent(Double(n) / Double(f.borrowers), decimals: 1) : "n/a" }
-            lines.append("Over-indebtedness at \(f.asOf) (loans outstanding at the period's end)")
-            lines.append("  \(count(f.borrowers)) borrowers owe \(yuan(f.totalCents)); \(count(f.multi)) (\(pct(f.multi))) on 2+ groups "
-                         + "owe \(yuan(f.multiCents)); \(count(f.multi3)) (\(pct(f.multi3))) on 3+ groups")
-            lines.append("  By number of groups: " + IndebtednessFigures.classNames.enumerated().map {
-                "\($0.element): \(count(f.byGroups[$0.offset])) (\(yuan(f.amountByGroupsCents[$0.offset])))"
-            }.joined(separator: "; "))
-            let rate: (Double?) -> String = { $0.map { NumberFormat.percent($0, decimals: 1) } ?? "n/a" }
-            lines.append("  Bad (overdue, default, written off) by amount: 1 group \(rate(f.badRateSingle)), 2+ groups \(rate(f.badRateMulti))")
-            func debts(_ p: DebtPercentiles?) -> String {
-                p.map { [$0.p50, $0.p90, $0.p99, $0.max].map { NumberFormat.grouped(Double($0) / 100, decimals: 2) }.joined(separator: " / ") } ?? "n/a"
+        if let f = indebtedness {
+            // A hidden figure reads as its marker (`<10`, `x`), as on screen.
+            func number(_ value: Int?, _ cell: SuppressedIndebtedness.Cell) -> String {
+                SuppressionText.count(value, f.reason(cell), rule)
             }
-            lines.append("  Debt per borrower, CNY, p50 / p90 / p99 / max: all \(debts(f.debtAll)); 2+ groups \(debts(f.debtMulti))")
-            let largest = f.overlap.sorted { ($0.borrowers, $1.a, $1.b) > ($1.borrowers, $0.a, $0.b) }.prefix(5)
+            func amount(_ cents: Int64?, _ cell: SuppressedIndebtedness.Cell) -> String {
+                f.reason(cell).map { SuppressionText.marker($0, rule, count: false) } ?? cents.map(yuan) ?? "n/a"
+            }
+            func pct(_ cell: SuppressedIndebtedness.Cell) -> String { SuppressionText.share(f.share(cell)) }
+            lines.append("Over-indebtedness at \(f.asOf) (loans outstanding at the period's end)")
+            lines.append("  \(number(f.borrowers, .borrowers)) borrowers owe \(amount(f.totalCents, .borrowers)); "
+                         + "\(number(f.multi, .multi))\(pct(.multi)) on 2+ groups owe \(amount(f.multiCents, .multi)); "
+                         + "\(number(f.multi3, .multi3))\(pct(.multi3)) on 3+ groups")
+            lines.append("  By number of groups: " + IndebtednessFigures.classNames.enumerated().map {
+                "\($0.element): \(number(f.byGroups[$0.offset], .byGroups($0.offset))) "
+                    + "(\(amount(f.amountByGroupsCents[$0.offset], .amountByGroups($0.offset))))"
+            }.joined(separator: "; "))
+            func rate(_ value: Double?, _ cell: SuppressedIndebtedness.Cell, of whole: SuppressedIndebtedness.Cell) -> String {
+                value.map { NumberFormat.percent($0, decimals: 1) } ?? f.reason(cell, of: whole).map { SuppressionText.marker($0, rule, count: false) } ?? "n/a"
+            }
+            lines.append("  Bad (overdue, default, written off) by amount: 1 group \(rate(f.badRateSingle, .badSingle, of: .byGroups(0))), "
+                         + "2+ groups \(rate(f.badRateMulti, .badMulti, of: .multi))")
+            func debts(_ class_: SuppressedIndebtedness.DebtClass) -> String {
+                f.debt(class_).map { p in
+                    DebtPercentiles.Point.allCases.map { point in
+                        p.value(point).map { NumberFormat.grouped(Double($0) / 100, decimals: 2) }
+                            ?? SuppressionText.marker(f.reason(.debt(class_, point)) ?? .fewerThanMinimum, rule, count: false)
+                    }.joined(separator: " / ")
+                } ?? "n/a"
+            }
+            lines.append("  Debt per borrower, CNY, p50 / p90 / p99 / max: all \(debts(.all)); 2+ groups \(debts(.multi))")
+            // The largest among the pairs shown: ranking hidden ones would tell their order.
+            let largest = f.overlap.compactMap { pair in pair.borrowers.map { (pair: pair, count: $0) } }
+                .sorted { ($0.count, $1.pair.a, $1.pair.b) > ($1.count, $0.pair.a, $0.pair.b) }.prefix(5)
             if !largest.isEmpty {
-                lines.append("  Largest overlaps (borrowers owing to both; share of each group's): " + largest.map { pair in
-                    let ofA = f.borrowersByGroup[pair.a].map { NumberFormat.percent(Double(pair.borrowers) / Double($0), decimals: 1) } ?? "n/a"
-                    let ofB = f.borrowersByGroup[pair.b].map { NumberFormat.percent(Double(pair.borrowers) / Double($0), decimals: 1) } ?? "n/a"
-                    return "\(pair.a) & \(pair.b) \(count(pair.borrowers)) (\(ofA), \(ofB))"
+                lines.append("  Largest overlaps (borrowers owing to both; share of each group's): " + largest.map { entry in
+                    let (pair, n) = entry
+                    let ofA = f.share(row: pair.a, column: pair.b).map { NumberFormat.percent($0, decimals: 1) } ?? "n/a"
+                    let ofB = f.share(row: pair.b, column: pair.a).map { NumberFormat.percent($0, decimals: 1) } ?? "n/a"
+                    return "\(pair.a) & \(pair.b) \(count(n)) (\(ofA), \(ofB))"
                 }.joined(separator: "; "))
+            }
+            if let note = SuppressionText.note(cells: f.cells, complementary: f.complementaryCells, rule) {
+                lines.append("  \(note)")
+                lines.append("  \(SuppressionText.legend(rule))")
             }
             lines.append("  Definition: \(Indebtedness.definition).")
             lines.append("")
@@ -132,13 +157,18 @@ extension PeriodReport {
         return lines
     }
 
-    func stackingLine(_ s: StackingFigures) -> String {
-        func pct(_ n: Int) -> String { s.borrowers > 0 ? NumberFormat.percent(Double(n) / Double(s.borrowers), decimals: 1) : "n/a" }
-        return "\(NumberFormat.grouped(Double(s.borrowers), decimals: 0)) borrowers; "
-            + "\(NumberFormat.grouped(Double(s.multiPlatform2), decimals: 0)) (\(pct(s.multiPlatform2))) on 2+ groups "
-            + "with CNY \(NumberFormat.billions(s.amountMultiPlatform2, decimals: 3)) bn; "
-            + "\(NumberFormat.grouped(Double(s.multiPlatform3), decimals: 0)) (\(pct(s.multiPlatform3))) on 3+ groups "
-            + "with CNY \(NumberFormat.billions(s.amountMultiPlatform3, decimals: 3)) bn"
+    func stackingLine(_ s: SuppressedStacking) -> String {
+        func count(_ value: Int?, _ cell: SuppressedStacking.Cell) -> String { SuppressionText.count(value, s.reason(cell), rule) }
+        func pct(_ cell: SuppressedStacking.Cell) -> String { SuppressionText.share(s.share(cell)) }
+        func amount(_ value: Double?, _ cell: SuppressedStacking.Cell) -> String {
+            value.map { "CNY \(NumberFormat.billions($0, decimals: 3)) bn" }
+                ?? SuppressionText.marker(s.reason(cell) ?? .fewerThanMinimum, rule, count: false)
+        }
+        return "\(count(s.borrowers, .borrowers)) borrowers; "
+            + "\(count(s.multiPlatform2, .multiPlatform2))\(pct(.multiPlatform2)) on 2+ groups "
+            + "with \(amount(s.amountMultiPlatform2, .amountMultiPlatform2)); "
+            + "\(count(s.multiPlatform3, .multiPlatform3))\(pct(.multiPlatform3)) on 3+ groups "
+            + "with \(amount(s.amountMultiPlatform3, .amountMultiPlatform3))"
     }
 
     /// Paste-ready Markdown: the same sections and tables as the table view.

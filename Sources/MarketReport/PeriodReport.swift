@@ -6,12 +6,19 @@ public struct PeriodReport: Sendable {
     public let merger: MergerAnalysis?
     /// The data directory as given, shown in the human formats.
     public let source: String
+    /// `--min-cell`: which over-indebtedness and stacking figures every format leaves out.
+    public let rule: SmallCellRule
 
-    public init(analysis: PeriodAnalysis, merger: MergerAnalysis? = nil, source: String = "") {
+    public init(analysis: PeriodAnalysis, merger: MergerAnalysis? = nil, source: String = "", rule: SmallCellRule = .off) {
         self.analysis = analysis
         self.merger = merger
         self.source = source
+        self.rule = rule
     }
+
+    /// The period end's over-indebtedness and the period's stacking as a reader may see them.
+    public var indebtedness: SuppressedIndebtedness? { analysis.indebtedness.map(rule.apply) }
+    public var stacking: SuppressedStacking? { analysis.stacking.map(rule.apply) }
 
     public enum Format: String, CaseIterable, Sendable {
         case table, json, csv, markdown

@@ -8,10 +8,13 @@ import TerminalText
 public struct SeriesReport: Sendable {
     public let series: AnalysisSeries
     public let source: String
+    /// `--min-cell`, applied to every period's report.
+    public let rule: SmallCellRule
 
-    public init(series: AnalysisSeries, source: String = "") {
+    public init(series: AnalysisSeries, source: String = "", rule: SmallCellRule = .off) {
         self.series = series
         self.source = source
+        self.rule = rule
     }
 
     public func render(_ format: PeriodReport.Format) -> String {
@@ -92,16 +95,17 @@ public struct SeriesReport: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let data = try! encoder.encode(SeriesJSON(series: series))
+        let data = try! encoder.encode(SeriesJSON(series: series, rule: rule))
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     struct SeriesJSON: Encodable {
         let series: AnalysisSeries
+        let rule: SmallCellRule
         enum CodingKeys: String, CodingKey { case periods, breachRuns = "breach_runs", measure }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(series.analyses.map { JSONReport(PeriodReport(analysis: $0)) }, forKey: .periods)
+            try c.encode(series.analyses.map { JSONReport(PeriodReport(analysis: $0, rule: rule)) }, forKey: .periods)
             try c.encode(series.key.measure.rawValue, forKey: .measure)
             try c.encode(series.alertRuns(rules: [.singlePartnerExposure, .aggregateColending]).map(Run.init), forKey: .breachRuns)
         }

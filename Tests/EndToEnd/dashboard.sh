@@ -278,7 +278,11 @@ check "the kiosk's title says read-only at 80 columns" wait_for "read-only │"
 tm send-keys -t e2e 'C-\' C-z
 sleep 0.5
 check "Ctrl-\\ and Ctrl-Z leave the kiosk running" bash -c "! tmux -L '$socket' capture-pane -p -t e2e | grep -q 'EXIT='"
-tm send-keys -t e2e q
+# The kiosk hides over-indebtedness figures of fewer than 10 borrowers (--min-cell 10) and says so.
+tm send-keys -t e2e o
+check "the kiosk's o view says what --min-cell hid" wait_for "cells under 10 borrowers hidden (--min-cell)"
+check "the kiosk never shows the largest debt" wait_for "/n<10 · 2+ "
+tm send-keys -t e2e q q
 check "q quits the kiosk" wait_for "EXIT=0"
 
 echo "$passed passed, $failed failed"

@@ -60,8 +60,9 @@ struct PeriodReportTests {
         let report = PeriodReport(analysis: Self.analysis(), merger: Self.analysis().merger(of: ["Ant Group", "JD"]))
         let json = try #require(JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
         #expect(Set(json.keys) == ["period", "measure", "market", "fx", "platforms", "others", "indices", "verdicts", "banks",
-                                   "merger", "alerts", "stacking", "verdicts_unavailable", "indebtedness", "pricing"])
+                                   "merger", "alerts", "stacking", "verdicts_unavailable", "indebtedness", "pricing", "suppression"])
         #expect(json["indebtedness"] is NSNull) // no loan files
+        #expect(json["suppression"] is NSNull) // --min-cell off
         #expect((json["pricing"] as? [Any])?.isEmpty == true)
         #expect(json["verdicts_unavailable"] is NSNull)
         #expect(json["stacking"] is NSNull)

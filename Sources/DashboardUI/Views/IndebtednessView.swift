@@ -13,15 +13,13 @@ enum IndebtednessView {
     /// Upper limits of the first three shades of the overlap matrix; the fourth is anything above.
     static let steps = [0.01, 0.05, 0.10]
 
-    /// The groups of the matrix: those with borrowers at the end date, most borrowers first.
-    static func groups(_ figures: IndebtednessFigures) -> [String] {
-        figures.borrowersByGroup.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
-    }
+    /// The groups of the matrix: those with borrowers at the end date, most borrowers first (groups
+    /// whose count is hidden last, by name).
+    static func groups(_ figures: SuppressedIndebtedness) -> [String] { figures.groupsByBorrowers }
 
-    /// Shared borrowers of a cell as a share of the row group's.
-    static func share(_ figures: IndebtednessFigures, row: String, column: String) -> Double {
-        guard row != column, let base = figures.borrowersByGroup[row], base > 0 else { return 0 }
-        return Double(figures.shared(row, column)) / Double(base)
+    /// A hidden figure's marker: `<10` or `x`.
+    static func marker(_ reason: SuppressionReason, _ figures: SuppressedIndebtedness, count: Bool = true) -> String {
+        SuppressionText.marker(reason, figures.rule, count: count)
     }
 
     static func shade(_ share: Double, digits: Bool, ascii: Bool) -> String {
@@ -30,11 +28,13 @@ enum IndebtednessView {
         return digits ? String(level + 1) : ["░", "▒", "▓", "█"][level]
     }
 
-    static func legend(digits: Bool) -> String {
+    static func legend(digits: Bool, hiding: Bool) -> String {
         let p = steps.map { NumberFormat.percent($0, decimals: 0) }
+        // With --min-cell the marks of hidden cells take the place of "borrowers".
+        let (what, hidden) = hiding ? ("Shared", ", < x hidden") : ("Shared borrowers", "")
         return digits
-            ? " Shared borrowers, of the row group's: 1 <\(p[0]) 2 <\(p[1]) 3 <\(p[2]) 4 >=\(p[2]), . none (Enter: pair)"
-            : " Shared borrowers, of the row group's: ░<\(p[0]) ▒<\(p[1]) ▓<\(p[2]) █≥\(p[2]), · none (Enter: pair)"
+            ? " \(what), of the row group's: 1 <\(p[0]) 2 <\(p[1]) 3 <\(p[2]) 4 >=\(p[2]), . none\(hidden) (Enter: pair)"
+            : " \(what), of the row group's: ░<\(p[0]) ▒<\(p[1]) ▓<\(p[2]) █≥\(p[2]), · none\(hidden) (Enter: pair)"
     }
 
     static func yuan(_ cents: Int64) -> String {
@@ -43,15 +43,15 @@ enum IndebtednessView {
                          : NumberFormat.millions(value, decimals: value >= 1e7 ? 1 : 2) + " mn")
     }
 
-    /// The current period's figures, or why there are none.
-    static func figures(_ state: DashboardState) -> (figures: IndebtednessFigures?, reason: String?) {
+    /// The current period's figures (as the session shows them), or why there are none.
+    static func figures(_ state: DashboardState) -> (figures: SuppressedIndebtedness?, reason: String?) {
         guard let analysis = state.analysis else { return (nil, nil) }
         if state.snapshot?.dataset.loans == nil {
             return (nil, "No loan files in this data directory: over-indebtedness needs loans/*.csv.")
         }
         if let reason = analysis.indebtednessUnavailable { return (nil, "Over-indebtedness unavailable: \(reason).") }
-        guard let figures = analysis.indebtedness else {
-            let history = analysis.indebtednessHistory
+        guard let figures = state.indebtedness else {
+            let history = state.loanFigures.history
             return (nil, "No loans were originated in \(analysis.period): debts are counted at the ends of the periods "
                     + "with originations (\(history.first.map { "\($0.period)" } ?? "none")"
                     + "\(history.count > 1 ? "–\(history.last!.period)" : ""), gaps left out).")
@@ -59,15 +59,21 @@ enum IndebtednessView {
         return (figures, nil)
     }
 
-    /// The export: every figure of the period end as the long table `aggregate --indebtedness` writes.
+    /// The export and the clipboard: every figure of the period end as the long table `aggregate
+    /// --indebtedness` writes; a hidden one is its marker here and empty in the CSV, and the note
+    /// travels in the Markdown.
     static func model(_ state: DashboardState, _ analysis: PeriodAnalysis) -> TableModel {
-        let rows = analysis.indebtedness.map { figures in
-            IndebtednessTable.rows(figures).enumerated().map { index, row in
-                TableModel.Row(id: "\(index)", cells: [.name(analysis.period.description), .name(row.table), .name(row.a),
-                                                       .name(row.b), .name(row.value)])
+        let shown = state.indebtedness
+        let rows: [TableModel.Row] = shown.map { figures in
+            IndebtednessTable.rows(figures).enumerated().map { index, row -> TableModel.Row in
+                let value = row.hidden.map { TableModel.Cell(marker($0, figures, count: row.isCount), csv: "") } ?? .name(row.value)
+                return TableModel.Row(id: "\(index)", cells: [.name(analysis.period.description), .name(row.table), .name(row.a),
+                                                              .name(row.b), value])
             }
         } ?? []
+        let note = shown.flatMap { SuppressionText.note(cells: $0.cells, complementary: $0.complementaryCells, state.smallCells) }
         return TableModel(title: "Over-indebtedness at \(analysis.period.endDate) (\(Indebtedness.definition))",
+                          summary: note.map { [($0, .muted)] } ?? [],
                           columns: ["period", "table", "a", "b", "value"].map { .init($0, .fixed(12), csv: $0) }, rows: rows)
     }
 
@@ -89,57 +95,75 @@ enum IndebtednessView {
             buffer.put(PriorityLine(parts: parts, separator: dot).fit(width: buffer.width).text, x: 0, y: y, style: style)
             y += 1
         }
-        func percent(_ part: Int, of whole: Int) -> String {
-            whole > 0 ? NumberFormat.percent(Double(part) / Double(whole), decimals: 1) : "n/a"
+        typealias Cell = SuppressedIndebtedness.Cell
+        func count(_ value: Int?, _ cell: Cell) -> String { SuppressionText.count(value, f.reason(cell), f.rule) }
+        func percent(_ cell: Cell) -> String { SuppressionText.share(f.share(cell)) }
+        func amount(_ cents: Int64?, _ cell: Cell) -> String {
+            cents.map(yuan) ?? f.reason(cell).map { marker($0, f, count: false) } ?? "n/a"
         }
         line([.init(text: " Over-indebtedness at \(f.asOf): loans outstanding at the period's end", priority: 0),
               .init(text: "principal at origination", priority: 2)], style: .header)
-        line([.init(text: " \(NumberFormat.grouped(Double(f.borrowers), decimals: 0)) owe \(yuan(f.totalCents))",
-                    priority: 0),
-              .init(text: "on 2+ groups: \(NumberFormat.grouped(Double(f.multi), decimals: 0)) (\(percent(f.multi, of: f.borrowers))),"
-                    + " \(yuan(f.multiCents))", priority: 0),
-              .init(text: "3+: \(NumberFormat.grouped(Double(f.multi3), decimals: 0)) (\(percent(f.multi3, of: f.borrowers)))", priority: 0)],
+        line([.init(text: " \(count(f.borrowers, .borrowers)) owe \(amount(f.totalCents, .borrowers))", priority: 0),
+              .init(text: "on 2+ groups: \(count(f.multi, .multi))\(percent(.multi)), \(amount(f.multiCents, .multi))", priority: 0),
+              .init(text: "3+: \(count(f.multi3, .multi3))\(percent(.multi3))", priority: 0)],
              style: .accent)
-        // Classes by number of groups: bars when there is room, else one line.
-        let spare = buffer.height - top - 13
+        // How many figures --min-cell hid, and what the marks mean.
+        if let long = SuppressionText.noteParts(cells: f.cells, complementary: f.complementaryCells, f.rule),
+           let short = SuppressionText.noteParts(cells: f.cells, complementary: f.complementaryCells, f.rule, short: true) {
+            func fitted(_ note: [String]) -> (text: String, dropped: [PriorityLine.Part]) {
+                PriorityLine(parts: note.enumerated().map { .init(text: $0.element, priority: $0.offset) }, separator: ", ")
+                    .fit(width: buffer.width)
+            }
+            let whole = fitted(long)
+            buffer.put(whole.dropped.isEmpty ? whole.text : fitted(short).text, x: 0, y: y, style: .muted)
+            y += 1
+        }
+        // Classes by number of groups: bars when there is room, else one line. A hidden class has
+        // no bar (its length would tell the count).
+        let spare = buffer.height - top - 13 - (f.rule.isOn ? 1 : 0)
         if spare >= 14 {
-            let largest = max(1, f.byGroups.max() ?? 1)
+            let largest = max(1, f.byGroups.compactMap { $0 }.max() ?? 1)
             let barWidth = max(8, min(30, buffer.width - 50))
             for (index, name) in IndebtednessFigures.classNames.enumerated() {
-                let count = f.byGroups[index]
-                let bar = BarGauge.render(value: Double(count), scale: Double(largest), width: barWidth, glyphs: glyphs)
                 let label = " \(index == 0 ? "On" : "  ") \(name.padding(toLength: 2, withPad: " ", startingAt: 0)) group\(index == 0 ? " " : "s")"
                 let used = buffer.put(label, x: 0, y: y, style: .normal)
-                buffer.put(bar, x: used + 1, y: y, style: .bar)
-                buffer.put("\(NumberFormat.grouped(Double(count), decimals: 0)) (\(percent(count, of: f.borrowers)))"
-                           + " owe \(yuan(f.amountByGroupsCents[index]))", x: used + barWidth + 2, y: y, style: .normal)
+                if let value = f.byGroups[index] {
+                    let bar = BarGauge.render(value: Double(value), scale: Double(largest), width: barWidth, glyphs: glyphs)
+                    buffer.put(bar, x: used + 1, y: y, style: .bar)
+                }
+                buffer.put("\(count(f.byGroups[index], .byGroups(index)))\(percent(.byGroups(index)))"
+                           + " owe \(amount(f.amountByGroupsCents[index], .amountByGroups(index)))", x: used + barWidth + 2, y: y, style: .normal)
                 y += 1
             }
         } else {
             let classes = IndebtednessFigures.classNames.enumerated().map {
-                "\($0.element): \(NumberFormat.grouped(Double(f.byGroups[$0.offset]), decimals: 0))"
+                "\($0.element): \(count(f.byGroups[$0.offset], .byGroups($0.offset)))"
             }
             line([.init(text: " Borrowers by number of groups owed to: " + classes.joined(separator: "  "), priority: 0)])
         }
         // Whole figures only: a part that does not fit goes, never half a number.
-        let rate: (Double?) -> String = { $0.map { NumberFormat.percent($0, decimals: 1) } ?? "n/a" }
-        line([.init(text: " Bad by amount: 1 group \(rate(f.badRateSingle))", priority: 0),
-              .init(text: "2+ groups \(rate(f.badRateMulti))", priority: 0),
+        func rate(_ value: Double?, _ cell: Cell, of whole: Cell) -> String {
+            value.map { NumberFormat.percent($0, decimals: 1) } ?? f.reason(cell, of: whole).map { marker($0, f, count: false) } ?? "n/a"
+        }
+        line([.init(text: " Bad by amount: 1 group \(rate(f.badRateSingle, .badSingle, of: .byGroups(0)))", priority: 0),
+              .init(text: "2+ groups \(rate(f.badRateMulti, .badMulti, of: .multi))", priority: 0),
               .init(text: "(overdue, default, written off)", priority: 1)])
         // Below 100 columns the debts read in thousands (exact in the export and the JSON).
         let compact = buffer.width < 100
-        func debts(_ p: DebtPercentiles?) -> String {
-            guard let p else { return "n/a" }
-            return [p.p50, p.p90, p.p99, p.max].map { cents -> String in
+        func debts(_ class_: SuppressedIndebtedness.DebtClass) -> String {
+            guard let p = f.debt(class_) else { return "n/a" }
+            return DebtPercentiles.Point.allCases.map { point -> String in
+                guard let cents = p.value(point) else { return marker(f.reason(.debt(class_, point)) ?? .fewerThanMinimum, f, count: false) }
                 let yuan = Double(cents) / 100
                 return compact ? NumberFormat.grouped(yuan / 1000, decimals: yuan < 100_000 ? 1 : 0) + "k"
                     : NumberFormat.grouped(yuan, decimals: 0)
             }.joined(separator: "/")
         }
-        line([.init(text: " Debt p50/90/99/max\(compact ? "" : " CNY"): all \(debts(f.debtAll))", priority: 0),
-              .init(text: "2+ \(debts(f.debtMulti))", priority: 0)])
-        // The 2+ share over every period end, the events under it.
-        let all = analysis.indebtednessHistory
+        line([.init(text: " Debt p50/90/99/max\(compact ? "" : " CNY"): all \(debts(.all))", priority: 0),
+              .init(text: "2+ \(debts(.multi))", priority: 0)])
+        // The 2+ share over every period end, the events under it; a period whose share is hidden
+        // is a gap.
+        let all = state.loanFigures.history
         let label = " 2+ share "
         let room = max(1, buffer.width - DisplayWidth.of(label) - 24)
         // As many periods as fit, the latest ones, and the one on screen always among them.
@@ -147,9 +171,9 @@ enum IndebtednessView {
         let shown = min(all.count, room)
         let firstShown = max(0, min(all.count - shown, currentIndex))
         let history = Array(all[firstShown..<(firstShown + shown)])
-        let shares = history.map { $0.figures.multiShare ?? 0 }
+        let shares = history.map { $0.figures.borrowers == 0 ? 0 : $0.figures.multiShare }
         let step = max(1, min(3, room / max(1, history.count)))
-        let ceiling = TrendsView.niceCeiling(max(shares.max() ?? 0, 0.0001))
+        let ceiling = TrendsView.niceCeiling(max(shares.compactMap { $0 }.max() ?? 0, 0.0001))
         var x = buffer.put(label, x: 0, y: y, style: .header)
         let sparkStart = x
         let current = history.firstIndex { $0.period == analysis.period }
@@ -180,12 +204,13 @@ enum IndebtednessView {
         drawMatrix(state, f, top: y, into: &buffer)
     }
 
-    static func drawMatrix(_ state: DashboardState, _ f: IndebtednessFigures, top: Int, into buffer: inout ScreenBuffer) {
+    static func drawMatrix(_ state: DashboardState, _ f: SuppressedIndebtedness, top: Int, into buffer: inout ScreenBuffer) {
         let glyphs = state.options.glyphs
         let digits = !state.options.colors || glyphs.isASCII
         let names = groups(f)
         guard !names.isEmpty, top + 3 < buffer.height - 2 else { return }
-        buffer.put(TextFit.truncateAtWord(legend(digits: digits), width: buffer.width, ascii: glyphs.isASCII), x: 0, y: top, style: .muted)
+        buffer.put(TextFit.truncateAtWord(legend(digits: digits, hiding: f.rule.isOn), width: buffer.width, ascii: glyphs.isASCII),
+                   x: 0, y: top, style: .muted)
         let columns = max(1, min(names.count, (buffer.width - labelWidth - 1) / cellWidth))
         let cursor = state.overlapCursor(count: names.count)
         let firstColumn = max(0, min(cursor.column - columns + 1, names.count - columns))
@@ -206,8 +231,14 @@ enum IndebtednessView {
                 let mark: String
                 if column == index {
                     mark = glyphs.isASCII ? " \\" : " ╲"
+                } else if let share = f.share(row: row, column: name) {
+                    let glyph = shade(share, digits: digits, ascii: glyphs.isASCII)
+                    mark = digits ? " " + glyph : glyph + glyph
+                } else if let reason = f.reason(SuppressedIndebtedness.pairCell(row, name), of: .groupBorrowers(row)) {
+                    // Hidden: the pair's count, or the row group's (the shade would give it).
+                    mark = reason == .fewerThanMinimum ? " <" : " x"
                 } else {
-                    let glyph = shade(share(f, row: row, column: name), digits: digits, ascii: glyphs.isASCII)
+                    let glyph = shade(0, digits: digits, ascii: glyphs.isASCII)
                     mark = digits ? " " + glyph : glyph + glyph
                 }
                 let selected = index == cursor.row && column == cursor.column
@@ -219,43 +250,67 @@ enum IndebtednessView {
         let a = names[cursor.row], b = names[cursor.column]
         let dot = glyphs.isASCII ? " - " : " · "
         var parts: [PriorityLine.Part]
+        func count(_ value: Int?, _ cell: SuppressedIndebtedness.Cell) -> String { SuppressionText.count(value, f.reason(cell), f.rule) }
         if a == b {
             let n = f.borrowersByGroup[a] ?? 0
-            parts = [.init(text: "\(a): \(NumberFormat.grouped(Double(n), decimals: 0)) borrower\(n == 1 ? "" : "s") owe\(n == 1 ? "s" : "") to it",
+            let one = n == 1
+            parts = [.init(text: "\(a): \(count(n, .groupBorrowers(a))) borrower\(one ? "" : "s") owe\(one ? "s" : "") to it",
                            priority: 0, shrinksTo: 16)]
         } else {
             let shared = f.shared(a, b)
             parts = [
-                .init(text: "\(a) \(glyphs.isASCII ? "&" : "∩") \(b): \(NumberFormat.grouped(Double(shared), decimals: 0)) "
+                .init(text: "\(a) \(glyphs.isASCII ? "&" : "∩") \(b): \(count(shared, SuppressedIndebtedness.pairCell(a, b))) "
                       + "borrower\(shared == 1 ? "" : "s")",
                       priority: 0, shrinksTo: 20),
-                .init(text: "\(NumberFormat.percent(share(f, row: a, column: b), decimals: 1)) of \(a)'s", priority: 0, shrinksTo: 12),
-                .init(text: "\(NumberFormat.percent(share(f, row: b, column: a), decimals: 1)) of \(b)'s", priority: 1, shrinksTo: 12),
             ]
+            // A share only where both its counts are shown.
+            if let ofA = f.share(row: a, column: b) {
+                parts.append(.init(text: "\(NumberFormat.percent(ofA, decimals: 1)) of \(a)'s", priority: 0, shrinksTo: 12))
+            }
+            if let ofB = f.share(row: b, column: a) {
+                parts.append(.init(text: "\(NumberFormat.percent(ofB, decimals: 1)) of \(b)'s", priority: 1, shrinksTo: 12))
+            }
         }
         buffer.put(PriorityLine(parts: parts, separator: dot).fit(width: buffer.width).text, x: 0, y: buffer.height - 2, style: .accent)
     }
 
-    /// One pair of groups over every period end: shared borrowers and their share of each group's.
+    /// One pair of groups over every period end: shared borrowers and their share of each group's;
+    /// hidden figures as their markers (empty in the CSV), hidden periods a gap in the sparkline.
     static func pairModel(a: String, b: String, _ state: DashboardState) -> TableModel {
-        let history = state.analysis?.indebtednessHistory ?? []
+        let history = state.loanFigures.history
+        let pair = SuppressedIndebtedness.pairCell(a, b)
+        var hidden = 0, complementary = 0
+        func cell(_ value: Double?, _ reason: SuppressionReason?, _ f: SuppressedIndebtedness, count: Bool = true,
+                  _ shown: (Double) -> TableModel.Cell) -> TableModel.Cell {
+            if let reason {
+                hidden += 1
+                if reason == .complementary { complementary += 1 }
+                return TableModel.Cell(marker(reason, f, count: count), sort: .none, csv: "")
+            }
+            return value.map(shown) ?? ViewModels.percent(nil)
+        }
+        func count(_ value: Int) -> TableModel.Cell { .number(Double(value), NumberFormat.grouped(Double(value), decimals: 0)) }
         let rows = history.map { entry -> TableModel.Row in
             let f = entry.figures
-            let shared = f.shared(a, b)
-            let ofA = f.borrowersByGroup[a].map { Double(shared) / Double($0) }
-            let ofB = f.borrowersByGroup[b].map { Double(shared) / Double($0) }
+            let groupA = f.borrowersByGroup[a] ?? 0, groupB = f.borrowersByGroup[b] ?? 0
             return TableModel.Row(id: entry.period.description, cells: [
                 .name(entry.period.description),
-                .number(Double(shared), NumberFormat.grouped(Double(shared), decimals: 0)),
-                ViewModels.percent(ofA), ViewModels.percent(ofB),
-                .number(Double(f.borrowersByGroup[a] ?? 0), NumberFormat.grouped(Double(f.borrowersByGroup[a] ?? 0), decimals: 0)),
-                .number(Double(f.borrowersByGroup[b] ?? 0), NumberFormat.grouped(Double(f.borrowersByGroup[b] ?? 0), decimals: 0)),
+                cell(f.shared(a, b).map(Double.init), f.reason(pair), f) { count(Int($0)) },
+                cell(f.share(row: a, column: b), f.reason(pair, of: .groupBorrowers(a)), f, count: false) { ViewModels.percent($0) },
+                cell(f.share(row: b, column: a), f.reason(pair, of: .groupBorrowers(b)), f, count: false) { ViewModels.percent($0) },
+                cell(groupA.map(Double.init), f.reason(.groupBorrowers(a)), f) { count(Int($0)) },
+                cell(groupB.map(Double.init), f.reason(.groupBorrowers(b)), f) { count(Int($0)) },
             ])
         }
-        let counts = history.map { Double($0.figures.shared(a, b)) }
+        let counts = history.map { $0.figures.shared(a, b).map(Double.init) }
+        var summary: [(String, Emphasis)] = [("  Borrowers owing to both at each period end "
+                                              + Sparkline.render(counts, glyphs: state.options.glyphs), .normal)]
+        if let note = SuppressionText.note(cells: hidden, complementary: complementary, state.smallCells) {
+            summary.append(("  " + note, .muted))
+        }
         return TableModel(
             title: "\(a) \(state.options.glyphs.isASCII ? "&" : "∩") \(b)",
-            summary: [("  Borrowers owing to both at each period end " + Sparkline.render(counts, glyphs: state.options.glyphs), .normal)],
+            summary: summary,
             columns: [
                 .init("Period", .fixed(7), csv: "period"),
                 .init("Shared", .fixed(9), .right, csv: "shared_borrowers"),

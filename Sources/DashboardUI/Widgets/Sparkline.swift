@@ -21,3 +21,26 @@ public enum Sparkline {
         }.joined()
     }
 }
+
+extension Sparkline {
+    /// The gap a hidden value leaves (`--min-cell`): a space, so no level tells it.
+    public static let gap = " "
+
+    /// As `render(_:glyphs:ceiling:)`, with nil values as gaps.
+    public static func render(_ values: [Double?], glyphs: GlyphSet, ceiling: Double) -> [String] {
+        let levels = render(values.map { $0 ?? 0 }, glyphs: glyphs, ceiling: ceiling)
+        return zip(values, levels).map { $0.0 == nil ? gap : $0.1 }
+    }
+
+    /// As `render(_:glyphs:)`, scaled on the values shown, with nil values as gaps.
+    public static func render(_ values: [Double?], glyphs: GlyphSet) -> String {
+        let shown = values.compactMap { $0 }
+        let line = Array(render(shown, glyphs: glyphs))
+        var next = 0
+        return values.map { value -> String in
+            guard value != nil else { return gap }
+            defer { next += 1 }
+            return String(line[next])
+        }.joined()
+    }
+}
