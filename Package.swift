@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(name: "DashboardRuntimeTests",
                     dependencies: ["DashboardRuntime", "DashboardUI", "DataIngest", "MarketAnalytics"]),
         .testTarget(name: "LendScopeCLITests", dependencies: ["LendScopeCLI", "DashboardUI"]),
+        .testTarget(name: "EngineJobsTests", dependencies: ["EngineJobs", "MarketAnalytics"]),
         .testTarget(name: "LoanSharingTests", dependencies: ["LoanSharing", .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

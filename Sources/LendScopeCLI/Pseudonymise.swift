@@ -8,7 +8,7 @@ struct Pseudonymise: ParsableCommand {
         discussion: """
             Each platform runs this on its own files with the same key file; LendScope and the engine jobs then \
             find the same borrowers across platforms, and nobody who lacks the key can recover an ID. The key file \
-            (at least 32 bytes, e.g. head -c 32 /dev/urandom > KEY; chmod 600 KEY) must not be readable by others. \
+            (at least 32 bytes, e.g. head -c 32 /dev/urandom > KEY; chmod 600 KEY) must not be readable by its group or others. \
             Every other byte of the file is kept; the output is written through a temporary file and a rename.
             """
     )

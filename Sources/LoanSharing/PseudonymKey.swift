@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The shared secret every platform pseudonymises its borrowers with: read from a key file whose
-/// permissions keep it private. A world-readable key is refused: anyone who can read it can
+/// permissions keep it private. A key its group or the world can read is refused: anyone who can read it can
 /// recompute every pseudonym from a list of ID numbers.
 public struct PseudonymKey {
     /// The fewest bytes a key may have (256 bits, HMAC-SHA256's block-size recommendation).
@@ -22,7 +22,7 @@ public struct PseudonymKey {
         key = SymmetricKey(data: bytes)
     }
 
-    /// Reads a key file: a regular file, not readable or writable by others, its bytes the key
+    /// Reads a key file: a regular file, not readable or writable by its group or others, its bytes the key
     /// (one trailing line break ignored).
     public static func load(_ path: String) throws(PseudonymFailure) -> PseudonymKey {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -32,7 +32,9 @@ public struct PseudonymKey {
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             throw .unreadable(path: path, reason: "not a regular file")
         }
-        if info.st_mode & 0o006 != 0 {
+        // A shared secret: refused when anyone but its owner can read or write it (group included:
+        // a group is often wider than the few who may hold the key; `chmod 600`).
+        if info.st_mode & 0o066 != 0 {
             throw .exposedKey(path: path, mode: Int(info.st_mode & 0o777))
         }
         guard info.st_size <= 4096 else { throw .unreadable(path: path, reason: "larger than 4 KiB: is this a key?") }
@@ -74,7 +76,7 @@ public enum PseudonymFailure: Error, CustomStringConvertible, Equatable {
         switch self {
         case .unreadable(let path, let reason): return SafeText.sanitize("\(path):1:1: cannot read: \(reason)")
         case .exposedKey(let path, let mode):
-            return SafeText.sanitize("\(path):1:1: the key file can be read or written by others (mode \(String(mode, radix: 8))): "
+            return SafeText.sanitize("\(path):1:1: the key file can be read or written by its group or others (mode \(String(mode, radix: 8))): "
                                      + "chmod 600 \(path)")
         case .weakKey(let message): return SafeText.sanitize(message)
         case .malformed(let path, let line, let column, let message): return SafeText.sanitize("\(path):\(line):\(column): \(message)")

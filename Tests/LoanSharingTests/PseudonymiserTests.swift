@@ -94,8 +94,15 @@ struct PseudonymiserTests {
         try Data([UInt8](repeating: 1, count: 32) + [0x0A]).write(to: URL(fileURLWithPath: path))
         chmod(path, 0o644)
         #expect(throws: PseudonymFailure.exposedKey(path: path, mode: 0o644)) { try PseudonymKey.load(path) }
+        for exposed: mode_t in [0o640, 0o620, 0o602, 0o604] {
+            chmod(path, exposed)
+            #expect(throws: PseudonymFailure.exposedKey(path: path, mode: Int(exposed))) { try PseudonymKey.load(path) }
+        }
         chmod(path, 0o600)
         #expect(throws: Never.self) { try PseudonymKey.load(path) }
+        chmod(path, 0o400)
+        #expect(throws: Never.self) { try PseudonymKey.load(path) }
+        chmod(path, 0o600)
         try Data([UInt8](repeating: 1, count: 31)).write(to: URL(fileURLWithPath: path))
         chmod(path, 0o600)
         #expect { try PseudonymKey.load(path) } throws: { "\($0)".contains("at least 32") }
