@@ -19,11 +19,13 @@ extension EngineJob {
             ("borrower_id IS NULL OR borrower_id = ''", "'borrower_id is empty'"),
             ("amount_cny IS NULL OR NOT \(d.matches("amount_cny", yuan))", "concat('amount_cny ', coalesce(amount_cny, ''), ' is not yuan with at most two decimals')"),
             ("term_days IS NULL OR NOT \(d.matches("term_days", "0*[1-9][0-9]{0,8}"))", "concat('term_days ', coalesce(term_days, ''), ' is not a whole number of days from 1 to 999999999')"),
-            ("originated IS NULL OR NOT \(d.matches("originated", date))", "concat('originated ', coalesce(originated, ''), ' is not an ISO date')"),
+            ("originated IS NULL OR NOT \(d.matches("originated", date)) OR TRY_CAST(originated AS DATE) IS NULL",
+             "concat('originated ', coalesce(originated, ''), ' is not an ISO date')"),
             ("rate_apr IS NULL OR NOT \(d.matches("rate_apr", "[0-9]+([.][0-9]{1,9})?"))", "concat('rate_apr ', coalesce(rate_apr, ''), ' is not a fraction with at most 9 decimals')"),
             ("status IS NULL OR status NOT IN ('current', 'repaid', 'overdue', 'default', 'written_off')", "concat('status ', coalesce(status, ''), ' is not current, repaid, overdue, default or written_off')"),
-            ("closed_on IS NOT NULL AND NOT \(d.matches("closed_on", date))", "concat('closed_on ', closed_on, ' is not an ISO date')"),
-            ("closed_on IS NOT NULL AND CAST(closed_on AS DATE) < CAST(originated AS DATE)", "'closed_on is before originated'"),
+            ("closed_on IS NOT NULL AND (NOT \(d.matches("closed_on", date)) OR TRY_CAST(closed_on AS DATE) IS NULL)",
+             "concat('closed_on ', closed_on, ' is not an ISO date')"),
+            ("closed_on IS NOT NULL AND TRY_CAST(closed_on AS DATE) < TRY_CAST(originated AS DATE)", "'closed_on is before originated'"),
             ("platform_funded_cny IS NOT NULL AND NOT \(d.matches("platform_funded_cny", yuan))", "concat('platform_funded_cny ', platform_funded_cny, ' is not yuan with at most two decimals')"),
             ("platform_funded_cny IS NOT NULL AND CAST(platform_funded_cny AS DECIMAL(38, 2)) > CAST(amount_cny AS DECIMAL(38, 2))", "'platform_funded_cny is more than amount_cny'"),
         ]
@@ -31,6 +33,12 @@ extension EngineJob {
             cases.append(("platform NOT IN (SELECT platform FROM platform_groups WHERE platform IS NOT NULL)",
                           "concat('platform ', platform, ' is not listed in ', \(d.literal(platforms ?? "")))"))
         }
+        let listedTwice = platforms == nil ? "" : """
+
+            UNION ALL
+            SELECT \(d.fail("concat('platform ', platform, ' is listed twice in ', \(d.literal(platforms ?? "")))")) AS failure
+            FROM platform_groups GROUP BY platform HAVING count(*) > 1
+            """
         let whens = cases.map { "             WHEN \($0.0) THEN \($0.1)" }.joined(separator: "\n")
         return materialise("loan_problems", """
             SELECT \(d.fail("concat('loan ', coalesce(loan_id, '(no loan_id)'), ': ', problem)")) AS failure
@@ -38,7 +46,7 @@ extension EngineJob {
             \(whens)
                   END AS problem
                   FROM loan_rows) checked
-            WHERE problem IS NOT NULL
+            WHERE problem IS NOT NULL\(listedTwice)
             LIMIT 1
             """)
     }

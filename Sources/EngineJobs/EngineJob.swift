@@ -45,7 +45,9 @@ public struct EngineJob: Sendable {
     /// could end a comment or a statement, so it is refused rather than escaped.
     public func validated() throws(Failure) -> EngineJob {
         for (name, value) in [("--input", input), ("--output", output), ("--platforms", platforms ?? "")] {
-            if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) {
+            // Line and paragraph separators too: Python's splitlines (the Spark runner) breaks there.
+            if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value)
+                                                     || $0.value == 0x2028 || $0.value == 0x2029 }) {
                 throw Failure(description: "\(name) holds a control character (a line break?): give a plain path")
             }
         }
@@ -83,6 +85,7 @@ public struct EngineJob: Sendable {
             "-- Run it whole:",
             run,
             "-- Each table is written as a folder of CSV part files under the output folder, then its _SUCCESS",
+            "-- (the output folder is made if missing; its parent must exist),",
             "-- marker; the output folder's _JOB file says `running <id>` while the job runs, `done <id>` at the end.",
             "-- A loan is outstanding at a period end E when originated <= E, originated + term_days > E and, when",
             "-- closed_on is given, closed_on > E. Percentiles are nearest-rank (rank ceil(p/100 x N)).",
@@ -124,7 +127,7 @@ public struct EngineJob: Sendable {
         case .spark:
             let using = inputFormat == .parquet ? "parquet" : "csv"
             let options = inputFormat == .parquet ? "path \(q(input))"
-                : "path \(q(input)), header 'true', quote '\"', escape '\"', multiLine 'false', mode 'FAILFAST'"
+                : "path \(q(input)), header 'true', quote '\"', escape '\"', multiLine 'false', mode 'FAILFAST', enforceSchema 'false'"
             lines += [
                 "-- loan_rows and loan_columns are made by lendscope_job.py from loan_input: every column as STRING,",
                 "-- the optional closed_on and platform_funded_cny added as NULL when the input lacks them.",

@@ -29,7 +29,8 @@ struct Lendscope: ParsableCommand {
     static var commandUsage: String {
         let commands: [(name: String, usage: String)] = [
             ("", Dashboard.usageString()), ("report", Report.usageString()), ("check", Check.usageString()),
-            ("aggregate", Aggregate.usageString()), ("ssh-config", SSHConfig.usageString()),
+            ("aggregate", Aggregate.usageString()), ("sql", Sql.usageString()), ("pseudonymise", Pseudonymise.usageString()),
+            ("ssh-config", SSHConfig.usageString()),
         ]
         return commands.map { name, usage in
             let arguments = usage.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""

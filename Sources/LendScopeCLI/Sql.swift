@@ -51,9 +51,11 @@ struct Sql: ParsableCommand {
     func run() throws {
         let thresholds = try LoanOptionsArguments.parseThresholds(aprThresholds)
         let format = inputFormat ?? (input.lowercased().hasSuffix(".parquet") ? .parquet : .csv)
-        let job = EngineJob(dialect: engine, monthly: period == .month, input: input, inputFormat: format,
-                            platforms: platforms ?? Self.defaultPlatforms(for: input), output: output, aprThresholds: thresholds)
         do {
+            // The paths are checked before any is used (a control character never reaches a file name).
+            _ = try EngineJob(dialect: engine, input: input, platforms: platforms, output: output).validated()
+            let job = EngineJob(dialect: engine, monthly: period == .month, input: input, inputFormat: format,
+                                platforms: platforms ?? Self.defaultPlatforms(for: input), output: output, aprThresholds: thresholds)
             print(try job.validated().text, terminator: "")
         } catch {
             throw ValidationError(error.description)
@@ -63,9 +65,11 @@ struct Sql: ParsableCommand {
     /// `DIR/platforms.csv` for an input in `DIR/loans/` or in `DIR` itself, when that file exists.
     static func defaultPlatforms(for input: String) -> String? {
         guard !input.contains("://") else { return nil }
-        var folder = (input as NSString).deletingLastPathComponent
-        if (folder as NSString).lastPathComponent == "loans" { folder = (folder as NSString).deletingLastPathComponent }
-        let candidate = folder.isEmpty ? "platforms.csv" : (folder as NSString).appendingPathComponent("platforms.csv")
+        var parts = input.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        parts.removeLast() // the file or the glob
+        if parts.last == "loans" { parts.removeLast() }
+        let folder = parts.joined(separator: "/")
+        let candidate = folder.isEmpty ? (input.hasPrefix("/") ? "/platforms.csv" : "platforms.csv") : folder + "/platforms.csv"
         return FileManager.default.isReadableFile(atPath: candidate) ? candidate : nil
     }
 }

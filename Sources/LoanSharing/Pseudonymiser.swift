@@ -25,14 +25,20 @@ public struct Pseudonymiser {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path: input, reason: "not a regular file") }
-        let temporary = output + ".lendscope-tmp-\(getpid())"
-        guard let sink = FileHandle(forWritingAtPath: temporary) ?? {
-            FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
-                ? FileHandle(forWritingAtPath: temporary) : nil
-        }() else { throw .cannotWrite(path: output, reason: String(cString: strerror(errno)).lowercased()) }
+        // A new file of our own: O_EXCL refuses one planted at the name (a symbolic link to a victim,
+        // or stale bytes an open without truncation would leave at the end), and the name is random.
+        var temporary = ""
+        var sinkDescriptor: Int32 = -1
+        for _ in 0..<16 where sinkDescriptor < 0 {
+            temporary = output + ".lendscope-tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+            sinkDescriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if sinkDescriptor < 0 && errno != EEXIST { break }
+        }
+        guard sinkDescriptor >= 0 else { throw .cannotWrite(path: output, reason: String(cString: strerror(errno)).lowercased()) }
+        let sink = FileHandle(fileDescriptor: sinkDescriptor, closeOnDealloc: false)
         var finished = false
         defer {
-            try? sink.close()
+            close(sinkDescriptor)
             if !finished { unlink(temporary) }
         }
         var pending: [UInt8] = []
@@ -59,6 +65,11 @@ public struct Pseudonymiser {
                 if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
                 guard let found = names.firstIndex(of: column) else {
                     throw .malformed(path: input, line: 1, column: 1, message: "no column named '\(column)' in the header")
+                }
+                // A second column of the name would go out in clear beside the pseudonyms.
+                if let again = names[(found + 1)...].firstIndex(of: column) {
+                    throw .malformed(path: input, line: 1, column: Self.characterColumn(body, fields[again].lowerBound),
+                                     message: "column '\(column)' given twice in the header")
                 }
                 index = found
                 fieldCount = fields.count

@@ -116,10 +116,10 @@ struct EngineTableTests {
         let path = try Self.directory(loans: false, engine: Self.tables)
         defer { try? FileManager.default.removeItem(atPath: path) }
         try FileManager.default.removeItem(atPath: path + "/engine/indebtedness/_SUCCESS")
-        #expect(Self.problems(path) == [path + "/engine/indebtedness:1:1: being written (no _SUCCESS yet): the last complete data is kept"])
+        #expect(Self.problems(path) == [path + "/engine/indebtedness:1:1: being written (no _SUCCESS yet): read once it is complete"])
         FileManager.default.createFile(atPath: path + "/engine/indebtedness/_SUCCESS", contents: Data())
         try "running 1f2e\n".write(toFile: path + "/engine/_JOB", atomically: true, encoding: .utf8)
-        #expect(Self.problems(path) == [path + "/engine/_JOB:1:1: a job is writing the tables (running): the last complete data is kept"])
+        #expect(Self.problems(path) == [path + "/engine/_JOB:1:1: a job is writing the tables (running): the tables are read once it says done"])
         try "done 1f2e\n".write(toFile: path + "/engine/_JOB", atomically: true, encoding: .utf8)
         #expect(Self.problems(path) == [])
         try FileManager.default.removeItem(atPath: path + "/engine/pricing")
@@ -170,5 +170,30 @@ struct EngineTableTests {
         let path = try Self.directory(loans: false, engine: tables)
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(Self.problems(path).contains(path + "/engine/originations/part-00001.csv:3:1: column 'platform': 'P9' is not listed in platforms.csv"))
+    }
+
+    @Test("hand-edited tables: a threshold column spelt another way, sums past 64 bits, a pair of one group, lending with no loans")
+    func handEditedTables() throws {
+        var tables = Self.tables
+        tables[.pricing]![0] = tables[.pricing]![0].replacingOccurrences(of: "above_apr_24_cny", with: "above_apr_24.0_cny")
+        let spelt = try Self.directory(loans: true, engine: tables)
+        defer { try? FileManager.default.removeItem(atPath: spelt) }
+        #expect(Self.problems(spelt) == [])
+        tables = Self.tables
+        tables[.originations] = [tables[.originations]![0], "2021Q1,P1,Bank A,9000000000000000000,100.00",
+                                 "2021Q1,P2,Bank A,9000000000000000000,60.00"]
+        let huge = try Self.directory(loans: false, engine: tables)
+        defer { try? FileManager.default.removeItem(atPath: huge) }
+        #expect(Self.problems(huge).contains { $0.contains("is not a count") || $0.contains("past 64 bits") })
+        tables = Self.tables
+        tables[.indebtedness]!.append("2021Q1,overlap,A,A,1")
+        let selfPair = try Self.directory(loans: false, engine: tables)
+        defer { try? FileManager.default.removeItem(atPath: selfPair) }
+        #expect(Self.problems(selfPair).contains { $0.hasSuffix("an overlap row names two different groups, a and b") })
+        tables = Self.tables
+        tables[.status]!.append("2030Q1,P1,current,5.00")
+        let noLoans = try Self.directory(loans: false, engine: tables)
+        defer { try? FileManager.default.removeItem(atPath: noLoans) }
+        #expect(Self.problems(noLoans).contains { $0.hasSuffix("2030Q1, P1 has no new loans in engine/originations") })
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The engine jobs, run by the real engines, give what LendScope gives, to the cent.
 
-For each data set (the sample loans, and a generated file of ROWS loans with edge cases: rates
+For each data set (the sample loans, the same as typed Parquet, and a generated file of ROWS loans with edge cases: rates
 exactly at the APR thresholds, platform parts exactly at 30%, loans closed on a period end or
 opening on one, a platform and a bank whose names need quoting, CJK names) and each engine
 (DuckDB from PyPI; Apache Spark in local mode through spark-submit, as a cluster runs it):
@@ -131,11 +131,11 @@ def first_difference(a, b, path="$"):
     return None if a == b else f"{path}: {a!r} vs {b!r}"
 
 
-def run_job(lendscope, engine, data, output, workdir):
+def run_job(lendscope, engine, data, output, workdir, source=None):
     job = os.path.join(workdir, f"{engine}.sql")
     with open(job, "w") as f:
-        subprocess.run([lendscope, "sql", "--engine", engine, "--input", os.path.join(data, "loans", "*.csv"),
-                        "--output", output], check=True, stdout=f)
+        subprocess.run([lendscope, "sql", "--engine", engine, "--input", source or os.path.join(data, "loans", "*.csv"),
+                        "--platforms", os.path.join(data, "platforms.csv"), "--output", output], check=True, stdout=f)
     started = time.monotonic()
     if engine == "duckdb":
         # As the README says: the printed SQL, run whole by DuckDB's Python package.
@@ -159,10 +159,21 @@ def run_job(lendscope, engine, data, output, workdir):
     return elapsed
 
 
-def check_engine(lendscope, engine, data, workdir, label):
+def to_parquet(csv_file, parquet_file):
+    """The loans as a data lake holds them: typed columns (DECIMAL amounts, DATE dates, INTEGER terms)."""
+    import duckdb
+    duckdb.sql(f"""COPY (SELECT * REPLACE (CAST(amount_cny AS DECIMAL(18, 2)) AS amount_cny,
+                       CAST(term_days AS INTEGER) AS term_days, CAST(originated AS DATE) AS originated,
+                       CAST(closed_on AS DATE) AS closed_on, CAST(rate_apr AS DECIMAL(18, 9)) AS rate_apr,
+                       CAST(platform_funded_cny AS DECIMAL(18, 2)) AS platform_funded_cny)
+                   FROM read_csv('{csv_file}', header = true, all_varchar = true))
+                   TO '{parquet_file}' (FORMAT parquet)""")
+
+
+def check_engine(lendscope, engine, data, workdir, label, source=None):
     engine_only = os.path.join(workdir, f"{label}-{engine}")
     shutil.copytree(data, engine_only, ignore=shutil.ignore_patterns("loans"))
-    elapsed = run_job(lendscope, engine, data, os.path.join(engine_only, "engine"), workdir)
+    elapsed = run_job(lendscope, engine, data, os.path.join(engine_only, "engine"), workdir, source)
     for measure in ["balances", "originations"]:
         want, got = report(lendscope, data, measure), report(lendscope, engine_only, measure)
         # The comparison could not fail on figures that are not there.
@@ -172,6 +183,9 @@ def check_engine(lendscope, engine, data, workdir, label):
         difference = first_difference(want, got)
         if difference:
             fail(f"{label}, {engine}, {measure}: the report from engine/ differs from loans/ at {difference}")
+    if source:
+        print(f"ok: {label}, {engine}: job in {elapsed:.1f} s; reports from engine/ equal loans/ for every period, both measures")
+        return elapsed
     # Both in one directory: check compares them, and names a changed figure.
     both = os.path.join(workdir, f"{label}-{engine}-both")
     shutil.copytree(data, both)
@@ -190,6 +204,34 @@ def check_engine(lendscope, engine, data, workdir, label):
         fail(f"{label}, {engine}: a changed figure was not named at {part}:2: {out.stderr.strip()}")
     print(f"ok: {label}, {engine}: job in {elapsed:.1f} s; reports from engine/ equal loans/ for every period, both measures")
     return elapsed
+
+
+def table_rows(folder):
+    rows = []
+    for part in sorted(glob.glob(os.path.join(folder, "*.csv"))):
+        records = list(csv.reader(open(part, encoding="utf-8")))
+        rows += [tuple(r) for r in records[1:]]
+    return sorted(rows)
+
+
+def check_monthly(lendscope, data, workdir):
+    """By month, the DuckDB job's originations and long table equal `lendscope aggregate --period month`'s."""
+    output = os.path.join(workdir, "monthly", "engine")
+    os.makedirs(os.path.dirname(output))
+    job = os.path.join(workdir, "monthly.sql")
+    loans = os.path.join(data, "loans", "loans.csv")
+    with open(job, "w") as f:
+        subprocess.run([lendscope, "sql", "--engine", "duckdb", "--period", "month", "--input", loans, "--output", output],
+                       check=True, stdout=f)
+    subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect().execute(open(sys.argv[1]).read())", job], check=True)
+    ours = os.path.join(workdir, "monthly", "agg.csv"), os.path.join(workdir, "monthly", "ind.csv")
+    subprocess.run([lendscope, "aggregate", loans, "--period", "month", "--platforms", os.path.join(data, "platforms.csv"),
+                    "--output", ours[0], "--indebtedness", ours[1]], check=True)
+    for table, mine in [("originations", ours[0]), ("indebtedness", ours[1])]:
+        want = sorted(tuple(r) for r in list(csv.reader(open(mine, encoding="utf-8")))[1:])
+        if not want or want != table_rows(os.path.join(output, table)):
+            fail(f"by month, DuckDB's {table} differs from lendscope aggregate's")
+    print("ok: by month, DuckDB's originations and over-indebtedness equal lendscope aggregate's, row for row")
 
 
 def main():
@@ -214,8 +256,13 @@ def main():
         generated_loans = os.path.join(workdir, "generated.csv")
         generate(generated_loans, rows)
         generated = data_directory(workdir, "generated", generated_loans)
+        parquet = os.path.join(workdir, "sample-loans.parquet")
+        to_parquet(os.path.join(sample, "loans", "loans.csv"), parquet)
+        if "duckdb" in engines:
+            check_monthly(lendscope, generated, workdir)
         for engine in engines:
             check_engine(lendscope, engine, sample, workdir, "sample")
+            check_engine(lendscope, engine, sample, workdir, "sample as typed Parquet", source=parquet)
             check_engine(lendscope, engine, generated, workdir, f"{rows:,} generated rows")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

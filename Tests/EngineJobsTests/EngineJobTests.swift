@@ -15,7 +15,7 @@ struct EngineJobTests {
 
     @Test("a path with a line break or another control character is refused (it could end a comment)")
     func controlCharactersRefused() {
-        for bad in ["out\n; DROP", "out\r", "a\u{1B}[31m", "x\u{85}"] {
+        for bad in ["out\n; DROP", "out\r", "a\u{1B}[31m", "x\u{85}", "a\u{2028}b", "a\u{2029}b"] {
             #expect(throws: EngineJob.Failure.self) { try EngineJob(dialect: .duckdb, input: "in.csv", output: bad).validated() }
             #expect(throws: EngineJob.Failure.self) { try EngineJob(dialect: .spark, input: bad, output: "o").validated() }
         }

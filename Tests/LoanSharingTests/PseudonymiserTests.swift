@@ -74,7 +74,10 @@ struct PseudonymiserTests {
         for (text, message) in [("loan_id,borrower_id\nL1,B1,extra\n", "in.csv:2:1: expected 2 fields as in the header, found 3"),
                                 ("loan_id,borrower\nL1,B1\n", "in.csv:1:1: no column named 'borrower_id' in the header"),
                                 ("loan_id,borrower_id\nL1,\"B1\n", "in.csv:2:4: unterminated quoted field"),
-                                ("loan_id,borrower_id\nL1,\n", "in.csv:2:4: column 'borrower_id': empty")] {
+                                ("loan_id,borrower_id\nL1,\n", "in.csv:2:4: column 'borrower_id': empty"),
+                                // A second ID column would go out in clear beside the pseudonyms.
+                                ("loan_id,borrower_id,platform,borrower_id\nL1,B1,P,B1\n",
+                                 "in.csv:1:30: column 'borrower_id' given twice in the header")] {
             try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/in.csv"))
             #expect {
                 try Pseudonymiser(key: key).run(input: folder + "/in.csv", output: folder + "/out.csv")

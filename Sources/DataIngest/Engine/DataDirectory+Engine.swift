@@ -54,7 +54,7 @@ extension DataDirectory {
             }
             if !state.hasPrefix("done ") {
                 return (nil, [Diagnostic(path: job, line: 1, column: 1, message: "a job is writing the tables ("
-                    + (state.hasPrefix("running ") ? "running" : "no state yet") + "): the last complete data is kept")])
+                    + (state.hasPrefix("running ") ? "running" : "no state yet") + "): the tables are read once it says done")])
             }
         }
         var reader = EngineTableReader(directory: self, granularity: granularity)
@@ -70,7 +70,7 @@ extension DataDirectory {
             }
             guard FileBytes.exists(folder + "/" + EngineTable.successMarker) else {
                 return (nil, [Diagnostic(path: folder, line: 1, column: 1,
-                                         message: "being written (no _SUCCESS yet): the last complete data is kept")])
+                                         message: "being written (no _SUCCESS yet): read once it is complete")])
             }
             reader.read(table, parts: partFiles(of: table))
         }

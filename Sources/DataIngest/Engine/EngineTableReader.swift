@@ -13,7 +13,8 @@ struct EngineTableReader {
     private var originationPeriods = Set<Period>()
     private var loanCount = 0
     private var summary: (rows: Int, platformFunded: Bool)?
-    private var thresholds: [APRThreshold]?
+    /// The pricing table's thresholds, ascending, each with its column's name as the header writes it.
+    private var thresholds: [(threshold: APRThreshold, column: String)]?
     /// Period → the long table's cells of that period end.
     private var longTable: [Period: [[String]: (value: String, field: CSVField, path: String)]] = [:]
 
@@ -53,17 +54,21 @@ struct EngineTableReader {
 
     private mutating func readThresholds(_ csv: CSVTable) throws(Diagnostic) {
         let names = csv.header.sorted { $0.value < $1.value }.map(\.key).filter { $0.hasPrefix("above_apr_") }
-        var found: [APRThreshold] = []
+        var found: [(threshold: APRThreshold, column: String)] = []
         for name in names {
             guard name.hasSuffix("_cny"),
                   let threshold = APRThreshold(percent: String(name.dropFirst("above_apr_".count).dropLast("_cny".count))) else {
                 throw Diagnostic(path: csv.path, line: 1, column: csv.header[name]! + 1,
                                  message: "column '\(name)': not above_apr_<percent>_cny")
             }
-            found.append(threshold)
+            if found.contains(where: { $0.threshold == threshold }) {
+                throw Diagnostic(path: csv.path, line: 1, column: csv.header[name]! + 1,
+                                 message: "column '\(name)': the same threshold as another column")
+            }
+            found.append((threshold, name))
         }
-        found.sort { $0.billionths < $1.billionths }
-        if let thresholds, thresholds != found {
+        found.sort { $0.threshold.billionths < $1.threshold.billionths }
+        if let thresholds, thresholds.map(\.threshold) != found.map(\.threshold) {
             throw Diagnostic(path: csv.path, line: 1, column: 1, message: "its APR thresholds differ from the other part files'")
         }
         thresholds = found
@@ -82,7 +87,9 @@ struct EngineTableReader {
             let period = try self.period(record, csv)
             let platform = try csv.name(record, "platform"), bank = try csv.name(record, "bank")
             try remember([period.description, platform, bank])
-            loanCount += try count(value("loans"), csv)
+            let (sum, overflow) = loanCount.addingReportingOverflow(try count(value("loans"), csv))
+            guard !overflow else { throw csv.diagnostic(value("loans"), "the loans of the table sum past 64 bits") }
+            loanCount = sum
             originationPeriods.insert(period)
             figures.originations.append(BalanceRecord(period: period, platform: platform, bank: bank,
                                                       balanceCNY: Double(try cents(value("amount_cny"), csv)) / 100,
@@ -113,6 +120,11 @@ struct EngineTableReader {
             let name = value("table").value
             let a = value("a").value.isEmpty ? "" : try csv.name(record, "a")
             let b = value("b").value.isEmpty ? "" : try csv.name(record, "b")
+            if name == "overlap" {
+                guard !a.isEmpty, !b.isEmpty, a != b else { throw csv.diagnostic(value("a"), "an overlap row names two different groups, a and b") }
+            } else if !b.isEmpty {
+                throw csv.diagnostic(value("b"), "column 'b': only overlap rows have a second group")
+            }
             // A pair is one cell whichever way round it is written.
             let key = name == "overlap" && b < a ? [name, b, a] : [name, a, b]
             try remember([period.description] + key)
@@ -121,9 +133,7 @@ struct EngineTableReader {
             let period = try self.period(record, csv)
             let platform = try csv.name(record, "platform")
             try remember([period.description, platform])
-            let above = try (thresholds ?? []).map { threshold throws(Diagnostic) -> Int64 in
-                try cents(value(EngineTable.aboveColumn(percent: String(threshold.description.dropLast()))), csv)
-            }
+            let above = try (thresholds ?? []).map { entry throws(Diagnostic) -> Int64 in try cents(value(entry.column), csv) }
             figures.terms[period, default: [:]][platform] = LendingTerms(
                 newCents: try cents(value("new_cny"), csv), aboveCents: above,
                 cofundedLoans: try count(value("cofunded_loans"), csv), cofundedCents: try cents(value("cofunded_cny"), csv),
@@ -183,8 +193,20 @@ struct EngineTableReader {
         }
         figures.rows = summary?.rows ?? loanCount
         figures.hasPlatformFunded = summary?.platformFunded ?? figures.terms.values.contains { $0.values.contains { $0.fundedStatedLoans > 0 } }
-        figures.aprThresholds = thresholds ?? []
+        figures.aprThresholds = thresholds?.map(\.threshold) ?? []
         var problems: [Diagnostic] = []
+        // Every figure of new lending belongs to a period and platform with new loans.
+        let lent = Set(figures.originations.map { [$0.period.description, $0.platform] })
+        for table in [EngineTable.status, .stacking, .pricing] {
+            for (key, at) in (locations[table] ?? [:]).sorted(by: { ($0.value.path, $0.value.line) < ($1.value.path, $1.value.line) }) {
+                let covered = table == .stacking ? originationPeriods.contains(where: { $0.description == key[0] }) : lent.contains(Array(key.prefix(2)))
+                if !covered {
+                    problems.append(Diagnostic(path: at.path, line: at.line, column: 1, message: "\(key.prefix(2).joined(separator: ", ")) "
+                        + "has no new loans in engine/originations"))
+                    break
+                }
+            }
+        }
         let folder = directory.enginePath(EngineTable.indebtedness.rawValue)
         var groups = Set<String>()
         for period in originationPeriods.sorted() {

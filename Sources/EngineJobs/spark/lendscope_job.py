@@ -57,7 +57,7 @@ def statements(text):
 
 
 def output_folder(text):
-    for line in text.splitlines():
+    for line in text.split("\n"):
         if line.startswith(DIRECTIVE):
             return line[len(DIRECTIVE):]
     raise SystemExit("lendscope_job: not a job from `lendscope sql --engine spark` (no output line)")
