@@ -13,6 +13,9 @@ public struct PseudonymKey {
     public static let minimumBytes = 32
 
     let key: SymmetricKey
+    /// HMAC keyed once: each pseudonym copies it (a value) and hashes only the ID, rather than
+    /// deriving the padded key blocks again for every row.
+    let keyed: HMAC<SHA256>
 
     public init(bytes: [UInt8]) throws(PseudonymFailure) {
         guard bytes.count >= Self.minimumBytes else {
@@ -20,6 +23,7 @@ public struct PseudonymKey {
                            + "(for example: head -c 32 /dev/urandom > KEY; chmod 600 KEY)")
         }
         key = SymmetricKey(data: bytes)
+        keyed = HMAC<SHA256>(key: key)
     }
 
     /// Reads a key file: a regular file, not readable or writable by its group or others, its bytes the key
@@ -51,6 +55,21 @@ public struct PseudonymKey {
         let code = HMAC<SHA256>.authenticationCode(for: id, using: key)
         return Self.hex(code)
     }
+
+    /// The same pseudonym, its 64 hex digits appended to `out` (the streaming path: no String).
+    func appendPseudonym(of id: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        var mac = keyed
+        mac.update(data: id)
+        let code = mac.finalize()
+        code.withUnsafeBytes { bytes in
+            for byte in bytes {
+                out.append(Self.hexDigits[Int(byte >> 4)])
+                out.append(Self.hexDigits[Int(byte & 0x0F)])
+            }
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)

@@ -49,6 +49,7 @@ public struct Pseudonymiser {
         var fieldCount = 0
         var rows = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var fields: [Range<Int>] = []
         func flush() throws(PseudonymFailure) {
             do { try sink.write(contentsOf: out) } catch { throw .cannotWrite(path: output, reason: "\(error)") }
             out.removeAll(keepingCapacity: true)
@@ -58,7 +59,7 @@ public struct Pseudonymiser {
             var body = row
             let crlf = body.last == UInt8(ascii: "\r")
             if crlf { body = body.dropLast() }
-            let fields = try Self.split(body, path: input, line: line)
+            try Self.split(body, path: input, line: line, into: &fields)
             if index == nil {
                 // The header: find the column by name (quoted or not, after a byte order mark).
                 var names = fields.map { String(decoding: Self.value(body[$0]), as: UTF8.self) }
@@ -89,7 +90,7 @@ public struct Pseudonymiser {
                                  message: "column '\(column)': empty")
             }
             out += body[body.startIndex..<range.lowerBound]
-            out += id.withUnsafeBytes { Array(key.pseudonym(of: $0).utf8) }
+            id.withUnsafeBytes { key.appendPseudonym(of: $0, to: &out) }
             out += body[range.upperBound...]
             if crlf { out.append(UInt8(ascii: "\r")) }
             out.append(UInt8(ascii: "\n"))
@@ -124,8 +125,9 @@ public struct Pseudonymiser {
     }
 
     /// The fields of a row as byte ranges (a quoted field's range includes its quotes).
-    static func split(_ row: ArraySlice<UInt8>, path: String, line: Int) throws(PseudonymFailure) -> [Range<Int>] {
-        var fields: [Range<Int>] = []
+    /// The fields of a row into `fields` (reused from row to row: no allocation per row).
+    static func split(_ row: ArraySlice<UInt8>, path: String, line: Int, into fields: inout [Range<Int>]) throws(PseudonymFailure) {
+        fields.removeAll(keepingCapacity: true)
         var i = row.startIndex
         while true {
             let start = i
@@ -152,19 +154,18 @@ public struct Pseudonymiser {
             if i >= row.endIndex { break }
             i += 1
         }
-        return fields
     }
 
     /// A field's value: quotes removed and doubled quotes undone.
-    static func value(_ field: ArraySlice<UInt8>) -> [UInt8] {
-        guard field.first == UInt8(ascii: "\""), field.count >= 2 else { return Array(field) }
+    static func value(_ field: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard field.first == UInt8(ascii: "\""), field.count >= 2 else { return field }
         var out: [UInt8] = []
         var i = field.startIndex + 1
         while i < field.endIndex - 1 {
             out.append(field[i])
             i += field[i] == UInt8(ascii: "\"") ? 2 : 1
         }
-        return out
+        return out[...]
     }
 
     static func characterColumn(_ row: ArraySlice<UInt8>, _ at: Int) -> Int {

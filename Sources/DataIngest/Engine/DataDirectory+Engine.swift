@@ -85,13 +85,13 @@ extension DataDirectory {
         guard lstat(folder, &link) == 0 else { return nil }
         var info = stat()
         guard stat(folder, &info) == 0 else {
-            return Diagnostic(path: folder, line: 1, column: 1, message: "is a symbolic link that leads nowhere")
+            return Diagnostic(path: folder, line: 1, column: 1, message: "is a symbolic link that leads nowhere (\(String(cString: strerror(errno)).lowercased()))")
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             return Diagnostic(path: folder, line: 1, column: 1, message: "is not a folder: \(what)")
         }
         if (try? FileManager.default.contentsOfDirectory(atPath: folder)) == nil {
-            return Diagnostic(path: folder, line: 1, column: 1, message: "cannot be read: permission denied")
+            return Diagnostic(path: folder, line: 1, column: 1, message: "cannot be read: \(String(cString: strerror(EACCES)).lowercased())")
         }
         return nil
     }

@@ -20,20 +20,7 @@ extension DataDirectory {
     /// Why `loans` exists but cannot be read as a folder (a file, a FIFO, a dangling link, a
     /// folder without permission); nil when it is a readable folder or absent.
     func loansFolderProblem() -> Diagnostic? {
-        let folder = displayPath(Self.loansFolder)
-        var link = stat()
-        guard lstat(folder, &link) == 0 else { return nil } // absent: no loan data
-        var info = stat()
-        guard stat(folder, &info) == 0 else {
-            return Diagnostic(path: folder, line: 1, column: 1, message: "is a symbolic link that leads nowhere (\(String(cString: strerror(errno)).lowercased()))")
-        }
-        guard info.st_mode & S_IFMT == S_IFDIR else {
-            return Diagnostic(path: folder, line: 1, column: 1, message: "is not a folder: loan files go in a folder named loans")
-        }
-        if (try? FileManager.default.contentsOfDirectory(atPath: folder)) == nil {
-            return Diagnostic(path: folder, line: 1, column: 1, message: "cannot be read: \(String(cString: strerror(EACCES)).lowercased())")
-        }
-        return nil
+        folderProblem(Self.loansFolder, what: "loan files go in a folder named loans")
     }
 
     func attachLoans(to dataset: inout MarketDataset, platformsListed: Bool, banksListed: Bool,
