@@ -2,7 +2,9 @@
 # The dashboard follows an engine/ folder that Apache Spark rewrites, in tmux: while the Spark job
 # writes (tables deleted, part files appearing, _SUCCESS last, _JOB `done` at the very end) the
 # screen shows the last complete figures and says a job is writing; once the job is done it shows
-# the new ones; no screen ever shows the new figures of one table beside the old of another.
+# the new ones; no screen ever shows the new figures of one table beside the old of another. Then
+# a rewrite by hand holds the window between two tables open for 3 s, to show that the job marker,
+# not luck, keeps runs apart.
 #
 # The screen is the overview on new lending: a group's amount and share come from
 # engine/originations, "owing on 2+ groups" from engine/indebtedness. The first figures come from a
@@ -38,6 +40,7 @@ EOF
 
 "$lendscope" sql --engine duckdb --input "$work/a/loans.csv" --platforms "$data/platforms.csv" --output "$data/engine" > "$work/a.sql"
 python3 -c 'import duckdb, sys; duckdb.connect().execute(open(sys.argv[1]).read())' "$work/a.sql"
+cp -r "$data/engine" "$work/engine-a"
 "$lendscope" sql --engine spark --input "$work/b/loans.csv" --platforms "$data/platforms.csv" --output "$data/engine" > "$work/b.sql"
 
 tmux -L "$socket" new-session -d -x 100 -y 30 "$lendscope dashboard '$data' --refresh 0.5"
@@ -104,4 +107,21 @@ import json, sys
 d = json.load(sys.stdin)
 print("%.2f%%" % (100 * next(p["share_of_market"] for p in d["platforms"] if p["group"] == "Ant Group")))')
 grep -q -- "$share" <<<"$new" || fail "the new screen '$new' does not show the report's share $share"
-echo "ok: $screens screens while Spark rewrote engine/: old '$old' until _JOB said done, then '$new', never a mix"
+# A second rewrite, by hand and slowed down, so that the window between two tables is long: with
+# _JOB saying running, the first table is complete and new while the others are complete and old.
+# A reader that took every table with _SUCCESS would show a mix here.
+echo "running by-hand" > "$data/engine/_JOB"
+rm -rf "$data/engine/originations" && cp -r "$work/engine-a/originations" "$data/engine/originations"
+sleep 3
+window=$(figures)
+[ "$window" = "$new" ] || fail "with _JOB running, the screen changed to '$window' (was '$new'): a mix of two runs"
+for table in status stacking indebtedness pricing summary; do
+  rm -rf "$data/engine/$table" && cp -r "$work/engine-a/$table" "$data/engine/$table"
+done
+echo "done by-hand" > "$data/engine/_JOB"
+for _ in $(seq 40); do
+  [ "$(figures)" = "$old" ] && break
+  sleep 0.25
+done
+[ "$(figures)" = "$old" ] || fail "after the by-hand rewrite the screen shows '$(figures)', not the first figures '$old'"
+echo "ok: $screens screens while Spark rewrote engine/: old '$old' until _JOB said done, then '$new', never a mix; a slowed rewrite by hand showed nothing new until _JOB said done"
