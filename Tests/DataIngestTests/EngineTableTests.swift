@@ -65,8 +65,8 @@ struct EngineTableTests {
             let rows = Array(lines.dropFirst()), half = rows.count / 2
             try ([lines[0]] + rows[..<half]).joined(separator: "\n").appending("\n").write(toFile: folder + "/part-00000.csv", atomically: true, encoding: .utf8)
             try ([lines[0]] + rows[half...]).joined(separator: "\n").appending("\n").write(toFile: folder + "/part-00001.csv", atomically: true, encoding: .utf8)
-            FileManager.default.createFile(atPath: folder + "/part-00002.csv", contents: Data())
-            FileManager.default.createFile(atPath: folder + "/_SUCCESS", contents: Data())
+            _ = FileManager.default.createFile(atPath: folder + "/part-00002.csv", contents: Data())
+            _ = FileManager.default.createFile(atPath: folder + "/_SUCCESS", contents: Data())
         }
     }
 
@@ -117,7 +117,7 @@ struct EngineTableTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try FileManager.default.removeItem(atPath: path + "/engine/indebtedness/_SUCCESS")
         #expect(Self.problems(path) == [path + "/engine/indebtedness:1:1: being written (no _SUCCESS yet): read once it is complete"])
-        FileManager.default.createFile(atPath: path + "/engine/indebtedness/_SUCCESS", contents: Data())
+        _ = FileManager.default.createFile(atPath: path + "/engine/indebtedness/_SUCCESS", contents: Data())
         try "running 1f2e\n".write(toFile: path + "/engine/_JOB", atomically: true, encoding: .utf8)
         #expect(Self.problems(path) == [path + "/engine/_JOB:1:1: a job is writing the tables (running): the tables are read once it says done"])
         try "done 1f2e\n".write(toFile: path + "/engine/_JOB", atomically: true, encoding: .utf8)

@@ -41,7 +41,7 @@ extension DataDirectory {
     /// The engine tables as loan figures, or why they cannot be read now: a table being written
     /// (no `_SUCCESS`, or the job marker says `running`) is a problem like a malformed file, so
     /// the dashboard keeps its last complete data and says which table it waits for.
-    func readEngine(granularity: Period.Granularity, groupOf: (String) -> String) -> (EngineData?, [Diagnostic]) {
+    func readEngine(granularity: Period.Granularity) -> (EngineData?, [Diagnostic]) {
         guard hasEngineEntry else { return (nil, []) }
         if let problem = folderProblem(Self.engineFolder, what: "engine tables go in a folder named engine") { return (nil, [problem]) }
         let job = enginePath(EngineTable.jobMarker)
@@ -75,7 +75,7 @@ extension DataDirectory {
             reader.read(table, parts: partFiles(of: table))
         }
         if !reader.diagnostics.isEmpty { return (nil, reader.diagnostics.sorted()) }
-        return reader.finish(groupOf: groupOf)
+        return reader.finish()
     }
 
     /// Why `name` exists but is not a readable folder; nil when it is one (or absent).
@@ -110,7 +110,7 @@ extension DataDirectory {
     /// and adding the periods only the engine has.
     func attachEngine(to dataset: inout MarketDataset, platformsListed: Bool, banksListed: Bool) -> [Diagnostic] {
         let granularity = dataset.periods.first?.granularity ?? .quarter
-        let (data, problems) = readEngine(granularity: granularity, groupOf: dataset.group(of:))
+        let (data, problems) = readEngine(granularity: granularity)
         if !problems.isEmpty { return problems }
         guard let data else { return [] }
         var unlisted: [Diagnostic] = []

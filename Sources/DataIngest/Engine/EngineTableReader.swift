@@ -183,7 +183,7 @@ struct EngineTableReader {
     }
 
     /// The figures, once every table has been read without a problem.
-    mutating func finish(groupOf: (String) -> String) -> (EngineData?, [Diagnostic]) {
+    mutating func finish() -> (EngineData?, [Diagnostic]) {
         // In the order LendScope's own aggregate has (period, then platform and bank by bytes), so that
         // every sum of doubles over them adds in the same order and gives the same last digit.
         figures.originations.sort {
