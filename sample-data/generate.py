@@ -351,12 +351,26 @@ def main():
     write("platforms.csv", ["platform", "group", "flag", "source"],
           [(p, g, "S", "product of the group (public company information)") for g, ps in PRODUCTS.items() for p, _ in ps])
     owner = {lender: group for group, lenders in OWN_LENDER.items() for lender, _ in lenders}
-    bank_rows = [(n, t, r, tier1, loans, "true" if online else "false", owner.get(n, ""), "E",
-                  "approximate end-2020 scale, not audited figures") for n, t, r, tier1, loans, online in BANKS]
-    bank_rows += [(n, "platform lender", "", "", "", "false", owner[n], "E",
+    # Capital and loans by year end (annual reports), each from that quarter on; the undated row
+    # serves the quarters before the first (2019Q1-Q3). End-2020 is the scale given in BANKS;
+    # the other years scale it (flag E: estimates, not audited figures).
+    years = [("", 1 / 1.15, "approximate end-2018 scale (end-2020 scale / 1.15), not audited figures"),
+             ("2019Q4", 1 / 1.07, "approximate end-2019 scale (end-2020 scale / 1.07), not audited figures"),
+             ("2020Q4", 1.0, "approximate end-2020 scale, not audited figures"),
+             ("2021Q4", 1.08, "approximate end-2021 scale (end-2020 scale x 1.08), not audited figures")]
+    bank_rows = [(n, period, t, r, f"{tier1 * k:.1f}", f"{loans * k:.0f}", "true" if online else "false", owner.get(n, ""),
+                  "E", note) for n, t, r, tier1, loans, online in BANKS for period, k, note in years]
+    bank_rows += [(n, "", "platform lender", "", "", "", "false", owner[n], "E",
                    "a platform's own lending arm; capital not modelled") for n in PLATFORM_LENDERS]
-    write("banks.csv", ["bank", "type", "region", "tier1_capital_cny_bn", "total_loans_cny_bn", "online_only",
+    write("banks.csv", ["bank", "period", "type", "region", "tier1_capital_cny_bn", "total_loans_cny_bn", "online_only",
                         "owner_group", "flag", "source"], bank_rows)
+    # Public ownership links between banks and platform groups (the 25% cap counts related parties).
+    write("related_parties.csv", ["party", "related_party", "relation", "flag", "source"], [
+        ("MYbank", "Ant Group", "shareholder: Ant Group holds about 30%", "R",
+         "MYbank annual reports (shareholding recalled; verify the exact stake)"),
+        ("XW Bank", "Xiaomi Finance", "shareholder: Xiaomi holds about 29.5%", "R",
+         "XW Bank shareholder disclosures (shareholding recalled; verify the exact stake)"),
+    ])
     os.makedirs(os.path.join(HERE, "loans"), exist_ok=True)
     with open(os.path.join(HERE, "loans", "loans.csv"), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)

@@ -205,12 +205,13 @@ extension DashboardState {
             // Keep the market definition when it has totals for the other measure too.
             let definitions = snapshot?.dataset.marketDefinitions(for: next) ?? []
             let definition = requestedKey.definition.flatMap { definitions.contains($0) ? $0 : nil }
-            return request(AnalysisKey(definition: definition, measure: next))
+            return request(AnalysisKey(definition: definition, measure: next, warnAt: requestedKey.warnAt))
         case .nextMarketDefinition:
             let definitions = snapshot?.dataset.marketDefinitions(for: requestedKey.measure) ?? []
             guard definitions.count > 1 else { return .none }
             let current = requestedKey.definition.flatMap { definitions.firstIndex(of: $0) } ?? 0
-            return request(AnalysisKey(definition: definitions[(current + 1) % definitions.count], measure: requestedKey.measure))
+            return request(AnalysisKey(definition: definitions[(current + 1) % definitions.count], measure: requestedKey.measure,
+                                       warnAt: requestedKey.warnAt))
         case .nextGuideline:
             let all = Guideline.allCases
             guideline = all[(all.firstIndex(of: guideline)! + 1) % all.count]
@@ -332,8 +333,8 @@ extension DashboardState {
             guard let (_, rows) = listModel, let row = rows.first(where: { $0.id == listSelection[view] }) ?? rows.first,
                   let target = row.target else { return .none }
             listSelection[view] = row.id
-            // A pairing's history opens on the period being looked at.
-            if case .pairing = target, let period = analysis?.period { listSelection[target] = period.description }
+            // A history over every period (a pairing's, a group's pricing) opens on the period being looked at.
+            if target.listsPeriods, let period = analysis?.period { listSelection[target] = period.description }
             viewStack.append(target)
         }
         keepSelectionVisible()

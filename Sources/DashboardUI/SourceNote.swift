@@ -23,8 +23,13 @@ enum SourceNote {
         }
         switch view {
         case .banks:
-            // The caps' denominators: the bank's capital and loans.
-            return dataset.banks[rowID].map { "capital and loans " + text($0.provenance, total: nil, source: $0.source, ascii: ascii) }
+            // The caps' denominators: the bank's capital and loans, from the row in effect in the period.
+            return dataset.banks[rowID].map { profile in
+                let period = profile.figures(at: analysis.period).capital?.period
+                let row = profile.figureRows.first { $0.period == period } ?? profile.figureRows.first
+                return "capital and loans " + (period.map { "of \($0) " } ?? "")
+                    + text(row?.provenance ?? profile.provenance, total: nil, source: row?.source ?? profile.source, ascii: ascii)
+            }
         case .platform(let group):
             return pairing(period: analysis.period, group: group, bank: rowID)
         case .bank(let bank):

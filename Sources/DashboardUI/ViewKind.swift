@@ -16,6 +16,10 @@ public enum ViewKind: Hashable, Sendable {
     case indebtedness
     /// Two groups' shared borrowers over every period end.
     case overlapPair(a: String, b: String)
+    /// Pricing and the 30% co-funding floor in the period: one row per group with new lending.
+    case pricing
+    /// One group's pricing and co-funding floor over every period.
+    case pricingGroup(String)
 
     /// The breadcrumb for this level.
     public var title: String {
@@ -31,6 +35,16 @@ public enum ViewKind: Hashable, Sendable {
         case .alerts: return "Alerts"
         case .indebtedness: return "Over-indebtedness"
         case .overlapPair(let a, let b): return "\(a) & \(b)"
+        case .pricing: return "Pricing"
+        case .pricingGroup(let group): return "\(group) pricing"
+        }
+    }
+
+    /// True for the views whose rows are the periods (a history): they open on the period on screen.
+    var listsPeriods: Bool {
+        switch self {
+        case .pairing, .overlapPair, .pricingGroup: return true
+        default: return false
         }
     }
 
@@ -48,6 +62,8 @@ public enum ViewKind: Hashable, Sendable {
         case .alerts: return "alerts"
         case .indebtedness: return "indebtedness"
         case .overlapPair(let a, let b): return "overlap-" + Self.slug(a) + "-" + Self.slug(b)
+        case .pricing: return "pricing"
+        case .pricingGroup(let group): return "pricing-" + Self.slug(group)
         }
     }
 

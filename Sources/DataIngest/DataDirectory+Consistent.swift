@@ -12,7 +12,7 @@ public enum LoadOutcome: Sendable {
 
 extension DataDirectory {
     /// The data files whose versions make up one generation.
-    public static let dataFiles = [balancesFile, marketFile, fxFile, platformsFile, banksFile]
+    public static let dataFiles = [balancesFile, marketFile, fxFile, platformsFile, banksFile, relatedPartiesFile]
 
     /// Fingerprints of the data files and of every loan file (by path).
     public func fingerprints() -> [String: FileFingerprint] {

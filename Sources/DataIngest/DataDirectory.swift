@@ -7,6 +7,7 @@ public struct DataDirectory: Sendable {
     public static let fxFile = "fx.csv"
     public static let platformsFile = "platforms.csv"
     public static let banksFile = "banks.csv"
+    public static let relatedPartiesFile = "related_parties.csv"
 
     /// The directory exactly as the user gave it.
     public let path: String

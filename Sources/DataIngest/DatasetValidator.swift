@@ -28,6 +28,9 @@ public struct DatasetValidator {
         checkGranularity(balances: balances, market: market)
         checkTotals(balances: balances, market: market, groupOf: platforms ?? [:])
         checkOwners(banks: banks ?? [], balances: balances, groupOf: platforms ?? [:])
+        checkBankPeriods(banks: banks ?? [], balances: balances, market: market)
+        let related = readRelatedParties(groupOf: platforms ?? [:], balances: balances,
+                                         banks: listedBanks ?? Set(balances.map(\.record.bank)))
         if !diagnostics.isEmpty {
             throw IngestFailure(diagnostics.sorted())
         }
@@ -36,7 +39,8 @@ public struct DatasetValidator {
             marketTotals: market.map(\.total),
             exchangeRates: rates,
             groupOfPlatform: platforms ?? [:],
-            banks: banks?.map(\.profile) ?? []
+            banks: banks?.map(\.profile) ?? [],
+            relatedParties: related
         )
     }
 
@@ -259,9 +263,16 @@ public struct DatasetValidator {
     struct LocatedBank {
         var profile: BankProfile
         var ownerField: CSVField?
+        /// The `period` cell of each dated figure row, in file order.
+        var periodFields: [CSVField] = []
     }
 
     /// The banks, and every name the file lists (rows with errors included); nil without banks.csv.
+    ///
+    /// With a `period` column a bank may have one row per period: a dated row gives its capital
+    /// and total loans from that period on; an undated row serves the periods before its first
+    /// dated row. The bank's other columns (type, region, online_only, owner_group) are one fact
+    /// about the bank and must read the same on every row.
     private mutating func readBanks() -> ([LocatedBank]?, Set<String>?) {
         guard let table = table(DataDirectory.banksFile) else { return (nil, nil) }
         let hasColumns = table.require(["bank", "type", "region", "online_only"], diagnostics: &diagnostics)
@@ -269,8 +280,10 @@ public struct DatasetValidator {
         let loans = table.amountColumn("total_loans", required: true, diagnostics: &diagnostics)
         guard hasColumns, let tier1, let loans else { return (nil, nil) }
         var result: [LocatedBank] = []
+        var indexOfBank: [String: Int] = [:]
+        var firstLine: [String: (line: Int, type: String, region: String, online: Bool, owner: String?)] = [:]
+        var rowOfPeriod: [String: Int] = [:]
         var listed = Set<String>()
-        var firstLine: [String: Int] = [:]
         var earlierProblems: [Diagnostic] = []
         defer { diagnostics += earlierProblems }
         each(table) { row throws(Diagnostic) in
@@ -291,6 +304,11 @@ public struct DatasetValidator {
             let loansValue = checked { () throws(Diagnostic) in
                 row.fields[loans.index].value.isEmpty ? nil : try table.positiveAmount(row, loans)
             }
+            let periodField = table.field(row, "period")
+            let period = checked { () throws(Diagnostic) -> Period? in
+                guard let periodField, !periodField.value.isEmpty else { return nil }
+                return try table.period(row)
+            }
             let onlineField = table.field(row, "online_only")!
             var online = false
             switch onlineField.value.lowercased() {
@@ -305,21 +323,101 @@ public struct DatasetValidator {
             }
             let ownerField = table.field(row, "owner_group")
             let owner = (ownerField?.value.isEmpty ?? true) ? nil : try table.name(row, "owner_group")
-            if let earlier = firstLine[bank] {
-                throw Diagnostic(path: table.path, line: row.line, column: 1,
-                                 message: "bank '\(bank)' is listed twice: first at line \(earlier)")
+            let periodKey = "\(bank)\u{0}\(period.map { "\($0)" } ?? "")"
+            if let earlier = rowOfPeriod[periodKey] {
+                let when = period.map { " for \($0)" } ?? ""
+                throw Diagnostic(path: table.path, line: row.line, column: period == nil ? 1 : periodField!.column,
+                                 message: "bank '\(bank)' is listed twice\(when): first at line \(earlier)")
             }
-            firstLine[bank] = row.line
+            let figureRow = BankFigureRow(period: period, tier1CapitalCNY: tier1Value, totalLoansCNY: loansValue,
+                                          provenance: try table.flag(row), source: try table.text(row, "source"))
+            if let first = firstLine[bank] {
+                // The same bank again, for another period: its standing facts must agree.
+                let facts: [(String, String, String)] = [
+                    ("type", type, first.type), ("region", region, first.region),
+                    ("online_only", online ? "true" : "false", first.online ? "true" : "false"),
+                    ("owner_group", owner ?? "", first.owner ?? ""),
+                ]
+                for (column, here, there) in facts where here != there {
+                    throw table.diagnostic(table.field(row, column)!,
+                        "column '\(column)': '\(here)' here but '\(there)' at line \(first.line) for bank '\(bank)': "
+                        + "a bank's \(column) is the same on every row")
+                }
+                rowOfPeriod[periodKey] = row.line
+                let index = indexOfBank[bank]!
+                result[index].profile.figureRows.append(figureRow)
+                if period != nil, let periodField { result[index].periodFields.append(periodField) }
+                return
+            }
+            rowOfPeriod[periodKey] = row.line
+            firstLine[bank] = (row.line, type, region, online, owner)
+            indexOfBank[bank] = result.count
             result.append(LocatedBank(profile: BankProfile(
-                bank: bank, type: type, region: region, tier1CapitalCNY: tier1Value, totalLoansCNY: loansValue,
-                onlineOnly: online, ownerGroup: owner, provenance: try table.flag(row),
-                source: try table.text(row, "source")), ownerField: owner == nil ? nil : ownerField))
+                bank: bank, type: type, region: region, figureRows: [figureRow],
+                onlineOnly: online, ownerGroup: owner, provenance: figureRow.provenance,
+                source: figureRow.source), ownerField: owner == nil ? nil : ownerField,
+                periodFields: period != nil && periodField != nil ? [periodField!] : []))
         }
         for raw in table.malformedValues("bank") { listed.insert(TextNormalization.nfc(raw)) }
         return (result, listed)
     }
 
+    /// `related_parties.csv`: `party,related_party,relation,source` (and an optional `flag`). Each
+    /// name must be a platform group, a platform or a bank of this directory: under the one-hop rule
+    /// a name that is none of them links nothing, so it is taken for a typo.
+    private mutating func readRelatedParties(groupOf: [String: String], balances: [LocatedBalance],
+                                             banks: Set<String>) -> [RelatedPartyLink] {
+        guard let table = table(DataDirectory.relatedPartiesFile) else { return [] }
+        guard table.require(["party", "related_party", "relation", "source"], diagnostics: &diagnostics) else { return [] }
+        let platforms = Set(groupOf.keys).union(balances.map(\.record.platform))
+        let groups = Set(groupOf.values).union(balances.map { groupOf[$0.record.platform] ?? $0.record.platform })
+        var links: [RelatedPartyLink] = []
+        var firstLine: [String: Int] = [:]
+        each(table) { row throws(Diagnostic) in
+            var names: [String] = []
+            for column in ["party", "related_party"] {
+                let name = try table.name(row, column)
+                guard groups.contains(name) || platforms.contains(name) || banks.contains(name) else {
+                    throw table.diagnostic(table.field(row, column)!,
+                        "column '\(column)': '\(name)' is not a platform group, platform or bank of this directory")
+                }
+                names.append(name)
+            }
+            if names[0] == names[1] {
+                throw table.diagnostic(table.field(row, "related_party")!,
+                                       "column 'related_party': a party is not related to itself")
+            }
+            let relation = try table.text(row, "relation")
+            let source = try table.text(row, "source")
+            let flag = try table.flag(row)
+            // Relatedness is symmetric: (a, b) and (b, a) are one link.
+            let key = names.sorted().joined(separator: "\u{0}")
+            if let earlier = firstLine[key] {
+                throw Diagnostic(path: table.path, line: row.line, column: 1,
+                                 message: "'\(names[0])' and '\(names[1])' are linked twice: first at line \(earlier)")
+            }
+            firstLine[key] = row.line
+            links.append(RelatedPartyLink(party: names[0], relatedParty: names[1], relation: relation,
+                                          provenance: flag, source: source))
+        }
+        return links
+    }
+
     // MARK: Cross-file rules
+
+    /// A bank's dated figures are periods of the directory's granularity.
+    private mutating func checkBankPeriods(banks: [LocatedBank], balances: [LocatedBalance], market: [LocatedTotal]) {
+        guard let first = balances.first?.record.period ?? market.first?.total.period else { return }
+        for bank in banks {
+            for (row, field) in zip(bank.profile.figureRows.filter { $0.period != nil }, bank.periodFields)
+            where row.period!.granularity != first.granularity {
+                diagnostics.append(Diagnostic(
+                    path: directory.displayPath(DataDirectory.banksFile), line: field.line, column: field.column,
+                    message: "column 'period': \(row.period!.granularity.rawValue) '\(row.period!)' in a directory of "
+                        + "\(first.granularity.rawValue)s (write an annual figure as the year's last period)"))
+            }
+        }
+    }
 
     /// One granularity per directory: the first period seen (balances, then market) sets it.
     private mutating func checkGranularity(balances: [LocatedBalance], market: [LocatedTotal]) {

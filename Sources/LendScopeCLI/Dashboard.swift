@@ -60,6 +60,9 @@ struct Dashboard: ParsableCommand {
                                + "--read-only, else off).", valueName: MinCell.valueName))
     var minCell: Int?
 
+    @Option(name: .customLong("warn-at"), help: ArgumentHelp(WarnAt.help + ".", valueName: WarnAt.valueName))
+    var warnAt: Double = ColendingCap.defaultWarnAt
+
     /// `--min-cell` as given, else the kiosk's default: a shared screen must not single anyone out.
     var smallCells: SmallCellRule { MinCell.rule(minCell, default: readOnly ? SmallCellRule.kioskDefault : 0) }
 
@@ -84,6 +87,7 @@ struct Dashboard: ParsableCommand {
 
     func validate() throws {
         try MinCell.validate(minCell)
+        try WarnAt.validate(warnAt)
         guard refresh >= 0.05, refresh <= 3_600 else {
             throw ValidationError("--refresh takes seconds from 0.05 to 3600")
         }
@@ -99,7 +103,7 @@ struct Dashboard: ParsableCommand {
         let options = DisplayOptions(glyphs: ascii || !locale.isUTF8 ? .ascii : .unicode, colors: colors)
         // Version 0: the reload worker numbers its loads from 1, so its first is never taken for this one.
         let snapshot = Snapshot(dataset: dataset, directory: data.directory, loadedAt: Platform.clockTime(),
-                                loadedEpochSeconds: Platform.epochSeconds(), version: 0)
+                                loadedEpochSeconds: Platform.epochSeconds(), version: 0, key: AnalysisKey(warnAt: warnAt))
         let features = readOnly
             ? Features(export: false, clipboard: allowClipboard, readOnly: true)
             : Features(export: !noExport, clipboard: !noClipboard)

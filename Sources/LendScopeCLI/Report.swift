@@ -21,6 +21,8 @@ struct Report: ParsableCommand {
               lendscope report --merge "JD Technology+Du Xiaoman"
               lendscope report --all-periods              (cap monitor: every breach run)
               lendscope report --all-periods --format csv (panel: one row per period × group)
+              lendscope report --all-periods --merge "Ant Group+JD Technology" --format json
+              lendscope report --warn-at 0.9              (early warnings at 90% of a cap)
             """
     )
 
@@ -35,8 +37,11 @@ struct Report: ParsableCommand {
     @Option(name: .customLong("fx-date"), help: "Convert to US$ at the rate on or before this date, YYYY-MM-DD.")
     var fxDate: String?
 
-    @Option(help: "Groups to merge in a what-if, joined by '+', e.g. \"JD Technology+Du Xiaoman\".")
+    @Option(help: "Groups to merge in a what-if, joined by '+', e.g. \"JD Technology+Du Xiaoman\"; with --all-periods, one what-if per period.")
     var merge: String?
+
+    @Option(name: .customLong("warn-at"), help: ArgumentHelp(WarnAt.help + ".", valueName: WarnAt.valueName))
+    var warnAt: Double = ColendingCap.defaultWarnAt
 
     @Option(help: "What to measure: balances (outstanding) or originations (new lending, from loans/*.csv).")
     var measure: Measure = .balances
@@ -54,6 +59,7 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         try MinCell.validate(minCell)
+        try WarnAt.validate(warnAt)
         if let period, Period(period) == nil {
             throw ValidationError("'\(period)' is not a period: use YYYYQn (e.g. 2020Q2) or YYYY-MM (e.g. 2020-06)")
         }
@@ -62,9 +68,6 @@ struct Report: ParsableCommand {
         }
         if allPeriods && period != nil {
             throw ValidationError("--all-periods covers every period: leave out --period")
-        }
-        if allPeriods && merge != nil {
-            throw ValidationError("--merge is a what-if for one period: use it with --period, not --all-periods")
         }
         if let merge, mergeParties(merge).count < 2 {
             throw ValidationError("--merge needs two or more groups joined by '+', e.g. \"Ant Group+JD Technology\"")
@@ -80,7 +83,14 @@ struct Report: ParsableCommand {
         do {
             if allPeriods {
                 let series = try makeSeries(dataset)
-                print(SeriesReport(series: series, source: data.directory, rule: MinCell.rule(minCell)).render(format), terminator: "")
+                let mergers = try merge.map { text in
+                    try series.analyses.map { try merger(of: mergeParties(text), in: $0, dataset: dataset) }
+                }
+                if let mergers, mergers.allSatisfy({ $0 == nil }) {
+                    throw DataRequestError(description: "--merge: '\(merge!)' does not name two or more groups of any period")
+                }
+                print(SeriesReport(series: series, source: data.directory, rule: MinCell.rule(minCell), mergers: mergers)
+                    .render(format), terminator: "")
                 return
             }
             let report = try makeReport(dataset)
@@ -103,7 +113,7 @@ struct Report: ParsableCommand {
         if measure == .originations && dataset.loans == nil {
             throw DataRequestError(description: "--measure originations needs loan files in \(data.directory)/loans/")
         }
-        return AnalysisSeries(dataset: dataset, key: AnalysisKey(definition: market, measure: measure),
+        return AnalysisSeries(dataset: dataset, key: AnalysisKey(definition: market, measure: measure, warnAt: warnAt),
                               fxDate: fxDate.flatMap(CalendarDate.init(iso:)))
     }
 
@@ -116,20 +126,21 @@ struct Report: ParsableCommand {
         }
         let series = try makeSeries(dataset)
         let analysis = series.analysis(for: chosen)!
-        var merger: MergerAnalysis?
-        if let merge {
-            let parties = mergeParties(merge)
-            let known = Set(analysis.groups.map(\.group))
-            if let unknown = parties.first(where: { !known.contains($0) }) {
-                throw DataRequestError(description: "'\(unknown)' is not a platform group in \(chosen) "
-                                       + "(groups: \(analysis.groups.map(\.group).joined(separator: ", ")))")
-            }
-            guard let m = analysis.merger(of: parties) else {
-                throw DataRequestError(description: "--merge names a group twice")
-            }
-            merger = m
-        }
+        let merger = try merge.flatMap { try self.merger(of: mergeParties($0), in: analysis, dataset: dataset) }
         return PeriodReport(analysis: analysis, merger: merger, source: data.directory, rule: MinCell.rule(minCell))
+    }
+
+    /// The what-if of one period, the banks' exposures to the merged partner included. With
+    /// --all-periods, a party with no balances in a period gives no what-if for it (nil).
+    func merger(of parties: [String], in analysis: PeriodAnalysis, dataset: MarketDataset) throws -> MergerAnalysis? {
+        if Set(parties).count != parties.count { throw DataRequestError(description: "--merge names a group twice") }
+        let known = Set(analysis.groups.map(\.group))
+        if let unknown = parties.first(where: { !known.contains($0) }) {
+            if allPeriods { return nil }
+            throw DataRequestError(description: "'\(unknown)' is not a platform group in \(analysis.period) "
+                                   + "(groups: \(analysis.groups.map(\.group).joined(separator: ", ")))")
+        }
+        return analysis.merger(of: parties, dataset: dataset)
     }
 }
 

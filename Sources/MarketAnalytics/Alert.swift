@@ -77,13 +77,15 @@ public struct Alert: Hashable, Sendable {
             }
         }
 
-        /// Draft, final, or in force from a date: a draft is never shown as law.
+        /// Draft, final, or in force from a date: a draft is never shown as law. The CBIRC rules'
+        /// dates come from `RuleCalendar`.
         public var status: String {
             switch self {
             case .singlePartnerExposure, .aggregateColending:
-                return "final; rectification by 2022-07-17, extended to 2023-06-30"
+                return "final; issued \(RuleCalendar.noticeIssued), existing business in transition until "
+                    + "\(RuleCalendar.rectificationDeadline), extended to \(RuleCalendar.rectificationDeadlineExtended)"
             case .cofundingFloor:
-                return "final; in force from 2021-02-20 for new loans"
+                return "final; applies to new loans from \(RuleCalendar.newLoansFrom)"
             case .dominanceOne, .dominanceTwo, .dominanceThree:
                 return "in force from 2008-08-01 (art. 19; art. 24 from 2022-08-01)"
             case .us2023Concentration: return "final; in force from 2023-12-18"
@@ -91,6 +93,12 @@ public struct Alert: Hashable, Sendable {
             case .eu2004Concentration: return "final; in force from 2004-02-05"
             }
         }
+    }
+
+    /// A breach of the rule, or an early warning: within a cap but at or above `--warn-at` of it.
+    public enum Severity: String, Sendable, Hashable {
+        case breach
+        case warning
     }
 
     /// Whom an alert concerns, as a value: nothing ever parses a display string back into names.
@@ -136,13 +144,20 @@ public struct Alert: Hashable, Sendable {
     /// In the rule's unit.
     public let value: Double
     public let limit: Double
-    /// False for a co-lending cap in a period that ended before the rule was published: the figures
-    /// would breach it, but no rule in force is breached.
-    public let inForce: Bool
+    /// Where the rule stands at the period's end (`RuleCalendar`): not yet, in transition, in force.
+    public let state: RuleCalendar.State
+    /// A breach, or an early warning (caps only).
+    public let severity: Severity
     /// How much funding must move for the bank to be at the cap, in yuan; nil for competition rules.
     public let excessCNY: Double?
     /// The text cited, with the article in force at the period's date for the AML.
     public let source: String
+    /// The 25% cap: the related partner groups whose balances were counted with the partner's.
+    public let relatedCounted: [BankDependence.CapExposure.RelatedBalance]
+    /// The 25% cap: true when the bank itself is related to the partner.
+    public let bankRelatedToPartner: Bool
+    /// A cap's base (capital or total loans) as it stood in the period, with its period and staleness.
+    public let base: BankFigures.Figure?
     /// The first period of the unbroken run of periods with this alert that reaches this one, and
     /// the run's length; set when the analysis is part of a series (`AnalysisSeries`).
     public internal(set) var firstPeriod: Period?
@@ -150,30 +165,59 @@ public struct Alert: Hashable, Sendable {
     /// The first period of that run in which the rule was in force; nil when it never was.
     public internal(set) var firstPeriodInForce: Period?
 
+    /// False for a rule in a period that ended before it applied: the figures would breach it, but
+    /// no rule in force is breached. True in transition too (`state` tells them apart).
+    public var inForce: Bool { state.applies }
+
     public init(rule: Rule, subject: Subject, value: Double, limit: Double, inForce: Bool = true,
                 excessCNY: Double? = nil, source: String? = nil) {
+        self.init(rule: rule, subject: subject, value: value, limit: limit, state: inForce ? .inForce : .notYet,
+                  excessCNY: excessCNY, source: source)
+    }
+
+    public init(rule: Rule, subject: Subject, value: Double, limit: Double, state: RuleCalendar.State,
+                severity: Severity = .breach, excessCNY: Double? = nil, source: String? = nil,
+                relatedCounted: [BankDependence.CapExposure.RelatedBalance] = [], bankRelatedToPartner: Bool = false,
+                base: BankFigures.Figure? = nil) {
         self.rule = rule
         self.subject = subject
         self.value = value
         self.limit = limit
-        self.inForce = inForce
+        self.state = state
+        self.severity = severity
         self.excessCNY = excessCNY
         self.source = source ?? Self.defaultSource(rule)
+        self.relatedCounted = relatedCounted
+        self.bankRelatedToPartner = bankRelatedToPartner
+        self.base = base
     }
 
     /// The status shown and exported: the rule's, or that it did not yet exist.
-    public var status: String {
-        if inForce { return rule.status }
-        if rule.cap != nil || rule == .cofundingFloor {
-            return "would breach; rule not yet in force (published \(ColendingCap.inForceFrom))"
+    public var ruleStatus: String {
+        switch state {
+        case .inForce: return rule.status
+        case .transition(let until):
+            return "in transition: existing business may run until \(until) (\(rule.status))"
+        case .notYet:
+            if rule.cap != nil {
+                return "would breach; rule not yet in force (issued \(RuleCalendar.noticeIssued))"
+            }
+            if rule == .cofundingFloor {
+                return "would breach; the floor applies to new loans from \(RuleCalendar.newLoansFrom)"
+            }
+            return "guideline not in force at the period's end (\(rule.status)): a benchmark, not a finding under it"
         }
-        return "guideline not in force at the period's end (\(rule.status)): a benchmark, not a finding under it"
     }
 
     /// What identifies "the same alert" from one period to the next.
-    public struct Identity: Hashable, Sendable {
+    public struct Identity: Hashable, Sendable, Comparable {
         public let rule: Rule
         public let subject: Subject
+
+        public static func < (a: Identity, b: Identity) -> Bool {
+            let ra = Rule.allCases.firstIndex(of: a.rule)!, rb = Rule.allCases.firstIndex(of: b.rule)!
+            return (ra, a.subject.description) < (rb, b.subject.description)
+        }
     }
 
     public var identity: Identity { Identity(rule: rule, subject: subject) }
@@ -193,23 +237,40 @@ extension PeriodAnalysis {
     /// the verdicts exist (a market total for the measure).
     func computeAlerts() -> [Alert] {
         var alerts: [Alert] = []
-        let inForce = ColendingCap.isInForce(on: period.endDate)
+        let capState = ColendingCap.state(on: period.endDate)
+        let warnAt = key.warnAt
+        var warnings: [Alert] = []
         for bank in banks {
-            guard let tier1 = bank.profile?.tier1CapitalCNY, tier1 > 0 else { continue }
-            for (partner, balance) in bank.exposuresLargestFirst
-            where ColendingCap.singlePartner.isBreached(amount: balance, base: tier1) {
-                alerts.append(Alert(rule: .singlePartnerExposure, subject: .pair(bank: bank.bank, partner: partner),
-                                    value: balance / tier1, limit: ColendingCap.singlePartner.limit, inForce: inForce,
-                                    excessCNY: balance - ColendingCap.singlePartner.limit * tier1))
+            guard let tier1 = bank.figures?.tier1CapitalCNY, tier1 > 0 else { continue }
+            // Two partners related to each other count the same balances: one exposure, named
+            // after the partner with the larger balance of its own.
+            var seen = Set<Set<String>>()
+            for exposure in bank.capExposures.sorted(by: { ($0.directCNY, $1.partner) > ($1.directCNY, $0.partner) })
+            where seen.insert(exposure.countedGroups).inserted {
+                let cap = ColendingCap.singlePartner
+                let breached = cap.isBreached(amount: exposure.totalCNY, base: tier1)
+                guard breached || cap.isWarning(amount: exposure.totalCNY, base: tier1, warnAt: warnAt) else { continue }
+                let alert = Alert(rule: .singlePartnerExposure, subject: .pair(bank: bank.bank, partner: exposure.partner),
+                                  value: exposure.totalCNY / tier1, limit: cap.limit, state: capState,
+                                  severity: breached ? .breach : .warning,
+                                  excessCNY: exposure.totalCNY - cap.limit * tier1,
+                                  relatedCounted: exposure.relatedCounted,
+                                  bankRelatedToPartner: exposure.bankRelatedToPartner, base: bank.figures?.capital)
+                if breached { alerts.append(alert) } else { warnings.append(alert) }
             }
         }
         var aggregate: [Alert] = []
+        var aggregateWarnings: [Alert] = []
         for bank in banks {
-            guard let loans = bank.profile?.totalLoansCNY, loans > 0,
-                  ColendingCap.aggregate.isBreached(amount: bank.platformSourcedCNY, base: loans) else { continue }
-            aggregate.append(Alert(rule: .aggregateColending, subject: .bank(bank.bank),
-                                   value: bank.platformSourcedCNY / loans, limit: ColendingCap.aggregate.limit,
-                                   inForce: inForce, excessCNY: bank.platformSourcedCNY - ColendingCap.aggregate.limit * loans))
+            guard let loans = bank.figures?.totalLoansCNY, loans > 0 else { continue }
+            let cap = ColendingCap.aggregate
+            let breached = cap.isBreached(amount: bank.platformSourcedCNY, base: loans)
+            guard breached || cap.isWarning(amount: bank.platformSourcedCNY, base: loans, warnAt: warnAt) else { continue }
+            let alert = Alert(rule: .aggregateColending, subject: .bank(bank.bank),
+                              value: bank.platformSourcedCNY / loans, limit: cap.limit, state: capState,
+                              severity: breached ? .breach : .warning,
+                              excessCNY: bank.platformSourcedCNY - cap.limit * loans, base: bank.figures?.totalLoans)
+            if breached { aggregate.append(alert) } else { aggregateWarnings.append(alert) }
         }
         let order: (Alert, Alert) -> Bool = { a, b in
             (a.value, b.subject.description) > (b.value, a.subject.description)
@@ -217,18 +278,26 @@ extension PeriodAnalysis {
         alerts.sort(by: order)
         alerts += aggregate.sorted(by: order)
         // The 30% floor, per group with co-funded loans below it (new lending in the period). The
-        // rule applies to loans made from its date: a breach is in force when such a loan is
-        // among them, else it would breach a rule not yet in force.
+        // floor binds loans made from 2022-01-01 (`RuleCalendar`): a breach is in force when such a
+        // loan is among them, else it would breach a rule not yet in force.
         if checksCofundingFloor {
             var floor: [Alert] = []
             for entry in lendingTerms where entry.floorKnown && entry.terms.belowFloorLoans > 0 {
                 floor.append(Alert(rule: .cofundingFloor, subject: .group(entry.group),
                                    value: entry.belowFloorShareByAmount ?? 0, limit: 0,
-                                   inForce: entry.terms.inForceBelowLoans > 0))
+                                   state: entry.terms.inForceBelowLoans > 0 ? .inForce : .notYet))
             }
             alerts += floor.sorted(by: order)
         }
 
+        alerts += competitionAlerts()
+        // Early warnings after every breach.
+        return alerts + warnings.sorted(by: order) + aggregateWarnings.sorted(by: order)
+    }
+
+    /// The market's competition rules: the AML presumption and the guidelines' HHI levels.
+    private func competitionAlerts() -> [Alert] {
+        var alerts: [Alert] = []
         guard let verdicts else { return alerts }
         if let presumption = verdicts.first(where: { $0.guideline == .chinaAML })?.presumption {
             let rules: [Alert.Rule] = [.dominanceOne, .dominanceTwo, .dominanceThree]

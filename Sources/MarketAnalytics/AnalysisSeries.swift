@@ -11,9 +11,10 @@ public struct AnalysisSeries: Sendable {
     public init(dataset: MarketDataset, key: AnalysisKey, fxDate: CalendarDate? = nil) {
         let known = dataset.marketDefinitions(for: key.measure)
         let resolved = AnalysisKey(definition: key.definition.flatMap { known.contains($0) ? $0 : nil } ?? known.first,
-                                   measure: key.measure)
+                                   measure: key.measure, warnAt: key.warnAt)
         self.init(dataset.periods.map {
-            PeriodAnalysis(dataset: dataset, period: $0, definition: resolved.definition, fxDate: fxDate, measure: key.measure)
+            PeriodAnalysis(dataset: dataset, period: $0, definition: resolved.definition, fxDate: fxDate, measure: key.measure,
+                           warnAt: key.warnAt)
         }, key: resolved)
     }
 
@@ -21,24 +22,55 @@ public struct AnalysisSeries: Sendable {
     public init(_ analyses: [PeriodAnalysis], key: AnalysisKey) {
         self.key = key
         var annotated = analyses
-        var previous: [Alert.Identity: (first: Period, count: Int, firstInForce: Period?)] = [:]
+        // A breach's run and a warning's run are apart: a warning never extends a breach's run.
+        struct RunKey: Hashable { let identity: Alert.Identity; let severity: Alert.Severity }
+        var previous: [RunKey: (first: Period, count: Int, firstInForce: Period?)] = [:]
         for index in annotated.indices {
             // A run is unbroken in the calendar: a period missing from the data ends it.
-            if index > 0, annotated[index - 1].period != annotated[index].period.previous { previous = [:] }
-            var current: [Alert.Identity: (first: Period, count: Int, firstInForce: Period?)] = [:]
+            let follows = index > 0 && annotated[index - 1].period == annotated[index].period.previous
+            if !follows { previous = [:] }
+            annotated[index].changes = follows
+                ? AlertChanges(previous: annotated[index - 1].period, before: annotated[index - 1].alerts,
+                               after: annotated[index].alerts)
+                : nil
+            var current: [RunKey: (first: Period, count: Int, firstInForce: Period?)] = [:]
             for alertIndex in annotated[index].alerts.indices {
                 let alert = annotated[index].alerts[alertIndex]
                 let period = annotated[index].period
-                let run = previous[alert.identity].map { ($0.first, $0.count + 1, $0.firstInForce ?? (alert.inForce ? period : nil)) }
+                let key = RunKey(identity: alert.identity, severity: alert.severity)
+                let run = previous[key].map { ($0.first, $0.count + 1, $0.firstInForce ?? (alert.inForce ? period : nil)) }
                     ?? (period, 1, alert.inForce ? period : nil)
-                current[alert.identity] = run
+                current[key] = run
                 annotated[index].alerts[alertIndex].firstPeriod = run.0
                 annotated[index].alerts[alertIndex].periods = run.1
                 annotated[index].alerts[alertIndex].firstPeriodInForce = run.2
             }
             previous = current
         }
+        Self.project(&annotated)
         self.analyses = annotated
+    }
+
+    /// Each bank's cap projections: the last `CapProjection.window` consecutive periods' ratios.
+    private static func project(_ analyses: inout [PeriodAnalysis]) {
+        let window = CapProjection.window
+        guard analyses.count >= window else { return }
+        for index in (window - 1)..<analyses.count {
+            let span = analyses[(index - window + 1)...index]
+            // Consecutive calendar periods only: a gap is no trend.
+            guard zip(span.dropFirst(), span).allSatisfy({ $0.period.previous == $1.period }) else { continue }
+            let history = span.map { analysis in Dictionary(analysis.banks.map { ($0.bank, $0) }, uniquingKeysWith: { a, _ in a }) }
+            for bankIndex in analyses[index].banks.indices {
+                let name = analyses[index].banks[bankIndex].bank
+                for cap in ColendingCap.allCases {
+                    let ratios = history.compactMap { $0[name]?.ratio(cap) }
+                    guard ratios.count == window,
+                          let projection = CapProjection(ratios: ratios, period: analyses[index].period, limit: cap.limit)
+                    else { continue }
+                    analyses[index].setProjection(projection, cap: cap, bankIndex: bankIndex)
+                }
+            }
+        }
     }
 
     public var periods: [Period] { analyses.map(\.period) }
@@ -79,7 +111,7 @@ public struct AnalysisSeries: Sendable {
             }
             last = analysis.period
             var next: [Alert.Identity: (first: Period, last: Period, count: Int, max: Double, alert: Alert, inForce: Bool)] = [:]
-            for alert in analysis.alerts where rules?.contains(alert.rule) ?? true {
+            for alert in analysis.alerts where alert.severity == .breach && rules?.contains(alert.rule) ?? true {
                 let identity = alert.identity
                 if let run = open[identity], run.inForce == alert.inForce {
                     open[identity] = nil

@@ -30,11 +30,11 @@ public enum ColendingCap: String, CaseIterable, Sendable {
         }
     }
 
-    /// The day the notice was published: periods ending before it are measured against the cap
-    /// ("would breach") but are not breaches of a rule in force.
-    public static let inForceFrom = CalendarDate(year: 2021, month: 2, day: 20)!
+    /// The day the notice was issued: periods ending before it are measured against the cap
+    /// ("would breach") but are not breaches of a rule in force (`RuleCalendar`).
+    public static let inForceFrom = RuleCalendar.noticeIssued
 
-    public static let source = "CBIRC notice on internet loans of commercial banks (银保监办发〔2021〕24号)"
+    public static let source = RuleCalendar.noticeSource
 
     /// The operative sentence, as quoted in the UI's detail line.
     public var operativeText: String {
@@ -47,8 +47,20 @@ public enum ColendingCap: String, CaseIterable, Sendable {
         }
     }
 
-    /// True when a period ending on `date` falls under the rule.
-    public static func isInForce(on date: CalendarDate) -> Bool { date >= inForceFrom }
+    /// True when a period ending on `date` falls under the rule, in transition or fully.
+    public static func isInForce(on date: CalendarDate) -> Bool { state(on: date).applies }
+
+    /// The rule's state at a period ending on `date` (`RuleCalendar.capState`).
+    public static func state(on date: CalendarDate) -> RuleCalendar.State { RuleCalendar.capState(on: date) }
+
+    /// The default early-warning level: 80% of the cap.
+    public static let defaultWarnAt = 0.8
+
+    /// True when `amount` is within the cap on `base` but at or above `warnAt` × the cap.
+    /// `warnAt` 0 turns warnings off.
+    public func isWarning(amount: Double, base: Double, warnAt: Double) -> Bool {
+        warnAt > 0 && !isBreached(amount: amount, base: base) && amount >= warnAt * limit * base
+    }
 
     /// True when `amount` passes the cap on `base`. Compared as `amount > limit × base`: the limits
     /// are powers of two, so the product is exact and a ratio of exactly 25% never breaches.

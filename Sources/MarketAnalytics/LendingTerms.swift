@@ -9,7 +9,8 @@
 public enum CofundingFloor {
     public static let minimumShare = 0.30
     public static let source = ColendingCap.source
-    public static let inForceFrom = ColendingCap.inForceFrom
+    /// Item 6 of the notice: item 2 applies from 2022-01-01 to new loans (`RuleCalendar`).
+    public static let inForceFrom = RuleCalendar.newLoansFrom
     public static let operativeText = "item 2: in a single co-funded loan the partner's funding shall not be below 30%"
 
     /// True when the platform's part is below 30% of the loan, compared exactly in integers
@@ -34,8 +35,8 @@ public struct LendingTerms: Sendable, Hashable {
     /// Of those, loans whose platform part is below 30%, and their fen.
     public var belowFloorLoans: Int
     public var belowFloorCents: Int64
-    /// Of those, the ones originated on or after the notice's date (2021-02-20): breaches of a
-    /// rule in force; the rest would breach it.
+    /// Of those, the ones originated on or after the floor applies to new loans (2022-01-01,
+    /// `RuleCalendar.newLoansFrom`): breaches of a rule in force; the rest would breach it.
     public var inForceBelowLoans = 0
     public var inForceBelowCents: Int64 = 0
     /// Loans whose file states `platform_funded_cny` (filled or empty): without any, the floor's

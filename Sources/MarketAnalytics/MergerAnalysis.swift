@@ -17,6 +17,9 @@ public struct MergerAnalysis: Sendable {
     public let undertakingsAfter: [(name: String, size: Double)]
     /// Each guideline's verdict, judged on both HHI bounds after the merger.
     public private(set) var verdicts: [Verdict]
+    /// The banks that would newly breach the 25% cap with the merged partner; nil when not computed
+    /// (a what-if on shares alone).
+    public internal(set) var capBreachesCreated: [MergerCapBreach]?
 
     /// Market shares after the merger, merged firm first.
     public var marketSharesAfter: [Double] { undertakingsAfter.map(\.size) }

@@ -79,6 +79,22 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// How many periods of this granularity one is per year.
+    private var perYear: Int { granularity == .quarter ? 4 : 12 }
+
+    /// Periods from `other` to this one (positive when this one is later); both of one granularity.
+    public func distance(from other: Period) -> Int {
+        (year * perYear + index) - (other.year * other.perYear + other.index)
+    }
+
+    /// The period `count` periods later (earlier when negative); nil outside years 1–9999.
+    public func advanced(by count: Int) -> Period? {
+        let (ordinal, overflow) = (year * perYear + index - 1).addingReportingOverflow(count)
+        guard !overflow, ordinal >= 0 else { return nil }
+        let (y, i) = ordinal.quotientAndRemainder(dividingBy: perYear)
+        return granularity == .quarter ? Period(quarter: i + 1, of: y) : Period(month: i + 1, of: y)
+    }
+
     public static func < (lhs: Period, rhs: Period) -> Bool {
         (lhs.year, lhs.index) < (rhs.year, rhs.index)
     }

@@ -73,10 +73,14 @@ public struct AnalysisKey: Hashable, Sendable, CustomStringConvertible {
     /// nil: the dataset's default definition for the measure.
     public var definition: String?
     public var measure: Measure
+    /// `--warn-at`: an exposure at or above this fraction of a cap, within it, is an early warning;
+    /// 0 turns warnings off. Off unless asked: the command line asks for `ColendingCap.defaultWarnAt`.
+    public var warnAt: Double
 
-    public init(definition: String? = nil, measure: Measure = .balances) {
+    public init(definition: String? = nil, measure: Measure = .balances, warnAt: Double = 0) {
         self.definition = definition
         self.measure = measure
+        self.warnAt = warnAt
     }
 
     public var description: String { "\(measure.rawValue), \(definition ?? "default market")" }
@@ -129,7 +133,7 @@ public struct PeriodAnalysis: Sendable {
     public let verdictsUnavailable: String?
     /// Banks that co-lend with any platform group (own lending arms excluded), largest single-partner
     /// exposure / tier-1 first. On outstanding balances whatever the measure: the caps are defined on them.
-    public let banks: [BankDependence]
+    public private(set) var banks: [BankDependence]
     /// Amount in the analysis' measure per bank and group, own lending arms included.
     public let fundingByBank: [String: [String: Double]]
     /// Where each bank × group pairing's figure comes from, by bank then group: made here with the
@@ -145,7 +149,12 @@ public struct PeriodAnalysis: Sendable {
         marketTotal?.totalCNY ?? groups.reduce(0) { $0 + $1.balanceCNY }
     }
 
-    public var key: AnalysisKey { AnalysisKey(definition: marketDefinition, measure: measure) }
+    public var key: AnalysisKey { AnalysisKey(definition: marketDefinition, measure: measure, warnAt: warnAt) }
+    /// The early-warning level the alerts were computed with (`AnalysisKey.warnAt`).
+    public let warnAt: Double
+    /// The alerts compared with the previous calendar period's; nil for the first period or after a
+    /// gap (set by `AnalysisSeries`).
+    public internal(set) var changes: AlertChanges?
 
     /// - Parameters:
     ///   - definition: a market definition; nil picks the dataset's default for the measure (the
@@ -154,9 +163,9 @@ public struct PeriodAnalysis: Sendable {
     ///   - measure: outstanding balances, or new lending from loan files (shares of the reported
     ///     groups unless `market.csv` has a new-lending total).
     public init(dataset: MarketDataset, period: Period, definition: String? = nil, fxDate: CalendarDate? = nil,
-                measure: Measure = .balances) {
+                measure: Measure = .balances, warnAt: Double = 0) {
         self.init(dataset: dataset, period: period, definition: definition, fxDate: fxDate, measure: measure,
-                  withChange: true)
+                  warnAt: warnAt, withChange: true)
     }
 
     /// This analysis with the loan files of `dataset` instead of the ones it was made from, for a
@@ -174,9 +183,10 @@ public struct PeriodAnalysis: Sendable {
     }
 
     private init(dataset: MarketDataset, period: Period, definition: String?, fxDate: CalendarDate?, measure: Measure,
-                 withChange: Bool) {
+                 warnAt: Double, withChange: Bool) {
         self.period = period
         self.measure = measure
+        self.warnAt = warnAt
         self.stacking = dataset.loans?.stacking[period]
         self.stackingUnavailable = dataset.loans?.stackingUnavailable
         let known = dataset.marketDefinitions(for: measure)
@@ -198,7 +208,7 @@ public struct PeriodAnalysis: Sendable {
         let previous: [String: Double]? = withChange
             ? dataset.period(before: period).flatMap { $0 == period.previous ? $0 : nil }.map { prior in
                 let analysis = PeriodAnalysis(dataset: dataset, period: prior, definition: definition,
-                                              fxDate: nil, measure: measure, withChange: false)
+                                              fxDate: nil, measure: measure, warnAt: warnAt, withChange: false)
                 return Dictionary(uniqueKeysWithValues: analysis.groups.map { ($0.group, $0.shareOfMarket) })
             }
             : nil
@@ -307,8 +317,14 @@ public struct PeriodAnalysis: Sendable {
             if dataset.isOwnLender(row.bank, of: group) { continue }
             exposuresByBank[row.bank, default: [:]][group, default: 0] += row.balanceCNY
         }
+        let related = RelatedPartyIndex(dataset)
         self.banks = exposuresByBank
-            .map { BankDependence(bank: $0.key, profile: dataset.banks[$0.key], exposures: $0.value) }
+            .map { bank, exposures in
+                BankDependence(bank: bank, profile: dataset.banks[bank], figures: dataset.banks[bank]?.figures(at: period),
+                               exposures: exposures,
+                               relatedGroups: Dictionary(uniqueKeysWithValues: exposures.keys.map { ($0, related.relatedGroups(of: $0)) }),
+                               relatedPartners: Set(exposures.keys.filter { related.isBank(bank, relatedTo: $0) }))
+            }
             .sorted { ($0.maxExposureToTier1 ?? -1, $1.bank) > ($1.maxExposureToTier1 ?? -1, $0.bank) }
         var funding: [String: [String: Double]] = [:]
         var pairingRows: [String: [String: [BalanceRecord]]] = [:]
@@ -323,6 +339,10 @@ public struct PeriodAnalysis: Sendable {
         self.alerts = computeAlerts()
     }
 
+    mutating func setProjection(_ projection: CapProjection, cap: ColendingCap, bankIndex: Int) {
+        banks[bankIndex].projections[cap] = projection
+    }
+
     /// The verdict of `guideline`; nil when the analysis has no verdicts (see `verdictsUnavailable`).
     public func verdict(_ guideline: Guideline) -> Verdict? {
         verdicts?.first { $0.guideline == guideline }
@@ -333,13 +353,18 @@ public struct PeriodAnalysis: Sendable {
         banks.first { $0.bank == bank }
     }
 
-    /// A merger of the named groups; nil when a name is not a group of this period.
-    public func merger(of parties: [String]) -> MergerAnalysis? {
+    /// A merger of the named groups; nil when a name is not a group of this period. With the
+    /// dataset, the what-if also recomputes every bank's exposure to the merged partner.
+    public func merger(of parties: [String], dataset: MarketDataset? = nil) -> MergerAnalysis? {
         let known = Set(groups.map(\.group))
         guard parties.count >= 2, parties.allSatisfy(known.contains), Set(parties).count == parties.count else { return nil }
-        return MergerAnalysis(parties: parties,
-                              marketShares: Dictionary(uniqueKeysWithValues: groups.map { ($0.group, $0.shareOfMarket) }),
-                              period: period, largestUnreported: marketTotal?.largestUnreportedShare)
+        var merger = MergerAnalysis(parties: parties,
+                                    marketShares: Dictionary(uniqueKeysWithValues: groups.map { ($0.group, $0.shareOfMarket) }),
+                                    period: period, largestUnreported: marketTotal?.largestUnreportedShare)
+        if let dataset {
+            merger.capBreachesCreated = capBreachesCreated(merging: parties, related: RelatedPartyIndex(dataset))
+        }
+        return merger
     }
 }
 

@@ -1,3 +1,5 @@
+import MarketAnalytics
+
 /// Every word, abbreviation and mark the screens and reports use, defined once: the help
 /// screen's glossary, the index table's "convention" column (export and `report`) and the README
 /// all read from here, so a definition cannot drift between them.
@@ -41,12 +43,14 @@ public enum Glossary {
         Entry(id: "delta_pp", term: "Δ pp", definition: "change in market share from the previous period, in percentage points"),
         Entry(id: "others", term: "others (unreported)", definition: "the market total less the reported groups: lenders not in the data"),
         Entry(id: "exp_t1", term: "Exp/T1",
-              definition: "a bank's co-lending balance with one partner group over its net tier-1 capital; cap 25% "
-                  + "(CBIRC 2021); in the banks view, its largest partner's"),
+              definition: "a bank's co-lending balance with one partner group and the group's related parties "
+                  + "(related_parties.csv, one hop) over its net tier-1 capital in the period; cap 25% (CBIRC 2021); in the "
+                  + "banks view, its largest partner's"),
         Entry(id: "colend", term: "Colend",
               definition: "a bank's co-lending balance with all platforms over its total loans; cap 50% (CBIRC 2021)"),
         Entry(id: "top_share", term: "Top partner, Top %",
-              definition: "the group that funds most of a bank's platform lending, and its share of it"),
+              definition: "the partner group the bank funds most (its largest co-lending balance), and that balance's "
+                  + "share of the bank's platform-sourced balance"),
         Entry(id: "partner_hhi", term: "HHI (banks view)",
               definition: "partner HHI: how concentrated a bank's platform lending is across groups, 0–10,000 "
                   + "(10,000 = one partner only)"),
@@ -56,8 +60,28 @@ public enum Glossary {
         Entry(id: "of_group", term: "Of group", definition: "the pairing's share of the group's funding"),
         Entry(id: "funder_hhi", term: "funder HHI",
               definition: "how concentrated a group's funding is across banks, 0–10,000"),
-        Entry(id: "marks", term: "! ~",
-              definition: "! over a cap in force; ~ would be over a cap not yet in force at the period's end (before 2021-02-20)"),
+        Entry(id: "marks", term: "! » ~",
+              definition: "a rule's state at the period's end (one rule calendar): ! in force; » in transition (the "
+                  + "caps from \(RuleCalendar.noticeIssued), existing business may run until "
+                  + "\(RuleCalendar.rectificationDeadlineExtended), first set for \(RuleCalendar.rectificationDeadline)); "
+                  + "~ not yet in force (the caps before \(RuleCalendar.noticeIssued), the 30% floor on loans made before "
+                  + "\(RuleCalendar.newLoansFrom))"),
+        Entry(id: "warning", term: "warning",
+              definition: "an early warning: an exposure within a cap but at or above --warn-at of it (default 80%: "
+                  + "20% of tier-1, 40% of loans); listed after the breaches"),
+        Entry(id: "stale", term: "stale†",
+              definition: "a bank's capital or total loans figure from more than \(BankFigures.staleAfter) periods before "
+                  + "the period shown (banks.csv by period); a period with no figure at or before it shows \"no capital "
+                  + "figure\" and no ratio"),
+        Entry(id: "related", term: "related, counting",
+              definition: "related parties (related_parties.csv): a partner's exposure under the 25% cap adds the "
+                  + "balances of the groups linked to it or to its platforms, one hop; a bank linked to its partner is marked"),
+        Entry(id: "projection", term: "projected breach",
+              definition: "a projection, not a finding: the average step of a cap ratio over the last four periods "
+                  + "carried forward to the first period it would pass the cap; none when flat, falling or with fewer periods"),
+        Entry(id: "changes", term: "changed since",
+              definition: "alerts compared with the previous period by rule, bank and partner: new, resolved, worse or "
+                  + "better (moved by at least 1 percentage point; HHI by 100)"),
         Entry(id: "flags", term: "S D R* E*, [S] [E]",
               definition: "provenance: sourced, derived from sourced figures, recalled (check it), estimated; "
                   + "S/E* = total sourced, split across banks estimated"),

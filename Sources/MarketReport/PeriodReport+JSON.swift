@@ -25,7 +25,7 @@ struct JSONReport: Encodable {
         case stackingUnavailable = "stacking_unavailable"
         case indebtedness, indebtednessUnavailable = "indebtedness_unavailable", pricing
         case pricingUnavailable = "pricing_unavailable"
-        case verdictsUnavailable = "verdicts_unavailable", suppression
+        case verdictsUnavailable = "verdicts_unavailable", suppression, changes, warnAt = "warn_at"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -45,6 +45,8 @@ struct JSONReport: Encodable {
         try c.encode(a.banks.map(Bank.init), forKey: .banks)
         if let m = report.merger { try c.encode(Merger(m), forKey: .merger) }
         try c.encode(a.alerts.map(AlertJSON.init), forKey: .alerts)
+        try c.encode(a.changes.map(ChangesJSON.init), forKey: .changes)
+        try c.encode(a.warnAt, forKey: .warnAt)
         try c.encode(a.measure.rawValue, forKey: .measure)
         let stacking = report.stacking, indebtedness = report.indebtedness
         try c.encode(stacking.map(Stacking.init), forKey: .stacking)
@@ -194,17 +196,27 @@ struct JSONReport: Encodable {
             case maxExposure = "max_exposure_to_tier1", colending = "colending_to_total_loans", onlineOnly = "online_only"
             case exposures, basis, partnersOverCap = "partners_over_cap", tier1 = "tier1_capital_cny"
             case totalLoans = "total_loans_cny"
+            case capital = "capital_cny", capitalPeriod = "capital_period", capitalStale = "capital_stale"
+            case totalLoansPeriod = "total_loans_period", totalLoansStale = "total_loans_stale", caps
         }
         struct Exposure: Encodable {
             let partner: String
             let balance: Double
+            let capExposure: BankDependence.CapExposure?
             let toTier1: Double?
             let overCap: Bool
-            enum CodingKeys: String, CodingKey { case partner, balance = "balance_cny", toTier1 = "to_tier1", overCap = "over_cap" }
+            enum CodingKeys: String, CodingKey {
+                case partner, balance = "balance_cny", toTier1 = "to_tier1", overCap = "over_cap"
+                case capExposure = "cap_exposure_cny", related = "related_counted"
+                case bankRelated = "bank_related_to_partner"
+            }
             func encode(to encoder: Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
                 try c.encode(partner, forKey: .partner)
                 try c.encode(balance, forKey: .balance)
+                try c.encode(capExposure?.totalCNY, forKey: .capExposure)
+                try c.encode((capExposure?.relatedCounted ?? []).map(RelatedJSON.init), forKey: .related)
+                try c.encode(capExposure?.bankRelatedToPartner ?? false, forKey: .bankRelated)
                 try c.encode(toTier1, forKey: .toTier1)
                 try c.encode(overCap, forKey: .overCap)
             }
@@ -220,15 +232,56 @@ struct JSONReport: Encodable {
             try c.encode(b.maxExposureToTier1, forKey: .maxExposure)
             try c.encode(b.colendingToTotalLoans, forKey: .colending)
             try c.encode(b.profile?.onlineOnly, forKey: .onlineOnly)
-            try c.encode(b.profile?.tier1CapitalCNY, forKey: .tier1)
-            try c.encode(b.profile?.totalLoansCNY, forKey: .totalLoans)
+            let capital = b.figures?.capital, loans = b.figures?.totalLoans
+            try c.encode(capital?.valueCNY, forKey: .tier1)
+            try c.encode(capital?.valueCNY, forKey: .capital)
+            try c.encode(capital?.period?.description, forKey: .capitalPeriod)
+            try c.encode(capital?.isStale ?? false, forKey: .capitalStale)
+            try c.encode(loans?.valueCNY, forKey: .totalLoans)
+            try c.encode(loans?.period?.description, forKey: .totalLoansPeriod)
+            try c.encode(loans?.isStale ?? false, forKey: .totalLoansStale)
             try c.encode("balances", forKey: .basis)
             let over = Set(b.partnersOverCap)
             try c.encode(b.partnersOverCap, forKey: .partnersOverCap)
             try c.encode(b.exposuresLargestFirst.map {
-                Exposure(partner: $0.partner, balance: $0.balanceCNY, toTier1: b.exposureToTier1($0.partner),
-                         overCap: over.contains($0.partner))
+                Exposure(partner: $0.partner, balance: $0.balanceCNY, capExposure: b.capExposure($0.partner),
+                         toTier1: b.exposureToTier1($0.partner), overCap: over.contains($0.partner))
             }, forKey: .exposures)
+            try c.encode(ColendingCap.allCases.map { CapJSON(b: b, cap: $0) }, forKey: .caps)
+        }
+    }
+
+    /// One cap of one bank in the period: its ratio, base, state and where it is heading.
+    struct CapJSON: Encodable {
+        let b: BankDependence
+        let cap: ColendingCap
+        enum CodingKeys: String, CodingKey {
+            case cap, value, limit, unavailable, status, projected = "projected_breach_period"
+            case step = "projection_average_step", note = "projection_note"
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(cap.rawValue, forKey: .cap)
+            let value = b.ratio(cap)
+            try c.encode(value, forKey: .value)
+            try c.encode(cap.limit, forKey: .limit)
+            try c.encode(b.ratioUnavailable(cap), forKey: .unavailable)
+            try c.encode(value.map { $0 > cap.limit ? "breach" : "within" }, forKey: .status)
+            let projection = b.projections[cap]
+            try c.encode(projection?.breachPeriod?.description, forKey: .projected)
+            try c.encode(projection?.averageStep, forKey: .step)
+            try c.encode(CapProjection.note, forKey: .note)
+        }
+    }
+
+    struct RelatedJSON: Encodable {
+        let r: BankDependence.CapExposure.RelatedBalance
+        init(_ r: BankDependence.CapExposure.RelatedBalance) { self.r = r }
+        enum CodingKeys: String, CodingKey { case group, balance = "balance_cny" }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(r.group, forKey: .group)
+            try c.encode(r.balanceCNY, forKey: .balance)
         }
     }
 
@@ -238,6 +291,23 @@ struct JSONReport: Encodable {
         enum CodingKeys: String, CodingKey {
             case parties, share, hhiBefore = "hhi_before", hhiAfter = "hhi_after", delta = "delta_hhi", verdicts
             case upperBefore = "hhi_upper_before", upperAfter = "hhi_upper_after", period
+            case capBreaches = "cap_breaches_created"
+        }
+        struct CapBreach: Encodable {
+            let c: MergerCapBreach
+            enum CodingKeys: String, CodingKey {
+                case bank, after = "exposure_to_tier1_after", before = "exposure_to_tier1_before"
+                case related = "related_counted", excess = "excess_cny", limit
+            }
+            func encode(to encoder: Encoder) throws {
+                var k = encoder.container(keyedBy: CodingKeys.self)
+                try k.encode(c.bank, forKey: .bank)
+                try k.encode(c.exposureToTier1After, forKey: .after)
+                try k.encode(c.exposureToTier1Before, forKey: .before)
+                try k.encode(c.relatedCounted, forKey: .related)
+                try k.encode(c.excessCNY, forKey: .excess)
+                try k.encode(ColendingCap.singlePartner.limit, forKey: .limit)
+            }
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -250,6 +320,7 @@ struct JSONReport: Encodable {
             try c.encode(m.boundsAfter.upper, forKey: .upperAfter)
             try c.encode(m.deltaHHI, forKey: .delta)
             try c.encode(Verdicts(m.verdicts), forKey: .verdicts)
+            try c.encode(m.capBreachesCreated.map { $0.map(CapBreach.init) }, forKey: .capBreaches)
         }
     }
 
@@ -276,12 +347,19 @@ struct JSONReport: Encodable {
         enum CodingKeys: String, CodingKey {
             case rule, status, subject, value, limit, title, source, date, bank, partner, unit, groups
             case inForce = "in_force", firstPeriod = "first_period", periods, excess = "excess_cny"
-            case firstInForce = "first_period_in_force"
+            case firstInForce = "first_period_in_force", state, stateUntil = "state_until", ruleStatus = "rule_status"
+            case related = "related_counted", bankRelated = "bank_related_to_partner"
+            case capital = "capital_cny", capitalPeriod = "capital_period", capitalStale = "capital_stale"
+            case totalLoans = "total_loans_cny", totalLoansPeriod = "total_loans_period"
+            case totalLoansStale = "total_loans_stale"
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(alert.rule.rawValue, forKey: .rule)
-            try c.encode(alert.status, forKey: .status)
+            try c.encode(alert.severity.rawValue, forKey: .status)
+            try c.encode(alert.ruleStatus, forKey: .ruleStatus)
+            try c.encode(alert.state.code, forKey: .state)
+            try c.encode(alert.state.until?.description, forKey: .stateUntil)
             try c.encode(alert.subject.description, forKey: .subject)
             try c.encode(alert.subject.bank, forKey: .bank)
             try c.encode(alert.subject.partner, forKey: .partner)
@@ -297,6 +375,52 @@ struct JSONReport: Encodable {
             try c.encode(alert.periods, forKey: .periods)
             try c.encode(alert.firstPeriodInForce?.description, forKey: .firstInForce)
             try c.encode(alert.excessCNY, forKey: .excess)
+            if alert.rule == .singlePartnerExposure {
+                try c.encode(alert.relatedCounted.map(RelatedJSON.init), forKey: .related)
+                try c.encode(alert.bankRelatedToPartner, forKey: .bankRelated)
+            }
+            if let cap = alert.rule.cap {
+                let capital = cap == .singlePartner ? alert.base : nil, loans = cap == .aggregate ? alert.base : nil
+                try c.encode(capital?.valueCNY, forKey: .capital)
+                try c.encode(capital?.period?.description, forKey: .capitalPeriod)
+                try c.encode(capital?.isStale ?? false, forKey: .capitalStale)
+                try c.encode(loans?.valueCNY, forKey: .totalLoans)
+                try c.encode(loans?.period?.description, forKey: .totalLoansPeriod)
+                try c.encode(loans?.isStale ?? false, forKey: .totalLoansStale)
+            }
+        }
+    }
+
+    /// What changed since the previous period (`AlertChanges`).
+    struct ChangesJSON: Encodable {
+        let changes: AlertChanges
+        enum CodingKeys: String, CodingKey { case previous = "previous_period", new, resolved, worse, better }
+        struct Item: Encodable {
+            let item: AlertChanges.Item
+            enum CodingKeys: String, CodingKey {
+                case rule, subject, bank, partner, before = "value_before", after = "value_after"
+                case statusBefore = "status_before", statusAfter = "status_after", unit
+            }
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(item.identity.rule.rawValue, forKey: .rule)
+                try c.encode(item.identity.subject.description, forKey: .subject)
+                try c.encode(item.identity.subject.bank, forKey: .bank)
+                try c.encode(item.identity.subject.partner, forKey: .partner)
+                try c.encode(item.identity.rule.unit.rawValue, forKey: .unit)
+                try c.encode(item.before?.value, forKey: .before)
+                try c.encode(item.after?.value, forKey: .after)
+                try c.encode(item.before?.severity.rawValue, forKey: .statusBefore)
+                try c.encode(item.after?.severity.rawValue, forKey: .statusAfter)
+            }
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(changes.previous.description, forKey: .previous)
+            try c.encode(changes.new.map(Item.init), forKey: .new)
+            try c.encode(changes.resolved.map(Item.init), forKey: .resolved)
+            try c.encode(changes.worse.map(Item.init), forKey: .worse)
+            try c.encode(changes.better.map(Item.init), forKey: .better)
         }
     }
 

@@ -48,12 +48,15 @@ extension PeriodReport {
         }
         lines += indebtednessLines()
         let alerts = RuleModels.alerts(a) as DataTable<Never>
-        lines.append("Alerts (\(a.alerts.count); ! breach of a rule in force, ~ would breach a rule not yet in force)")
+        lines.append("Alerts (\(a.alerts.count); ! breach of a rule in force, » in transition, ~ would breach a rule not yet in force; "
+                     + "warnings at \(NumberFormat.percent(a.warnAt, decimals: 0)) of a cap)")
         if !a.alerts.isEmpty {
             lines += alerts.textLines(rows: alerts.rows, indent: "  ")
             lines.append("  Rules cited:")
             lines += RuleModels.citations(a.alerts).map { "    " + $0 }
         }
+        lines.append("")
+        lines += RuleModels.changeLines(a)
         lines.append("")
         lines.append(bankHeading)
         let banks = RuleModels.banks(a) as DataTable<Never>
@@ -64,19 +67,37 @@ extension PeriodReport {
     /// The bank section's heading: the caps, their basis, and how many banks pass them.
     var bankHeading: String {
         let a = analysis
-        let breaches = a.banks.filter { $0.breachesSinglePartnerCap || $0.breachesAggregateCap }.count
-        let inForce = ColendingCap.isInForce(on: a.period.endDate)
-        return "Bank dependence on outstanding balances (caps: one partner ≤ 25% of net tier-1 capital, all co-lending ≤ 50% "
-            + "of total loans; \(breaches) bank\(breaches == 1 ? "" : "s") "
-            + (inForce ? "over a cap, marked !)" : "would be over a cap, marked ~: the caps apply from \(ColendingCap.inForceFrom))")
+        let breaches = a.banks.filter(\.breachesAnyCap).count
+        let state = ColendingCap.state(on: a.period.endDate)
+        let words: String
+        switch state {
+        case .inForce: words = "over a cap, marked !"
+        case .transition(let until): words = "over a cap in its transition (existing business until \(until)), marked »"
+        case .notYet: words = "would be over a cap, marked ~: the caps apply from \(ColendingCap.inForceFrom)"
+        }
+        return "Bank dependence on outstanding balances (caps: one partner, related parties included, ≤ 25% of net tier-1 "
+            + "capital, all co-lending ≤ 50% of total loans; \(breaches) bank\(breaches == 1 ? "" : "s") \(words))"
     }
 
     /// The merger's figures in words: parties, merged share, HHI before and after on both bounds, ΔHHI.
     func mergerSummary(_ m: MergerAnalysis) -> [String] {
         func f(_ v: Double) -> String { NumberFormat.grouped(v, decimals: 1) }
-        return ["\(m.parties.joined(separator: " + ")), \(m.period): merged share \(NumberFormat.percent(m.mergedShare))",
-                "HHI before \(f(m.boundsBefore.lower))–\(f(m.boundsBefore.upper)), after \(f(m.boundsAfter.lower))–"
-                    + "\(f(m.boundsAfter.upper)), ΔHHI \(f(m.deltaHHI))"]
+        var lines = ["\(m.parties.joined(separator: " + ")), \(m.period): merged share \(NumberFormat.percent(m.mergedShare))"]
+        lines.append("HHI before \(f(m.boundsBefore.lower))–\(f(m.boundsBefore.upper)), after \(f(m.boundsAfter.lower))–"
+                     + "\(f(m.boundsAfter.upper)), ΔHHI \(f(m.deltaHHI))")
+        guard let created = m.capBreachesCreated else { return lines }
+        if created.isEmpty {
+            lines.append("no bank would newly pass 25% of net tier-1 capital with the merged partner")
+            return lines
+        }
+        let banks: [String] = created.map { breach in
+            let counted = breach.relatedCounted.map { SafeText.sanitize($0) }.joined(separator: ", ")
+            return SafeText.sanitize(breach.bank) + " " + NumberFormat.percent(breach.exposureToTier1After, decimals: 1)
+                + (counted.isEmpty ? "" : " (counting \(counted))")
+        }
+        lines.append("banks that would newly pass 25% of net tier-1 capital with the merged partner (related parties "
+                     + "included): " + banks.joined(separator: "; "))
+        return lines
     }
 
     /// Over-indebtedness at the period's end and the pricing of new lending: the text report's section.

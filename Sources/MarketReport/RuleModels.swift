@@ -33,28 +33,46 @@ public enum RuleModels {
                                       target: (Alert) -> Target? = { _ in nil }) -> DataTable<Target> {
         let rows = analysis.alerts.enumerated().map { index, alert -> DataTable<Target>.Row in
             let unit = alert.rule.unit
-            let status = alert.inForce ? alert.rule.status : alert.status
+            let status = alert.ruleStatus
             let since = alert.firstPeriod.map { "\($0)" } ?? ""
+            let isFloor = alert.rule == .cofundingFloor
+            let valueText = unit == .hhi ? format(alert.value, unit)
+                : (isFloor ? NumberFormat.percent(alert.value, decimals: 1) : NumberFormat.percent(alert.value, decimals: 1, distinctFrom: alert.limit))
+            let stateText = stateWords(alert.state)
             return DataTable<Target>.Row(id: "\(index)", cells: [
                 DataTable<Target>.Cell(shortRule(alert.rule), sort: .text(alert.rule.rawValue), csv: alert.rule.rawValue),
                 .name(alert.subject.bank ?? ""),
                 .name(alert.subject.partner ?? (alert.subject.bank == nil ? alert.subject.description : "")),
-                .number(alert.value, (alert.inForce ? "! " : "~ ") + (unit == .hhi ? format(alert.value, unit)
-                        : NumberFormat.percent(alert.value, decimals: 1, distinctFrom: alert.limit)),
-                        style: alert.inForce ? .warning : .accent),
-                .number(alert.limit, format(alert.limit, unit, decimals: unit == .hhi ? 0 : 1)),
+                DataTable<Target>.Cell(alert.severity.rawValue, style: alert.severity == .breach ? .warning : .accent,
+                                       sort: .text(alert.severity.rawValue), csv: alert.severity.rawValue),
+                .number(alert.value, alert.state.mark + " " + valueText + (isFloor ? " by amt" : ""),
+                        style: alert.severity == .breach && alert.inForce ? .warning : .accent),
+                .number(alert.limit, isFloor ? "none" : format(alert.limit, unit, decimals: unit == .hhi ? 0 : 1)),
                 DataTable<Target>.Cell(unit.rawValue, sort: .text(unit.rawValue), csv: unit.rawValue),
                 .number(alert.excessCNY, alert.excessCNY.map { NumberFormat.billionsNonZero($0) } ?? "",
                         csvValue: alert.excessCNY.map { $0 / 1e9 }),
                 DataTable<Target>.Cell(since, sort: .text(since), csv: since),
                 .number(alert.periods.map(Double.init), alert.periods.map(String.init) ?? "",
                         csvValue: alert.periods.map(Double.init)),
-                DataTable<Target>.Cell(alert.inForce ? "yes" : "not yet", style: alert.inForce ? nil : .accent,
-                                       sort: .text(alert.inForce ? "yes" : "no"), csv: alert.inForce ? "true" : "false"),
+                DataTable<Target>.Cell(stateText, style: alert.state == .inForce ? nil : .accent,
+                                       sort: .text(alert.state.code), csv: alert.state.code),
+                DataTable<Target>.Cell(alert.inForce ? "true" : "false", csv: alert.inForce ? "true" : "false"),
+                .name(alert.state.until?.description ?? ""),
+                .name(alert.relatedCounted.map(\.group).joined(separator: "; ")),
+                DataTable<Target>.Cell(alert.bankRelatedToPartner ? "yes" : "", csv: alert.bankRelatedToPartner ? "true" : "false"),
+                .number(alert.base?.valueCNY, alert.base.map { NumberFormat.billions($0.valueCNY, decimals: 1) } ?? "",
+                        csvValue: alert.base.map { $0.valueCNY / 1e9 }),
+                .name(alert.base.map { ($0.period?.description ?? "undated") + ($0.isStale ? " (stale)" : "") } ?? ""),
                 .name(alert.rule.title),
                 .name(alert.source), .name(alert.rule.date), .name(status),
             ], target: target(alert), detail: [
-                "\(alert.subject): \(format(alert.value, unit)) vs \(format(alert.limit, unit))"
+                "\(alert.subject): " + (isFloor
+                    ? "\(format(alert.value, unit)) of co-funded new lending by amount has the platform's part below 30%"
+                    : "\(format(alert.value, unit)) vs \(format(alert.limit, unit))"
+                      + (alert.severity == .warning ? " (early warning at \(NumberFormat.percent(analysis.warnAt * alert.limit, decimals: 1)))" : ""))
+                    + (alert.relatedCounted.isEmpty ? "" : ", counting related \(alert.relatedCounted.map(\.group).joined(separator: ", "))")
+                    + (alert.bankRelatedToPartner ? ", the bank is itself related to the partner" : "")
+                    + (alert.base.map { b in ", base from \(b.period?.description ?? "an undated row")" + (b.isStale ? " (stale)" : "") } ?? "")
                     + (alert.excessCNY.map { ", CNY \(NumberFormat.billions($0, decimals: 2)) bn over" } ?? "")
                     + (alert.firstPeriod.map { ", since \($0) (\(alert.periods ?? 1) period\(alert.periods == 1 ? "" : "s"))" } ?? "")
                     + (alert.firstPeriodInForce.flatMap { $0 == alert.firstPeriod ? nil : ", in force since \($0)" } ?? "")
@@ -62,10 +80,16 @@ public enum RuleModels {
                 "\(alert.source), \(alert.rule.date); \(status).",
             ])
         }
-        let inForce = analysis.alerts.filter(\.inForce).count
-        let notYet = analysis.alerts.count - inForce
-        var summary = "  \(analysis.alerts.count) alert\(analysis.alerts.count == 1 ? "" : "s") in \(analysis.period)"
-        if notYet > 0 { summary += " (\(notYet) would breach a rule not yet in force, marked ~)" }
+        let breaches = analysis.alerts.filter { $0.severity == .breach }
+        let warnings = analysis.alerts.count - breaches.count
+        let notYet = breaches.filter { $0.state == .notYet }.count
+        let transition = breaches.filter { $0.state.until != nil }.count
+        var summary = "  \(breaches.count) alert\(breaches.count == 1 ? "" : "s") in \(analysis.period)"
+        var notes: [String] = []
+        if transition > 0 { notes.append("\(transition) in transition, marked »") }
+        if notYet > 0 { notes.append("\(notYet) would breach a rule not yet in force, marked ~") }
+        if warnings > 0 { notes.append("\(warnings) early warning\(warnings == 1 ? "" : "s") at \(NumberFormat.percent(analysis.warnAt, decimals: 0)) of a cap") }
+        if !notes.isEmpty { summary += " (" + notes.joined(separator: "; ") + ")" }
         if analysis.verdicts == nil { summary += "; no competition alerts: \(analysis.verdictsUnavailable ?? "")" }
         return DataTable(
             title: "Alerts, \(analysis.period)",
@@ -74,48 +98,85 @@ public enum RuleModels {
                 .init("Rule", .fixed(14), csv: "rule"),
                 .init("Bank", .flexible(min: 18, max: 40), csv: "bank"),
                 .init("Partner / groups", .flexible(min: 16, max: 30), csv: "partner_or_subject"),
+                .init("Kind", .fixed(7), csv: "status", priority: 1),
                 .init("Value", .fixed(10), .right, csv: "value"),
                 .init("Limit", .fixed(6), .right, csv: "limit"),
                 .init("Unit", .fixed(8), csv: "unit", onScreen: false, inText: false),
                 .init("Excess bn", .fixed(9), .right, csv: "excess_cny_bn", priority: 1),
                 .init("Since", .fixed(7), csv: "first_period", priority: 2),
                 .init("Pds", .fixed(3), .right, csv: "periods", priority: 3),
-                // On screen `!` (in force) and `~` (not yet) before the value say it; files spell it out.
-                .init("In force", .fixed(8), csv: "in_force", priority: 5),
+                // On screen `!` (in force), `»` (transition) and `~` (not yet) before the value say it;
+                // files spell it out.
+                .init("State", .fixed(10), csv: "state", priority: 5),
+                .init("In force", .fixed(8), csv: "in_force", onScreen: false, inText: false),
+                .init("Until", .fixed(10), csv: "state_until", onScreen: false, inText: false),
+                .init("Related counted", .flexible(min: 10, max: 60), csv: "related_counted", onScreen: false, inText: false),
+                .init("Bank related", .fixed(5), csv: "bank_related_to_partner", onScreen: false, inText: false),
+                .init("Base bn", .fixed(8), .right, csv: "base_cny_bn", onScreen: false, inText: false),
+                .init("Base period", .fixed(14), csv: "base_period", onScreen: false, inText: false),
                 .init("Title", .flexible(min: 10, max: 70), csv: "title", onScreen: false, inText: false),
                 .init("Source", .flexible(min: 10, max: 80), csv: "source", onScreen: false, inText: false),
                 .init("Date", .fixed(10), csv: "date", onScreen: false, inText: false),
-                .init("Status", .flexible(min: 10, max: 70), csv: "status", onScreen: false, inText: false),
+                .init("Rule status", .flexible(min: 10, max: 70), csv: "rule_status", onScreen: false, inText: false),
             ],
             rows: rows)
+    }
+
+    /// "Changed since <previous period>": new, resolved, worse and better alerts, one line each.
+    public static func changeLines(_ analysis: PeriodAnalysis, indent: String = "  ") -> [String] {
+        guard let changes = analysis.changes else {
+            return ["Changed since the previous period: no previous period in the data"]
+        }
+        var lines = ["Changed since \(changes.previous) (worse/better: moved by 1 percentage point or more; HHI by 100)"]
+        if changes.isEmpty { return lines + [indent + "nothing"] }
+        func describe(_ item: AlertChanges.Item) -> String {
+            let unit = item.identity.rule.unit
+            let before = item.before.map { format($0.value, unit) + ($0.severity == .warning ? " (warning)" : "") } ?? "—"
+            let after = item.after.map { format($0.value, unit) + ($0.severity == .warning ? " (warning)" : "") } ?? "—"
+            return "\(shortRule(item.identity.rule)) \(SafeText.sanitize(item.identity.subject.description)): \(before) → \(after)"
+        }
+        for (word, items) in [("new", changes.new), ("resolved", changes.resolved), ("worse", changes.worse), ("better", changes.better)]
+        where !items.isEmpty {
+            lines += items.map { "\(indent)\(word): " + describe($0) }
+        }
+        return lines
+    }
+
+    /// A rule state in a few words for a column.
+    public static func stateWords(_ state: RuleCalendar.State) -> String {
+        switch state {
+        case .notYet: return "not yet"
+        case .transition: return "transition"
+        case .inForce: return "in force"
+        }
     }
 
     /// The rules behind a list of alerts, each cited once: short name, title, source, date, status.
     public static func citations(_ alerts: [Alert]) -> [String] {
         var seen = Set<String>()
         return alerts.compactMap { alert in
-            let line = "\(shortRule(alert.rule)): \(alert.rule.title); \(alert.source), \(alert.rule.date); \(alert.status)"
+            let line = "\(shortRule(alert.rule)): \(alert.rule.title); \(alert.source), \(alert.rule.date); \(alert.ruleStatus)"
             return seen.insert(line).inserted ? line : nil
         }
     }
 
     /// Every run of co-lending cap breaches over all periods: which banks, with whom, since when.
     public static func breachRuns(_ series: AnalysisSeries) -> DataTable<Never> {
-        let runs = series.alertRuns(rules: [.singlePartnerExposure, .aggregateColending])
+        let runs = series.alertRuns(rules: SeriesReport.monitoredRules)
         let rows = runs.enumerated().map { index, run -> DataTable<Never>.Row in
             DataTable<Never>.Row(id: "\(index)", cells: [
                 DataTable<Never>.Cell(shortRule(run.rule), sort: .text(run.rule.rawValue), csv: run.rule.rawValue),
-                .name(run.subject.bank ?? ""), .name(run.subject.partner ?? ""),
+                .name(run.subject.bank ?? ""), .name(run.subject.partner ?? (run.subject.bank == nil ? run.subject.description : "")),
                 .name(run.firstPeriod.description), .name(run.lastPeriod.description),
                 .number(Double(run.periods), String(run.periods)),
                 .number(run.maxValue, format(run.maxValue, run.rule.unit)),
                 .number(run.last.excessCNY, run.last.excessCNY.map { NumberFormat.billionsNonZero($0) } ?? "",
                         csvValue: run.last.excessCNY.map { $0 / 1e9 }),
-                DataTable<Never>.Cell(run.inForce ? "yes" : "not yet", csv: run.inForce ? "true" : "false"),
+                DataTable<Never>.Cell(stateWords(run.last.state), csv: run.last.state.code),
             ])
         }
         return DataTable(
-            title: "Co-lending cap breaches, \(series.periods.first.map { "\($0)" } ?? "")–\(series.periods.last.map { "\($0)" } ?? "")",
+            title: "Co-lending cap and floor breaches, \(series.periods.first.map { "\($0)" } ?? "")–\(series.periods.last.map { "\($0)" } ?? "")",
             columns: [
                 .init("Rule", .fixed(14), csv: "rule"), .init("Bank", .flexible(min: 12, max: 34), csv: "bank"),
                 .init("Partner", .flexible(min: 10, max: 24), csv: "partner"),
@@ -123,7 +184,7 @@ public enum RuleModels {
                 .init("Periods", .fixed(7), .right, csv: "periods"),
                 .init("Max", .fixed(7), .right, csv: "max_value"),
                 .init("Excess bn (last)", .fixed(9), .right, csv: "excess_cny_bn_last"),
-                .init("In force", .fixed(8), csv: "in_force"),
+                .init("State", .fixed(10), csv: "state"),
             ],
             rows: rows)
     }

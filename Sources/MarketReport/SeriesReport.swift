@@ -11,11 +11,18 @@ public struct SeriesReport: Sendable {
     /// `--min-cell`, applied to every period's report.
     public let rule: SmallCellRule
 
-    public init(series: AnalysisSeries, source: String = "", rule: SmallCellRule = .off) {
+    /// `--merge` with `--all-periods`: one what-if per period (nil where a party has no balances).
+    public let mergers: [MergerAnalysis?]?
+
+    public init(series: AnalysisSeries, source: String = "", rule: SmallCellRule = .off, mergers: [MergerAnalysis?]? = nil) {
         self.series = series
         self.source = source
         self.rule = rule
+        self.mergers = mergers
     }
+
+    /// The runs the cap monitor lists: both caps and the 30% floor.
+    static let monitoredRules: Set<Alert.Rule> = [.singlePartnerExposure, .aggregateColending, .cofundingFloor]
 
     public func render(_ format: PeriodReport.Format) -> String {
         switch format {
@@ -70,15 +77,39 @@ public struct SeriesReport: Sendable {
         var lines = ["LendScope cap monitor: \(series.periods.first.map { "\($0)" } ?? "")–\(series.periods.last.map { "\($0)" } ?? "")"
                      + (source.isEmpty ? "" : " (\(SafeText.sanitize(source)))"),
                      "Measure  \(series.key.measure.rawValue); caps always on outstanding balances; "
-                     + "caps in force from \(ColendingCap.inForceFrom) (earlier runs: would breach, not yet in force)",
+                     + "caps from \(RuleCalendar.noticeIssued) (in transition until \(RuleCalendar.rectificationDeadlineExtended)), "
+                     + "30% floor on new loans from \(RuleCalendar.newLoansFrom) (earlier runs: would breach, not yet in force)",
                      "",
                      "Co-lending cap breaches (\(runs.rows.count) run\(runs.rows.count == 1 ? "" : "s"))"]
         lines += runs.rows.isEmpty ? ["  none"] : runs.textLines(rows: runs.rows, indent: "  ")
+        if let last = series.analyses.last {
+            lines.append("")
+            lines += RuleModels.changeLines(last)
+        }
+        lines += mergerLines()
         lines.append("")
         lines.append("Periods")
         let summary = summaryTable()
         lines += summary.textLines(rows: summary.rows, indent: "  ")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// With --merge: each period's new cap breaches with the merged partner.
+    func mergerLines() -> [String] {
+        guard let mergers else { return [] }
+        var lines = ["", "What-if cap breaches created by the merger (25% of net tier-1 capital, related parties included)"]
+        for (analysis, merger) in zip(series.analyses, mergers) {
+            guard let merger else {
+                lines.append("  \(analysis.period): a party has no balances")
+                continue
+            }
+            let created = merger.capBreachesCreated ?? []
+            lines.append("  \(analysis.period): ΔHHI \(NumberFormat.grouped(merger.deltaHHI, decimals: 1)); "
+                         + (created.isEmpty ? "no new cap breach" : created.map {
+                             "\(SafeText.sanitize($0.bank)) \(NumberFormat.percent($0.exposureToTier1After, decimals: 1))"
+                         }.joined(separator: ", ")))
+        }
+        return lines
     }
 
     func markdownText() -> String {
@@ -95,19 +126,22 @@ public struct SeriesReport: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let data = try! encoder.encode(SeriesJSON(series: series, rule: rule))
+        let data = try! encoder.encode(SeriesJSON(series: series, rule: rule, mergers: mergers))
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     struct SeriesJSON: Encodable {
         let series: AnalysisSeries
         let rule: SmallCellRule
+        let mergers: [MergerAnalysis?]?
         enum CodingKeys: String, CodingKey { case periods, breachRuns = "breach_runs", measure }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(series.analyses.map { JSONReport(PeriodReport(analysis: $0, rule: rule)) }, forKey: .periods)
+            try c.encode(series.analyses.enumerated().map { index, analysis in
+                JSONReport(PeriodReport(analysis: analysis, merger: mergers?[index], rule: rule))
+            }, forKey: .periods)
             try c.encode(series.key.measure.rawValue, forKey: .measure)
-            try c.encode(series.alertRuns(rules: [.singlePartnerExposure, .aggregateColending]).map(Run.init), forKey: .breachRuns)
+            try c.encode(series.alertRuns(rules: SeriesReport.monitoredRules).map(Run.init), forKey: .breachRuns)
         }
     }
 
@@ -117,6 +151,7 @@ public struct SeriesReport: Sendable {
         enum CodingKeys: String, CodingKey {
             case rule, bank, partner, firstPeriod = "first_period", lastPeriod = "last_period", periods
             case maxValue = "max_value", excess = "excess_cny_last", inForce = "in_force"
+            case firstInForce = "first_period_in_force", state, stateUntil = "state_until", group
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -129,6 +164,10 @@ public struct SeriesReport: Sendable {
             try c.encode(run.maxValue, forKey: .maxValue)
             try c.encode(run.last.excessCNY, forKey: .excess)
             try c.encode(run.inForce, forKey: .inForce)
+            try c.encode(run.inForce ? run.firstPeriod.description : nil, forKey: .firstInForce)
+            try c.encode(run.last.state.code, forKey: .state)
+            try c.encode(run.last.state.until?.description, forKey: .stateUntil)
+            if case .group(let group) = run.subject { try c.encode(group, forKey: .group) }
         }
     }
 }

@@ -134,8 +134,8 @@ struct EventLoopTests {
     func pauseAndCatchUp() {
         let harness = Harness()
         var counts: [Int] = []
-        var loop = harness.loop([(10, Self.keys("p")), (20, Wakeup(filesChanged: true)), (200, Wakeup()),
-                                 (300, Self.keys("p")), (301, Wakeup())],
+        var loop = harness.loop([(10, Self.keys("P")), (20, Wakeup(filesChanged: true)), (200, Wakeup()),
+                                 (300, Self.keys("P")), (301, Wakeup())],
                                 before: { _ in counts.append(harness.worker.reloads) })
         _ = loop.run()
         #expect(counts == [0, 0, 0, 0, 1], "nothing loaded while paused; one reload right after resuming")

@@ -41,7 +41,8 @@ struct KeymapTests {
         (.pageUp, .pageUp), (.character("H"), .selectTop), (.end, .selectBottom), (.character("<"), .sortLeft),
         (.character("4"), .sortBy(3)), (.character("/"), .startFilter), (.escape, .back), (.enter, .open), (.character("b"), .show(.banks)),
         (.character("u"), .toggleUnits), (.character("d"), .nextMarketDefinition), (.character("g"), .nextGuideline),
-        (.function(1), .toggleHelp), (.character("q"), .quit),
+        (.function(1), .toggleHelp), (.character("q"), .quit), (.character("p"), .show(.pricing)),
+        (.character("P"), .togglePause),
     ])
     func dispatch(key: Key, command: Command) {
         #expect(Keymap.command(for: key) == command)
@@ -51,7 +52,7 @@ struct KeymapTests {
     func hints() {
         let hints = Keymap.hints(ascii: false).map { "\($0.keys) \($0.label)" }
         #expect(hints == ["←→ period", "↑↓ select", "Enter open", "b banks", "m matrix", "t trends", "a alerts",
-                          "o owing", ": go to", "w what-if", "<> sort", "/ search", "u units", "d market", "g guideline", "? help", "q quit"])
+                          "o owing", ": go to", "w what-if", "p pricing", "<> sort", "/ search", "u units", "d market", "g guideline", "? help", "q quit"])
         #expect(Keymap.hints(ascii: true).first.map { "\($0.keys) \($0.label)" } == "LeftRight period")
         let matrix = Keymap.hints(ascii: false, in: .matrix).map { "\($0.keys) \($0.label)" }
         #expect(matrix.prefix(3) == ["[] period", "↑↓ select", "←→ column"])

@@ -187,17 +187,17 @@ struct ReducerTests {
         #expect(state.apply(.tick(epochSeconds: 1_100)) == .none)
     }
 
-    @Test("r asks for a reload, p pauses and resumes live refresh; the header says so")
+    @Test("r asks for a reload, P pauses and resumes live refresh; the header says so")
     func reloadAndPause() {
         var state = Support.smallState(width: 120)
         #expect(state.send(.keyPressed(.character("r"))) == .reloadNow)
         #expect(state.apply(.reloadStarted) == .render)
         #expect(DashboardView.render(state).lines[0].contains("reloading…"))
         #expect(state.apply(.reloadStarted) == .none)
-        _ = state.send(.keyPressed(.character("p")))
+        _ = state.send(.keyPressed(.character("P")))
         #expect(state.isPaused)
         #expect(DashboardView.render(state).lines[0].contains("refresh paused"))
-        _ = state.send(.keyPressed(.character("p")))
+        _ = state.send(.keyPressed(.character("P")))
         #expect(!state.isPaused)
         _ = state.apply(.snapshotLoaded(Snapshot(dataset: Support.smallDataset(), directory: "data", loadedAt: Support.noon,
                                                  version: 2)))

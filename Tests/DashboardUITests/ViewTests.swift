@@ -55,7 +55,8 @@ struct ViewTests {
         #expect(own.cells[1].text == "own lending arm" && own.cells[6].text == "own")
         let lanzhou = try #require(rows.first { $0.id == "Bank of Lanzhou" })
         // 2020Q2 ended before the caps were published: marked ~ (would breach), not ! (breach).
-        #expect(lanzhou.cells[6].text == "~ 32.4%")
+        // Capital in 2020Q2 is banks.csv's 2019Q4 row: 20.6 bn; 7.128 bn / 20.6 bn = 34.6%.
+        #expect(lanzhou.cells[6].text == "~ 34.6%")
         #expect(lanzhou.cells[6].style == .accent)
         #expect(lanzhou.target == .pairing(group: "Ant Group", bank: "Bank of Lanzhou"))
     }
@@ -67,15 +68,18 @@ struct ViewTests {
         let (_, rows) = try #require(state.listModel)
         let analysis = try #require(state.analysis)
         #expect(rows.map(\.id) == analysis.banks.map(\.bank))
-        #expect(rows.first?.id == "Bank of Lanzhou")
+        // 2020Q2 divides by banks.csv's 2019Q4 row: Tianjin Binhai 3.222 / 9.3 = 34.65% just above
+        // Lanzhou 7.128 / 20.6 = 34.60%.
+        #expect(rows.first?.id == "Tianjin Binhai Rural Commercial Bank")
+        #expect(rows.dropFirst().first?.id == "Bank of Lanzhou")
         let xw = try #require(rows.first { $0.id == "XW Bank" })
-        #expect(xw.cells[8].text == "~ 30.1%")      // Exp/T1 (largest partner), before the rule
+        #expect(xw.cells[8].text == "~ 32.1%")      // Exp/T1 (largest partner), before the rule: 2.408 / 7.5
         #expect(xw.cells[9].text == "2")            // two partners over 25%: Ant Group and Meituan
-        #expect(xw.cells[11].text == "~ 55.9%")     // all co-lending / total loans
-        Self.press(&state, .enter)
+        #expect(xw.cells[11].text == "~ 58.8%")     // all co-lending / total loans: 11.18 / 19
+        Self.press(&state, .down, .enter)
         #expect(state.view == .bank("Bank of Lanzhou"))
         let (bankModel, bankRows) = try #require(state.listModel)
-        #expect(bankModel.summary[0].text.contains("tier-1 CNY 22.0 bn"))
+        #expect(bankModel.summary[0].text.contains("tier-1 CNY 20.6 bn (2019Q4)"))
         #expect(bankRows.first?.id == "Ant Group")
         Self.press(&state, .enter)
         #expect(state.viewStack == [.overview, .banks, .bank("Bank of Lanzhou"), .pairing(group: "Ant Group", bank: "Bank of Lanzhou")])
@@ -163,7 +167,7 @@ struct ViewTests {
         #expect(rows.first?.cells[1].text == alerts.first?.subject.bank)
         #expect(rows.first?.cells[2].text == alerts.first?.subject.partner)
         Self.press(&state, .enter)
-        #expect(state.view == .pairing(group: "Ant Group", bank: "Bank of Lanzhou"))
+        #expect(state.view == .pairing(group: "Ant Group", bank: "Tianjin Binhai Rural Commercial Bank"))
     }
 
     @Test("trends mark the events inside the data and list the one after it")
@@ -171,8 +175,8 @@ struct ViewTests {
         var state = Self.at2020Q2(width: 100, height: 30)
         Self.press(&state, .character("t"))
         let text = DashboardView.render(state).lines.joined(separator: "\n")
-        #expect(text.contains("2 2020-11-03 Ant Group IPO suspended"))
-        #expect(text.contains("4 2022-01-01 rules apply to new loans (after the data)"))
+        #expect(text.contains("2020-11-03 Ant Group IPO suspended"))
+        #expect(text.contains("2022-01-01 30% floor and regional rule apply to new loans (after the data)"))
         #expect(text.contains("21.00%"))
         #expect(TrendsView.periodIndex(of: CalendarDate(iso: "2021-02-20")!, in: state.periods) == 8)
     }
@@ -189,7 +193,7 @@ struct ViewTests {
         let csv = request.files[0].text.split(separator: "\n")
         #expect(csv[0] == "period,bank,type,online_only,platform_sourced_cny_bn,platform_sourced_usd_bn,top_partner,"
                 + "top_partner_share,partner_hhi,max_exposure_to_tier1,partners_over_cap,partners_over_cap_names,colending_to_total_loans")
-        #expect(csv[1].hasPrefix("2020Q2,Bank of Lanzhou,city commercial,false,"))
+        #expect(csv[1].hasPrefix("2020Q2,Tianjin Binhai Rural Commercial Bank,rural commercial,false,"))
         #expect(request.files[1].text.hasPrefix("## Banks\n\nLendScope, sample-data, 2020Q2, outstanding balances"))
         _ = state.apply(.exportFinished(["./lendscope-banks-2020Q2.csv", "./lendscope-banks-2020Q2.md"]))
         #expect(DashboardView.render(state).lines[23].contains("exported ./lendscope-banks-2020Q2.csv and"))
@@ -229,8 +233,8 @@ struct ViewTests {
         #expect(state.analysis?.verdicts == nil)
         Self.press(&state, .character("b"))
         let (banks, rows) = try #require(state.listModel)
-        #expect(banks.summary[0].text.contains("6 would be over a cap"))
-        #expect(rows.first { $0.id == "Bank of Lanzhou" }?.cells[8].text == "~ 32.4%")
+        #expect(banks.summary[0].text.contains("7 would be over a cap"))
+        #expect(rows.first { $0.id == "Bank of Lanzhou" }?.cells[8].text == "~ 34.6%")
         #expect(DashboardView.render(state).lines[0].contains("new lending"))
         Self.press(&state, .escape, .character("n"))
         #expect(state.measure == .balances)

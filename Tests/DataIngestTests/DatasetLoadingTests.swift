@@ -56,7 +56,7 @@ struct DatasetLoadingTests {
         #expect(groups.count >= 10)
         let csvFiles = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".csv") }
         #expect(Set(csvFiles) == [DataDirectory.balancesFile, DataDirectory.marketFile, DataDirectory.fxFile,
-                                  DataDirectory.platformsFile, DataDirectory.banksFile])
+                                  DataDirectory.platformsFile, DataDirectory.banksFile, DataDirectory.relatedPartiesFile])
     }
 
     @Test("the sample data carry the founding example: Ant Group 2020Q2 is CNY 1,732.0 bn, about 21% of the default market")

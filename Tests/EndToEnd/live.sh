@@ -132,12 +132,12 @@ replace "$work/gen-b.csv"
 check "the good data return" wait_gone "is not a plain decimal number"
 
 # 5. r reloads now, p pauses.
-tm send-keys -t live p
+tm send-keys -t live P
 check "p pauses live refresh" wait_for "refresh paused"
 replace "$work/plus100.csv"
 sleep 1.5
 check "while paused the data stay" bash -c "tmux -L '$socket' capture-pane -p -t live | grep -q '1,380.0'"
-tm send-keys -t live p
+tm send-keys -t live P
 check "resuming loads the change made meanwhile" wait_for "1,280.0" 3
 tm send-keys -t live q
 check "q exits cleanly" wait_for "EXIT=0"

@@ -54,7 +54,7 @@ struct RuleLayerTests {
         let before = PeriodAnalysis(dataset: Self.capDataset(period: Period("2020Q4")!), period: Period("2020Q4")!)
         #expect(before.alerts.filter { $0.rule.cap != nil }.count == 4)
         #expect(before.alerts.allSatisfy { !$0.inForce })
-        #expect(before.alerts.first?.status == "would breach; rule not yet in force (published 2021-02-20)")
+        #expect(before.alerts.first?.ruleStatus == "would breach; rule not yet in force (issued 2021-02-20)")
         #expect(ColendingCap.isInForce(on: CalendarDate(iso: "2021-02-20")!))
         #expect(!ColendingCap.isInForce(on: CalendarDate(iso: "2021-02-19")!))
     }
@@ -279,7 +279,7 @@ struct RuleLayerTests {
         let alerts = PeriodAnalysis(dataset: dataset, period: p).alerts
         #expect(alerts.first { $0.rule == .us2023Concentration }?.inForce == false)
         #expect(alerts.first { $0.rule == .us2010Concentration }?.inForce == true)
-        #expect(alerts.first { $0.rule == .us2023Concentration }?.status.hasPrefix("guideline not in force") == true)
+        #expect(alerts.first { $0.rule == .us2023Concentration }?.ruleStatus.hasPrefix("guideline not in force") == true)
     }
 
     @Test("merging the smallest groups keeps the market's assumption: 25/12/8/8, C+D → upper 1,025 + 5·64 + 7² = 1,394")

@@ -91,7 +91,7 @@ struct ExportUnitsTests {
             #expect(alert["first_period"] is String && alert["periods"] is Int)
         }
         let xw = try #require(pairs.first { $0["bank"] as? String == "XW Bank" && $0["partner"] as? String == "Ant Group" })
-        #expect(xw["first_period"] as? String == "2019Q3")
+        #expect(xw["first_period"] as? String == "2019Q1")
         let before = try Self.json(Self.report("2020Q2"))["alerts"] as! [[String: Any]]
         #expect(before.allSatisfy { $0["in_force"] as? Bool == false })
     }
@@ -123,7 +123,7 @@ struct ExportUnitsTests {
         let json = try JSONSerialization.jsonObject(with: Data(SeriesReport(series: series).render(.json).utf8)) as! [String: Any]
         let runs = json["breach_runs"] as! [[String: Any]]
         let lanzhou = try #require(runs.first { $0["bank"] as? String == "Bank of Lanzhou" && $0["partner"] as? String == "Ant Group" })
-        #expect(lanzhou["first_period"] as? String == "2019Q2")
+        #expect(lanzhou["first_period"] as? String == "2019Q1")
         #expect((json["periods"] as! [Any]).count == series.periods.count)
     }
 

@@ -60,7 +60,8 @@ struct PeriodReportTests {
         let report = PeriodReport(analysis: Self.analysis(), merger: Self.analysis().merger(of: ["Ant Group", "JD"]))
         let json = try #require(JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
         #expect(Set(json.keys) == ["period", "measure", "market", "fx", "platforms", "others", "indices", "verdicts", "banks",
-                                   "merger", "alerts", "stacking", "verdicts_unavailable", "indebtedness", "pricing", "suppression"])
+                                   "merger", "alerts", "stacking", "verdicts_unavailable", "indebtedness", "pricing", "suppression",
+                                   "changes", "warn_at"])
         #expect(json["indebtedness"] is NSNull) // no loan files
         #expect(json["suppression"] is NSNull) // --min-cell off
         #expect((json["pricing"] as? [Any])?.isEmpty == true)
@@ -107,7 +108,9 @@ struct PeriodReportTests {
         #expect(abs((first["value"] as? Double ?? 0) - 0.3) < 1e-12)
         #expect(first["limit"] as? Double == 0.25)
         // 2020Q2 ends before the notice of 2021-02-20: the figures would breach a rule not yet in force.
-        #expect(first["status"] as? String == "would breach; rule not yet in force (published 2021-02-20)")
+        #expect(first["status"] as? String == "breach")
+        #expect(first["state"] as? String == "not_yet")
+        #expect(first["rule_status"] as? String == "would breach; rule not yet in force (issued 2021-02-20)")
         #expect(first["in_force"] as? Bool == false)
         #expect(first["bank"] as? String == "Small Bank")
         #expect(first["partner"] as? String == "P")

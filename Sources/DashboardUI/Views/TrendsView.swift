@@ -10,12 +10,8 @@ enum TrendsView {
         let text: String
     }
 
-    static let events = [
-        Event(date: CalendarDate(iso: "2020-11-02")!, text: "online micro-lending draft (never finalised)"),
-        Event(date: CalendarDate(iso: "2020-11-03")!, text: "Ant Group IPO suspended"),
-        Event(date: CalendarDate(iso: "2021-02-20")!, text: "CBIRC notice: 30% / 25% tier-1 / 50% loans caps"),
-        Event(date: CalendarDate(iso: "2022-01-01")!, text: "rules apply to new loans"),
-    ]
+    /// The rule calendar's events: the same dates as the alerts, the glossary and `report`.
+    static let events = RuleCalendar.events.map { Event(date: $0.date, text: $0.text) }
 
     /// The index of the period an event falls in; nil when outside the data.
     static func periodIndex(of date: CalendarDate, in periods: [Period]) -> Int? {

@@ -1,5 +1,6 @@
 import MarketAnalytics
 import MarketReport
+import TerminalText
 
 /// Builds each view's table from the state. Pure: the same state gives the same model.
 enum ViewModels {
@@ -17,6 +18,8 @@ enum ViewModels {
         case .alerts: return alerts(analysis)
         case .indebtedness: return IndebtednessView.model(state, analysis)
         case .overlapPair(let a, let b): return IndebtednessView.pairModel(a: a, b: b, state)
+        case .pricing: return PricingView.model(state, analysis)
+        case .pricingGroup(let group): return PricingView.groupModel(group, state)
         }
     }
 
@@ -66,6 +69,22 @@ enum ViewModels {
         let force = ColendingCap.isInForce(on: analysis.period.endDate)
             ? "CBIRC 2021" : "not yet in force in \(analysis.period): ~ marks what would breach"
         return "caps \(basis): ≤ 25% of tier-1 per partner, ≤ 50% of loans in all (\(force))"
+    }
+
+    /// Runs of consecutive periods where `flags` holds, as ranges: "2019Q2–2021Q2, 2021Q4".
+    static func periodRuns(_ periods: [Period], _ flags: [Bool], ascii: Bool) -> [String] {
+        var runs: [String] = []
+        var start: Int?
+        let dash = ascii ? "-" : "–"
+        for index in periods.indices where index < flags.count {
+            if flags[index], start == nil { start = index }
+            let ends = start != nil && (index == periods.count - 1 || index + 1 >= flags.count || !flags[index + 1])
+            if ends, let first = start {
+                runs.append(first == index ? "\(periods[index])" : "\(periods[first])\(dash)\(periods[index])")
+                start = nil
+            }
+        }
+        return runs
     }
 
     // MARK: Views
@@ -153,8 +172,16 @@ enum ViewModels {
         let dependence = funding.dependence
         var facts = ["  \(profile?.type ?? "bank")"]
         if let region = profile?.region, !region.isEmpty { facts.append(region) }
-        if let tier1 = profile?.tier1CapitalCNY { facts.append("tier-1 CNY \(NumberFormat.billions(tier1)) bn") }
-        if let loans = profile?.totalLoansCNY { facts.append("loans CNY \(NumberFormat.billions(loans)) bn") }
+        let figures = profile?.figures(at: analysis.period)
+        func dated(_ figure: BankFigures.Figure) -> String {
+            (figure.period.map { " (\($0))" } ?? "") + (figure.isStale ? " stale†" : "")
+        }
+        if let tier1 = figures?.capital { facts.append("tier-1 CNY \(NumberFormat.billions(tier1.valueCNY)) bn" + dated(tier1)) }
+        else if profile != nil { facts.append("no capital figure for \(analysis.period)") }
+        if let loans = figures?.totalLoans { facts.append("loans CNY \(NumberFormat.billions(loans.valueCNY)) bn" + dated(loans)) }
+        else if profile != nil { facts.append("no total loans figure for \(analysis.period)") }
+        let relatedTo = dependence?.relatedPartners.sorted() ?? []
+        if !relatedTo.isEmpty { facts.append("related to partner \(relatedTo.joined(separator: ", "))") }
         if profile?.onlineOnly == true { facts.append("online-only (exempt from the regional rule)") }
         let over = dependence?.breachesAggregateCap == true
         let colending = dependence?.colendingToTotalLoans.map {
@@ -196,18 +223,7 @@ enum ViewModels {
         }
         let values = history.map(\.amountCNY)
         let overPeriods = history.filter(\.overCap).map(\.period.description)
-        // Runs of consecutive periods over the cap, as ranges: "2019Q2–2021Q2, 2021Q4".
-        var runs: [String] = []
-        var start: Int?
-        let dash = state.options.glyphs.isASCII ? "-" : "–"
-        for index in history.indices {
-            if history[index].overCap, start == nil { start = index }
-            let ends = start != nil && (index == history.count - 1 || !history[index + 1].overCap)
-            if ends, let first = start {
-                runs.append(first == index ? "\(history[index].period)" : "\(history[first].period)\(dash)\(history[index].period)")
-                start = nil
-            }
-        }
+        let runs = periodRuns(history.map(\.period), history.map(\.overCap), ascii: state.options.glyphs.isASCII)
         return TableModel(
             title: "\(group) × \(bank)",
             summary: [("  \(state.measure == .originations ? "New lending" : "Balance") over time "
@@ -250,11 +266,25 @@ enum ViewModels {
 
     static func alerts(_ analysis: PeriodAnalysis) -> TableModel {
         var model = RuleModels.alerts(analysis) { alert -> ViewKind? in
+            // A group below the co-funding floor opens its pricing over every period.
+            if alert.rule == .cofundingFloor, case .group(let group) = alert.subject { return .pricingGroup(group) }
             if let bank = alert.subject.bank, let partner = alert.subject.partner { return .pairing(group: partner, bank: bank) }
             return alert.subject.bank.map { .bank($0) }
         }
         model.title = "Alerts"
+        // A figure is never cut: a co-funding floor's value says its basis (`~ 7.3% by amt`).
+        widenToFit(&model, csvNames: ["value", "limit"])
         return model
+    }
+
+    /// Widens fixed columns (named by their CSV name) to their longest text, so no figure is cut.
+    static func widenToFit(_ model: inout TableModel, csvNames: Set<String>) {
+        for index in model.columns.indices where model.columns[index].csvName.map(csvNames.contains) == true {
+            let widest = (model.rows + model.footer).map { DisplayWidth.of($0.cells[index].text) }.max() ?? 0
+            if case .fixed(let width) = model.columns[index].width, widest > width {
+                model.columns[index].width = .fixed(widest)
+            }
+        }
     }
 }
 
