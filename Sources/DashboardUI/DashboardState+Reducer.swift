@@ -194,6 +194,18 @@ extension DashboardState {
             guard target != view else { return .none }
             // Views by letter are siblings under the overview; drill-downs stack on top of them.
             viewStack = [.overview, target]
+        case .showCapHistory:
+            let bank: String?
+            switch view {
+            case .bank(let name): bank = name
+            case .banks: bank = listModel?.rows.indices.contains(selectedIndex ?? -1) == true ? listModel?.rows[selectedIndex!].id : nil
+            default: bank = nil
+            }
+            guard let bank else {
+                statusMessage = "c shows a bank's caps over time: open the banks list (b) or a bank first"
+                return .render
+            }
+            viewStack.append(.capHistory(bank))
         case .toggleUnits:
             units = units == .cny ? .usd : .cny
         case .toggleMeasure:

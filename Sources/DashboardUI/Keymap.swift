@@ -18,6 +18,8 @@ public enum Command: Hashable, Sendable {
     case toggleMeasure
     case toggleMatrixShading
     case toggleTrendLine
+    /// The bank on screen (or selected in the banks list): its caps over every period.
+    case showCapHistory
 }
 
 /// Where a binding applies. View-specific bindings win over `everywhere`.
@@ -118,6 +120,8 @@ public enum Keymap {
         KeyBinding([.character("p")], .show(.pricing),
                    "pricing: new lending above each APR threshold, co-funded loans below the 30% floor",
                    hint: "pricing", section: "Views"),
+        KeyBinding([.character("c")], .showCapHistory, "a bank's two caps over every period (from b or a bank)",
+                   hint: "caps", section: "Views", scope: .tables),
         KeyBinding([.character("<")], .sortLeft, "sort by the column on the left", hint: "sort",
                    section: "Sorting and filtering", scope: .tables),
         KeyBinding([.character(">")], .sortRight, "sort by the column on the right", section: "Sorting and filtering",

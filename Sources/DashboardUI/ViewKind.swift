@@ -18,6 +18,8 @@ public enum ViewKind: Hashable, Sendable {
     case overlapPair(a: String, b: String)
     /// Pricing and the 30% co-funding floor in the period: one row per group with new lending.
     case pricing
+    /// One bank's two caps over every period: ratio, limit, state, as a chart with its table.
+    case capHistory(String)
     /// One group's pricing and co-funding floor over every period.
     case pricingGroup(String)
 
@@ -36,6 +38,7 @@ public enum ViewKind: Hashable, Sendable {
         case .indebtedness: return "Over-indebtedness"
         case .overlapPair(let a, let b): return "\(a) & \(b)"
         case .pricing: return "Pricing"
+        case .capHistory(let bank): return "\(bank) caps"
         case .pricingGroup(let group): return "\(group) pricing"
         }
     }
@@ -43,7 +46,7 @@ public enum ViewKind: Hashable, Sendable {
     /// True for the views whose rows are the periods (a history): they open on the period on screen.
     var listsPeriods: Bool {
         switch self {
-        case .pairing, .overlapPair, .pricingGroup: return true
+        case .pairing, .overlapPair, .pricingGroup, .capHistory: return true
         default: return false
         }
     }
@@ -63,6 +66,7 @@ public enum ViewKind: Hashable, Sendable {
         case .indebtedness: return "indebtedness"
         case .overlapPair(let a, let b): return "overlap-" + Self.slug(a) + "-" + Self.slug(b)
         case .pricing: return "pricing"
+        case .capHistory(let bank): return "caps-" + Self.slug(bank)
         case .pricingGroup(let group): return "pricing-" + Self.slug(group)
         }
     }

@@ -52,7 +52,7 @@ struct KeymapTests {
     func hints() {
         let hints = Keymap.hints(ascii: false).map { "\($0.keys) \($0.label)" }
         #expect(hints == ["←→ period", "↑↓ select", "Enter open", "b banks", "m matrix", "t trends", "a alerts",
-                          "o owing", ": go to", "w what-if", "p pricing", "<> sort", "/ search", "u units", "d market", "g guideline", "? help", "q quit"])
+                          "o owing", ": go to", "w what-if", "p pricing", "c caps", "<> sort", "/ search", "u units", "d market", "g guideline", "? help", "q quit"])
         #expect(Keymap.hints(ascii: true).first.map { "\($0.keys) \($0.label)" } == "LeftRight period")
         let matrix = Keymap.hints(ascii: false, in: .matrix).map { "\($0.keys) \($0.label)" }
         #expect(matrix.prefix(3) == ["[] period", "↑↓ select", "←→ column"])

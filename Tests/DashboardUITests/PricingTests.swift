@@ -194,6 +194,13 @@ struct PricingTests {
         #expect(antModel.summary.contains { $0.text.contains("below the 30% floor in 2 periods: 2020Q4, 2022Q1") })
     }
 
+    @Test("a run of periods below the floor ends where a period is missing from the data")
+    func runsStopAtGaps() {
+        let periods = ["2019Q4", "2020Q1", "2020Q3", "2020Q4"].map { Period($0)! }
+        #expect(ViewModels.periodRuns(periods, [true, true, true, false], ascii: false) == ["2019Q4–2020Q1", "2020Q3"])
+        #expect(ViewModels.periodRuns(periods, [false, true, true, true], ascii: true) == ["2020Q1", "2020Q3-2020Q4"])
+    }
+
     @Test("export and copy render the table the screen shows, under the view's file stem")
     func exportAndCopy() throws {
         var state = Self.state()

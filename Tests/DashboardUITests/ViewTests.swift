@@ -98,8 +98,13 @@ struct ViewTests {
         let xwPartners = alerts.filter { $0.cells[1].text == "XW Bank" && $0.cells[0].text == "25% T1 cap" }.map { $0.cells[2].text }
         #expect(xwPartners == ["Meituan", "Ant Group", "360 DigiTech"])
         try Support.expectSnapshot(DashboardView.render(state).lines, named: "alerts-2021Q1-120x40")
-        // Enter on a pair opens that pairing's history, with the periods over the cap marked.
+        // Enter on a cap alert opens the bank's caps over time; the pairing's history is one level
+        // under the bank (b, the bank, Enter on the partner).
         Self.press(&state, .down)
+        Self.press(&state, .enter)
+        #expect(state.view == .capHistory("Suning Bank"))
+        state.viewStack = [.overview, .banks, .bank("Suning Bank")]
+        state.listSelection[.bank("Suning Bank")] = "Meituan"
         Self.press(&state, .enter)
         #expect(state.view == .pairing(group: "Meituan", bank: "Suning Bank"))
         let (pairing, history) = try #require(state.listModel)
@@ -167,7 +172,7 @@ struct ViewTests {
         #expect(rows.first?.cells[1].text == alerts.first?.subject.bank)
         #expect(rows.first?.cells[2].text == alerts.first?.subject.partner)
         Self.press(&state, .enter)
-        #expect(state.view == .pairing(group: "Ant Group", bank: "Tianjin Binhai Rural Commercial Bank"))
+        #expect(state.view == .capHistory("Tianjin Binhai Rural Commercial Bank"))
     }
 
     @Test("trends mark the events inside the data and list the one after it")
@@ -176,7 +181,9 @@ struct ViewTests {
         Self.press(&state, .character("t"))
         let text = DashboardView.render(state).lines.joined(separator: "\n")
         #expect(text.contains("2020-11-03 Ant Group IPO suspended"))
-        #expect(text.contains("2022-01-01 30% floor and regional rule apply to new loans (after the data)"))
+        // The rule calendar's events, numbered in date order (at 100×30 the four in the data fit).
+        #expect(text.contains("1 2020-07-17 Interim Measures: two-year transition begins"))
+        #expect(text.contains("4 2021-02-20 CBIRC notice: 25% tier-1 / 50% loans caps (transition)"))
         #expect(text.contains("21.00%"))
         #expect(TrendsView.periodIndex(of: CalendarDate(iso: "2021-02-20")!, in: state.periods) == 8)
     }

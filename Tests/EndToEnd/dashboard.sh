@@ -285,5 +285,24 @@ check "the kiosk never shows the largest debt" wait_for "/n<10 · 2+ "
 tm send-keys -t e2e q q
 check "q quits the kiosk" wait_for "EXIT=0"
 
+# 12. Pricing and the 30% floor (p): the list, a group over every period and back; Enter on a
+# co-fund alert opens that group's pricing.
+start 100 30 TERM=xterm-256color
+check "the dashboard starts for the pricing checks" wait_for "Ant Group"
+tm send-keys -t e2e p
+check "p opens pricing and the 30% floor" wait_for "groups made co-funded loans below the 30% floor"
+check "the pricing view shows the share below the floor by amount" wait_for "By amount"
+tm send-keys -t e2e Enter
+check "Enter opens the group's pricing over every period" wait_for "Ant Group pricing"
+check "the drill lists every period" wait_for "2019Q1"
+tm send-keys -t e2e Escape a Left Left Left Left Left Left
+check "the alerts of 2020Q2 list the co-funding floor" wait_for "30% co-fund"
+tm send-keys -t e2e / Q u d i a n Enter
+check "the search keeps Qudian's alert" wait_for 'search "Qudian"'
+tm send-keys -t e2e Enter
+check "Enter on a co-fund alert opens that group's pricing" wait_for "Qudian pricing"
+tm send-keys -t e2e q q q
+check "q walks back from the drill and quits" wait_for "EXIT=0"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -59,7 +59,7 @@ enum PricingView {
             : ("  New lending in \(analysis.period) by APR, \(groups) group\(groups == 1 ? "" : "s") · the loan files have no "
                + "platform_funded_cny: the 30% floor is not checked", .muted)
         return TableModel(title: title, summary: [headline, (legend(thresholds), .muted)],
-                          columns: columns(first: .init("Group", .flexible(min: 14, max: 30), csv: "group"),
+                          columns: columns(first: .init("Group", .flexible(min: 16, max: 30), csv: "group"),
                                            thresholds, state, floorPriority: 3),
                           rows: rows, defaultSort: (column: 1, descending: true))
     }
@@ -233,12 +233,12 @@ enum PricingView {
         var lines = ["\(entry.group), \(analysis.period): \(money(terms.newCents)) new lending"
                      + (above.isEmpty ? "." : ", \(above.joined(separator: ", ")).")]
         if analysis.checksCofundingFloor && entry.floorKnown {
-            let made = terms.inForceBelowLoans
-            lines.append("Co-funded \(NumberFormat.grouped(Double(terms.cofundedLoans), decimals: 0)) loans, "
-                         + "\(money(terms.cofundedCents)); below 30%: \(NumberFormat.grouped(Double(terms.belowFloorLoans), decimals: 0)) "
-                         + "(\(share(entry.belowFloorShareByCount)) by count), \(money(terms.belowFloorCents)) "
-                         + "(\(share(entry.belowFloorShareByAmount)) by amount), \(made) made once the floor applied "
-                         + "(\(CofundingFloor.inForceFrom)). Floor \(floor).")
+            func count(_ value: Int) -> String { NumberFormat.grouped(Double(value), decimals: 0) }
+            let below = terms.belowFloorLoans == 0 ? "none below 30%"
+                : "below 30%: \(count(terms.belowFloorLoans)) (\(share(entry.belowFloorShareByCount)) by count), "
+                    + "\(money(terms.belowFloorCents)) (\(share(entry.belowFloorShareByAmount)) by amount), "
+                    + "\(count(terms.inForceBelowLoans)) of them made once the floor applied (\(CofundingFloor.inForceFrom))"
+            lines.append("Co-funded \(count(terms.cofundedLoans)) loans, \(money(terms.cofundedCents)); \(below). Floor \(floor).")
         } else {
             lines.append("Co-funding unknown: the group's loan files have no platform_funded_cny.")
         }

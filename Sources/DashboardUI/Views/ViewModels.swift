@@ -20,6 +20,7 @@ enum ViewModels {
         case .overlapPair(let a, let b): return IndebtednessView.pairModel(a: a, b: b, state)
         case .pricing: return PricingView.model(state, analysis)
         case .pricingGroup(let group): return PricingView.groupModel(group, state)
+        case .capHistory(let bank): return CapHistoryView.model(bank: bank, state)
         }
     }
 
@@ -71,14 +72,17 @@ enum ViewModels {
         return "caps \(basis): ≤ 25% of tier-1 per partner, ≤ 50% of loans in all (\(force))"
     }
 
-    /// Runs of consecutive periods where `flags` holds, as ranges: "2019Q2–2021Q2, 2021Q4".
+    /// Runs of consecutive periods where `flags` holds, as ranges: "2019Q2–2021Q2, 2021Q4". A
+    /// period missing from the data ends a run: 2020Q4 and 2022Q1 are two runs, not one.
     static func periodRuns(_ periods: [Period], _ flags: [Bool], ascii: Bool) -> [String] {
         var runs: [String] = []
         var start: Int?
         let dash = ascii ? "-" : "–"
         for index in periods.indices where index < flags.count {
             if flags[index], start == nil { start = index }
-            let ends = start != nil && (index == periods.count - 1 || index + 1 >= flags.count || !flags[index + 1])
+            let continues = index + 1 < periods.count && index + 1 < flags.count && flags[index + 1]
+                && periods[index + 1].distance(from: periods[index]) == 1
+            let ends = start != nil && !continues
             if ends, let first = start {
                 runs.append(first == index ? "\(periods[index])" : "\(periods[first])\(dash)\(periods[index])")
                 start = nil
@@ -268,7 +272,8 @@ enum ViewModels {
         var model = RuleModels.alerts(analysis) { alert -> ViewKind? in
             // A group below the co-funding floor opens its pricing over every period.
             if alert.rule == .cofundingFloor, case .group(let group) = alert.subject { return .pricingGroup(group) }
-            if let bank = alert.subject.bank, let partner = alert.subject.partner { return .pairing(group: partner, bank: bank) }
+            // A cap alert opens the bank's caps over every period: value, limit and state.
+            if alert.rule.cap != nil, let bank = alert.subject.bank { return .capHistory(bank) }
             return alert.subject.bank.map { .bank($0) }
         }
         model.title = "Alerts"
