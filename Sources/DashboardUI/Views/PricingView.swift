@@ -16,7 +16,8 @@ enum PricingView {
     /// it. A period with a co-funding alert in force (a loan below the floor made once the floor
     /// applied) is `in force`; one whose alerts are all about earlier loans is `not yet in force`;
     /// a period without such an alert has no loan below the floor to judge by, and the floor's
-    /// start date decides.
+    /// start date decides. Kept to this one function: the rule calendar's state (not yet,
+    /// transition, in force) is to take its place.
     static func floorStateLabel(_ analysis: PeriodAnalysis) -> String {
         let floor = analysis.alerts.filter { $0.rule == .cofundingFloor }
         if floor.contains(where: \.inForce) { return "in force" }
