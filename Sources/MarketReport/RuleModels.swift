@@ -86,14 +86,14 @@ public enum RuleModels {
         let transition = breaches.filter { $0.state.until != nil }.count
         var summary = "  \(breaches.count) alert\(breaches.count == 1 ? "" : "s") in \(analysis.period)"
         var notes: [String] = []
-        if transition > 0 { notes.append("\(transition) in transition, marked »") }
-        if notYet > 0 { notes.append("\(notYet) would breach a rule not yet in force, marked ~") }
+        if transition > 0 { notes.append("\(transition) in transition »") }
+        if notYet > 0 { notes.append("\(notYet) not yet in force ~") }
         if warnings > 0 { notes.append("\(warnings) early warning\(warnings == 1 ? "" : "s") at \(NumberFormat.percent(analysis.warnAt, decimals: 0)) of a cap") }
         if !notes.isEmpty { summary += " (" + notes.joined(separator: "; ") + ")" }
         if analysis.verdicts == nil { summary += "; no competition alerts: \(analysis.verdictsUnavailable ?? "")" }
         return DataTable(
             title: "Alerts, \(analysis.period)",
-            summary: [(summary, analysis.alerts.isEmpty ? .good : .warning)],
+            summary: [(summary, analysis.alerts.isEmpty ? .good : .warning), (changeSummary(analysis), .muted)],
             columns: [
                 .init("Rule", .fixed(14), csv: "rule"),
                 .init("Bank", .flexible(min: 18, max: 40), csv: "bank"),
@@ -140,6 +140,17 @@ public enum RuleModels {
             lines += items.map { "\(indent)\(word): " + describe($0) }
         }
         return lines
+    }
+
+    /// The alerts view's "changed since" line: the four counts, then the new alerts by name.
+    public static func changeSummary(_ analysis: PeriodAnalysis) -> String {
+        guard let changes = analysis.changes else { return "  changed since: no previous period in the data" }
+        var line = "  changed since \(changes.previous): \(changes.new.count) new, \(changes.resolved.count) resolved, "
+            + "\(changes.worse.count) worse, \(changes.better.count) better (1 pp)"
+        if !changes.new.isEmpty {
+            line += " · new: " + changes.new.map { "\(shortRule($0.identity.rule)) \($0.identity.subject)" }.joined(separator: "; ")
+        }
+        return line
     }
 
     /// A rule state in a few words for a column.

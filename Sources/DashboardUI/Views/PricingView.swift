@@ -12,17 +12,11 @@ import MarketReport
 enum PricingView {
     // MARK: The floor's state
 
-    /// The 30% floor's state in a period, as the state column says it; the one place that decides
-    /// it. A period with a co-funding alert in force (a loan below the floor made once the floor
-    /// applied) is `in force`; one whose alerts are all about earlier loans is `not yet in force`;
-    /// a period without such an alert has no loan below the floor to judge by, and the floor's
-    /// start date decides. Kept to this one function: the rule calendar's state (not yet,
-    /// transition, in force) is to take its place.
+    /// The 30% floor's state in a period, from the rule calendar: it binds loans made from
+    /// 2022-01-01 and has no transition (existing loans run off as they mature).
     static func floorStateLabel(_ analysis: PeriodAnalysis) -> String {
-        let floor = analysis.alerts.filter { $0.rule == .cofundingFloor }
-        if floor.contains(where: \.inForce) { return "in force" }
-        if !floor.isEmpty { return "not yet in force" }
-        return analysis.period.endDate >= CofundingFloor.inForceFrom ? "in force" : "not yet in force"
+        // The rule calendar: the floor binds loans made from 2022-01-01 (periods align with the year).
+        RuleCalendar.floorState(on: analysis.period.endDate) == .notYet ? "not yet in force" : "in force"
     }
 
     // MARK: Models

@@ -245,9 +245,18 @@ enum ViewModels {
             rows: rows)
     }
 
+    /// The banks the merger would newly put over 25% of net tier-1 capital with the merged partner.
+    static func capBreachesLine(_ merger: MergerAnalysis) -> (String, Emphasis) {
+        let created = merger.capBreachesCreated ?? []
+        guard !created.isEmpty else { return ("  caps: no bank would newly pass 25% of tier-1 with the merged partner", .good) }
+        return ("  caps: \(created.count) bank\(created.count == 1 ? "" : "s") would newly pass 25% of tier-1 with the merged "
+                + "partner: " + created.map { "\($0.bank) \(NumberFormat.percent($0.exposureToTier1After, decimals: 1))" }
+                    .joined(separator: ", "), .warning)
+    }
+
     static func merger(_ state: DashboardState, _ analysis: PeriodAnalysis) -> TableModel {
         let parties = analysis.groups.map(\.group).filter { state.markedGroups.contains($0) }
-        guard let merger = analysis.merger(of: parties) else {
+        guard let merger = analysis.merger(of: parties, dataset: state.snapshot?.dataset) else {
             return TableModel(title: "What-if", summary: [
                 ("  Mark two or more groups with Space on the overview, then press w.", .muted),
             ], columns: [.init("Guideline", .flexible(min: 10, max: 30), csv: "guideline")], rows: [])
@@ -260,6 +269,7 @@ enum ViewModels {
             ("  HHI before \(NumberFormat.grouped(merger.hhiBefore, decimals: 1))\(dash)\(NumberFormat.grouped(merger.boundsBefore.upper, decimals: 1))"
              + " · after \(NumberFormat.grouped(merger.hhiAfter, decimals: 1))\(dash)\(NumberFormat.grouped(merger.boundsAfter.upper, decimals: 1))"
              + " · ΔHHI \(NumberFormat.grouped(merger.deltaHHI, decimals: 1)) (exact)", .accent),
+            capBreachesLine(merger),
         ]
         if analysis.verdicts == nil {
             model.summary.append(("  " + (analysis.verdictsUnavailable ?? ""), .warning))
