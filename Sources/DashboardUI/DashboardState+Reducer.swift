@@ -198,7 +198,9 @@ extension DashboardState {
             let bank: String?
             switch view {
             case .bank(let name): bank = name
-            case .banks: bank = listModel?.rows.indices.contains(selectedIndex ?? -1) == true ? listModel?.rows[selectedIndex!].id : nil
+            case .banks:
+                let rows = listModel?.rows ?? []
+                bank = (rows.first { $0.id == listSelection[view] } ?? rows.first)?.id
             default: bank = nil
             }
             guard let bank else {

@@ -195,9 +195,7 @@ struct JSONReport: Encodable {
             case topPartnerShare = "top_partner_share", partnerHHI = "partner_hhi"
             case maxExposure = "max_exposure_to_tier1", colending = "colending_to_total_loans", onlineOnly = "online_only"
             case exposures, basis, partnersOverCap = "partners_over_cap", tier1 = "tier1_capital_cny"
-            case totalLoans = "total_loans_cny"
-            case capital = "capital_cny", capitalPeriod = "capital_period", capitalStale = "capital_stale"
-            case totalLoansPeriod = "total_loans_period", totalLoansStale = "total_loans_stale", caps
+            case caps
         }
         struct Exposure: Encodable {
             let partner: String
@@ -232,14 +230,8 @@ struct JSONReport: Encodable {
             try c.encode(b.maxExposureToTier1, forKey: .maxExposure)
             try c.encode(b.colendingToTotalLoans, forKey: .colending)
             try c.encode(b.profile?.onlineOnly, forKey: .onlineOnly)
-            let capital = b.figures?.capital, loans = b.figures?.totalLoans
-            try c.encode(capital?.valueCNY, forKey: .tier1)
-            try c.encode(capital?.valueCNY, forKey: .capital)
-            try c.encode(capital?.period?.description, forKey: .capitalPeriod)
-            try c.encode(capital?.isStale ?? false, forKey: .capitalStale)
-            try c.encode(loans?.valueCNY, forKey: .totalLoans)
-            try c.encode(loans?.period?.description, forKey: .totalLoansPeriod)
-            try c.encode(loans?.isStale ?? false, forKey: .totalLoansStale)
+            try c.encode(b.figures?.capital?.valueCNY, forKey: .tier1)
+            try BaseFields(capital: b.figures?.capital, totalLoans: b.figures?.totalLoans).encode(to: encoder)
             try c.encode("balances", forKey: .basis)
             let over = Set(b.partnersOverCap)
             try c.encode(b.partnersOverCap, forKey: .partnersOverCap)
@@ -248,6 +240,27 @@ struct JSONReport: Encodable {
                          toTier1: b.exposureToTier1($0.partner), overCap: over.contains($0.partner))
             }, forKey: .exposures)
             try c.encode(ColendingCap.allCases.map { CapJSON(b: b, cap: $0) }, forKey: .caps)
+        }
+    }
+
+    /// A cap's bases as they stood in the period: written beside a bank's or a cap alert's other
+    /// keys (the encoder merges keyed containers), so both read the same.
+    struct BaseFields: Encodable {
+        let capital: BankFigures.Figure?
+        let totalLoans: BankFigures.Figure?
+        enum CodingKeys: String, CodingKey {
+            case capital = "capital_cny", capitalPeriod = "capital_period", capitalStale = "capital_stale"
+            case totalLoans = "total_loans_cny", totalLoansPeriod = "total_loans_period"
+            case totalLoansStale = "total_loans_stale"
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(capital?.valueCNY, forKey: .capital)
+            try c.encode(capital?.period?.description, forKey: .capitalPeriod)
+            try c.encode(capital?.isStale ?? false, forKey: .capitalStale)
+            try c.encode(totalLoans?.valueCNY, forKey: .totalLoans)
+            try c.encode(totalLoans?.period?.description, forKey: .totalLoansPeriod)
+            try c.encode(totalLoans?.isStale ?? false, forKey: .totalLoansStale)
         }
     }
 
@@ -349,9 +362,6 @@ struct JSONReport: Encodable {
             case inForce = "in_force", firstPeriod = "first_period", periods, excess = "excess_cny"
             case firstInForce = "first_period_in_force", state, stateUntil = "state_until", ruleStatus = "rule_status"
             case related = "related_counted", bankRelated = "bank_related_to_partner"
-            case capital = "capital_cny", capitalPeriod = "capital_period", capitalStale = "capital_stale"
-            case totalLoans = "total_loans_cny", totalLoansPeriod = "total_loans_period"
-            case totalLoansStale = "total_loans_stale"
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -380,13 +390,8 @@ struct JSONReport: Encodable {
                 try c.encode(alert.bankRelatedToPartner, forKey: .bankRelated)
             }
             if let cap = alert.rule.cap {
-                let capital = cap == .singlePartner ? alert.base : nil, loans = cap == .aggregate ? alert.base : nil
-                try c.encode(capital?.valueCNY, forKey: .capital)
-                try c.encode(capital?.period?.description, forKey: .capitalPeriod)
-                try c.encode(capital?.isStale ?? false, forKey: .capitalStale)
-                try c.encode(loans?.valueCNY, forKey: .totalLoans)
-                try c.encode(loans?.period?.description, forKey: .totalLoansPeriod)
-                try c.encode(loans?.isStale ?? false, forKey: .totalLoansStale)
+                try BaseFields(capital: cap == .singlePartner ? alert.base : nil,
+                               totalLoans: cap == .aggregate ? alert.base : nil).encode(to: encoder)
             }
         }
     }

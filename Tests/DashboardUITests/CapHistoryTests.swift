@@ -29,6 +29,16 @@ struct CapHistoryTests {
         try Support.expectSnapshot(DashboardView.render(state).lines, named: "cap-history-100x30")
     }
 
+    @Test("the caps over time render at 80×24 and 200×50", arguments: [(80, 24), (200, 50)])
+    func sizes(width: Int, height: Int) throws {
+        var state = ViewTests.at2020Q2(width: width, height: height)
+        ViewTests.press(&state, .character("b"), .down, .character("c"))
+        #expect(state.view == .capHistory("Bank of Lanzhou"))
+        let lines = DashboardView.render(state).lines
+        #expect(lines.count == height && lines.allSatisfy { $0.count <= width })
+        try Support.expectSnapshot(lines, named: "cap-history-\(width)x\(height)")
+    }
+
     @Test("c opens the selected bank's caps from the banks list, and says how when no bank is on screen")
     func keyFromBanks() {
         var state = ViewTests.at2020Q2(width: 80, height: 24)

@@ -29,14 +29,16 @@ enum CapHistoryView {
                         TableModel.Cell(status + stale, style: over ? (capState.applies ? .warning : .accent) : warn ? .accent : nil,
                                         sort: .text(status), csv: over ? "breach" : warn ? "warning" : "within")]
             }
-            let projection = dependence?.projections[.singlePartner]?.breachPeriod
-                ?? dependence?.projections[.aggregate]?.breachPeriod
+            // The earlier of the two caps' projected breaches, named by its cap.
+            let projection = ColendingCap.allCases.compactMap { cap in
+                dependence?.projections[cap]?.breachPeriod.map { (cap: cap, period: $0) }
+            }.min { $0.period < $1.period }
             return TableModel.Row(id: analysis.period.description, cells: [
                 .name(analysis.period.description),
             ] + ratioCells(.singlePartner) + ratioCells(.aggregate) + [
                 TableModel.Cell(RuleModels.stateWords(capState), sort: .text(capState.code), csv: capState.code),
                 .name(dependence?.figures?.capital.map { ($0.period?.description ?? "undated") } ?? ""),
-                .name(projection.map { "projected \($0)" } ?? ""),
+                .name(projection.map { "\($0.cap == .singlePartner ? "25%" : "50%") cap in \($0.period)" } ?? ""),
             ])
         }
         let limits = TableModel.Row(id: "limit", cells: [
@@ -70,7 +72,7 @@ enum CapHistoryView {
                 .init("50% cap", .fixed(12), csv: "aggregate_status", priority: 1),
                 .init("Rule", .fixed(10), csv: "state", priority: 2),
                 .init("Capital of", .fixed(10), csv: "capital_period", priority: 3),
-                .init("Projection", .fixed(17), csv: "projected_breach_period", priority: 4),
+                .init("Projected breach", .fixed(17), csv: "projected_breach", priority: 4),
             ],
             rows: rows, footer: [limits])
     }
