@@ -22,13 +22,14 @@ let package = Package(
         // Untrusted text made safe for a terminal: sanitising and display width (CJK-aware). No I/O.
         .target(name: "TerminalText"),
         // Files → validated MarketAnalytics values; byte-level CSV reader; errors as "file:line:column: message".
-        .target(name: "DataIngest", dependencies: ["MarketAnalytics", "TerminalText", "EngineJobs"]),
+        .target(name: "DataIngest", dependencies: ["MarketAnalytics", "TerminalText", "EngineJobs",
+                                                   .product(name: "Crypto", package: "swift-crypto")]),
         // Loan data shared without identities: borrower IDs replaced by HMAC-SHA256 pseudonyms
         // under a shared key (swift-crypto), streamed; the key file's permissions checked.
         .target(name: "LoanSharing", dependencies: ["TerminalText", .product(name: "Crypto", package: "swift-crypto")]),
         // LendScope's loan tables as DuckDB and Spark SQL jobs (`lendscope sql`), and the engine/ table contract. Pure
-        // text; spark/lendscope_job.py is the spark-submit script that runs a Spark job.
-        .target(name: "EngineJobs", dependencies: ["MarketAnalytics"], exclude: ["spark"]),
+        // text; EngineRunner holds lendscope_job.py, the runner `lendscope sql --write-runner` writes.
+        .target(name: "EngineJobs", dependencies: ["MarketAnalytics"]),
         // A period's figures as table, JSON, CSV or Markdown text. Pure.
         .target(name: "MarketReport", dependencies: ["MarketAnalytics", "TerminalText", "EngineJobs"]),
         // The dashboard without a terminal: state, actions, reducer, key table, widgets → ScreenBuffer.

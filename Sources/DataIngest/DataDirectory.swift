@@ -15,6 +15,10 @@ public struct DataDirectory: Sendable {
     /// How over-indebtedness, pricing and co-funding are computed from `loans/`.
     public let loanOptions: LoanDetailOptions
 
+    /// Where the engine tables are read from, inside the directory: `engine`, or the folder of the
+    /// run `engine/CURRENT` names (`engine/runs/<id>`), set while one is read.
+    var engineTables = DataDirectory.engineFolder
+
     public init(path: String, loanOptions: LoanDetailOptions = LoanDetailOptions()) {
         self.path = path
         self.loanOptions = loanOptions

@@ -20,6 +20,7 @@ struct Lendscope: ParsableCommand {
 
             """ + dashboardOptions + "\n\nDASHBOARD KEYS (also on ? in the dashboard, with a glossary):\n"
             + Keymap.plainText(),
+        version: LendScopeVersion.current,
         subcommands: [Dashboard.self, Report.self, Check.self, Aggregate.self, Sql.self, Pseudonymise.self, SSHConfig.self],
         defaultSubcommand: Dashboard.self
     )
@@ -65,4 +66,9 @@ struct Lendscope: ParsableCommand {
             Foundation.exit(code.rawValue)
         }
     }
+}
+
+/// The version every engine run's manifest records.
+enum LendScopeVersion {
+    static let current = "0.22.0"
 }

@@ -4,14 +4,18 @@ import Foundation
 import Glibc
 #endif
 import MarketAnalytics
+import TerminalText
 
 /// A data directory's `engine/` folder: the tables an engine job wrote (`EngineTable`), read as
 /// `loans/` is, only when complete.
 extension DataDirectory {
     public static let engineFolder = "engine"
 
-    /// `engine/name`, as the user would type it.
-    func enginePath(_ name: String) -> String { displayPath(Self.engineFolder + "/" + name) }
+    /// A table's folder (or a file beside them) in the engine tables being read, as the user would type it.
+    func enginePath(_ name: String) -> String { displayPath(engineTables + "/" + name) }
+
+    /// `engine/name`: a file at the top of `engine/` (`CURRENT`, `_JOB`).
+    func engineTopPath(_ name: String) -> String { displayPath(Self.engineFolder + "/" + name) }
 
     /// True when the directory has an `engine` entry (a folder or not).
     var hasEngineEntry: Bool {
@@ -19,16 +23,45 @@ extension DataDirectory {
         return lstat(displayPath(Self.engineFolder), &info) == 0
     }
 
-    /// What a reader must see unchanged from before to after it reads the tables: the job
-    /// marker, every table's `_SUCCESS` and part files (as `engine/…` paths).
+    /// What a reader must see unchanged from before to after it reads the tables: the pointer,
+    /// the job marker, and the resolved run's manifest, every table's `_SUCCESS`, `_RUN` and part
+    /// files (as `engine/…` paths). A pointer switched during the read changes the first entry.
     func engineFiles() -> [String] {
         guard hasEngineEntry else { return [] }
-        var files = [enginePath(EngineTable.jobMarker)]
+        var files = [engineTopPath(RunLayout.pointerFile), engineTopPath(EngineTable.jobMarker)]
+        guard case .success(let resolved) = resolvedEngine() else { return files }
+        files.append(resolved.enginePath(RunLayout.manifestFile))
         for table in EngineTable.allCases {
-            files.append(enginePath(table.rawValue + "/" + EngineTable.successMarker))
-            files += partFiles(of: table)
+            files.append(resolved.enginePath(table.rawValue + "/" + EngineTable.successMarker))
+            files.append(resolved.enginePath(table.rawValue + "/" + RunLayout.runMarker))
+            files += resolved.partFiles(of: table)
         }
         return files
+    }
+
+    /// This directory reading the run `engine/CURRENT` names, or the flat tables when there is no
+    /// pointer. Resolved once per read: everything read after comes from that one run.
+    func resolvedEngine() -> Result<DataDirectory, Diagnostic> {
+        let pointer = engineTopPath(RunLayout.pointerFile)
+        guard FileBytes.exists(pointer) else { return .success(self) }
+        let text: String
+        do throws(FileBytes.Failure) {
+            text = String(decoding: try FileBytes.read(pointer, limit: 256), as: UTF8.self)
+        } catch {
+            return .failure(Diagnostic(path: pointer, line: 1, column: 1, message: "cannot be read"))
+        }
+        let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard RunLayout.isRunID(id) else {
+            return .failure(Diagnostic(path: pointer, line: 1, column: 1,
+                                       message: "does not name a run (letters, digits, '-' and '_'): '\(SafeText.sanitize(String(id.prefix(64))))'"))
+        }
+        var resolved = self
+        resolved.engineTables = Self.engineFolder + "/" + RunLayout.runsFolder + "/" + id
+        guard FileBytes.exists(resolved.displayPath(resolved.engineTables)) else {
+            return .failure(Diagnostic(path: pointer, line: 1, column: 1,
+                                       message: "names run \(id), but \(resolved.displayPath(resolved.engineTables)) is missing"))
+        }
+        return .success(resolved)
     }
 
     /// A table's part files: names ending `.csv`, not hidden (`.x.crc`) nor marked (`_x`), sorted.
@@ -41,10 +74,17 @@ extension DataDirectory {
     /// The engine tables as loan figures, or why they cannot be read now: a table being written
     /// (no `_SUCCESS`, or the job marker says `running`) is a problem like a malformed file, so
     /// the dashboard keeps its last complete data and says which table it waits for.
-    func readEngine(granularity: Period.Granularity) -> (EngineData?, [Diagnostic]) {
+    func readEngine(granularity: Period.Granularity, groupingBytes: [UInt8]?) -> (EngineData?, [Diagnostic]) {
         guard hasEngineEntry else { return (nil, []) }
         if let problem = folderProblem(Self.engineFolder, what: "engine tables go in a folder named engine") { return (nil, [problem]) }
-        let job = enginePath(EngineTable.jobMarker)
+        let source: DataDirectory
+        switch resolvedEngine() {
+        case .success(let resolved): source = resolved
+        case .failure(let problem): return (nil, [problem])
+        }
+        let usesPointer = source.engineTables != Self.engineFolder
+        let job = engineTopPath(EngineTable.jobMarker)
+        var note: String?
         if FileBytes.exists(job) {
             let state: String
             do throws(FileBytes.Failure) {
@@ -52,15 +92,29 @@ extension DataDirectory {
             } catch {
                 return (nil, [Diagnostic(path: job, line: 1, column: 1, message: "cannot be read")])
             }
-            if !state.hasPrefix("done ") {
+            let current = source.engineTables.split(separator: "/").last.map(String.init) ?? ""
+            if usesPointer {
+                // The current run stays readable whatever a newer job is doing; the note says what it is doing.
+                if state.hasPrefix("running "), !state.contains(current) { note = "a newer run is being written" }
+                if state.hasPrefix("failed "), !state.contains(current) { note = "the newest run failed; these are the last good run's" }
+            } else if !state.hasPrefix("done ") {
                 return (nil, [Diagnostic(path: job, line: 1, column: 1, message: "a job is writing the tables ("
                     + (state.hasPrefix("running ") ? "running" : "no state yet") + "): the tables are read once it says done")])
             }
         }
-        var reader = EngineTableReader(directory: self, granularity: granularity)
-        for table in EngineTable.allCases where table != .summary || FileBytes.exists(enginePath(table.rawValue)) {
-            let folder = enginePath(table.rawValue)
-            if let problem = folderProblem(Self.engineFolder + "/" + table.rawValue,
+        let manifest: EngineManifest?
+        switch source.readManifest(required: usesPointer) {
+        case .success(let read): manifest = read
+        case .failure(let problem): return (nil, [problem])
+        }
+        if let problem = source.runProblem(manifest: manifest, pointerRun: usesPointer ? source.engineTables.split(separator: "/").last.map(String.init) : nil) {
+            return (nil, [problem])
+        }
+        if let manifest, let problem = source.groupingProblem(manifest, groupingBytes: groupingBytes) { return (nil, [problem]) }
+        var reader = EngineTableReader(directory: source, granularity: granularity)
+        for table in EngineTable.allCases where table != .summary || FileBytes.exists(source.enginePath(table.rawValue)) {
+            let folder = source.enginePath(table.rawValue)
+            if let problem = folderProblem(source.engineTables + "/" + table.rawValue,
                                            what: "each engine table is a folder of CSV part files") {
                 return (nil, [problem])
             }
@@ -72,10 +126,16 @@ extension DataDirectory {
                 return (nil, [Diagnostic(path: folder, line: 1, column: 1,
                                          message: "being written (no _SUCCESS yet): read once it is complete")])
             }
-            reader.read(table, parts: partFiles(of: table))
+            reader.read(table, parts: source.partFiles(of: table))
         }
         if !reader.diagnostics.isEmpty { return (nil, reader.diagnostics.sorted()) }
-        return reader.finish()
+        var (data, problems) = reader.finish()
+        if let run = manifest?.runID, data != nil {
+            let words = "engine tables, run \(run.prefix(8))" + (note.map { "; " + $0 } ?? "")
+            for index in data!.figures.originations.indices { data!.figures.originations[index].source = words }
+        }
+        if data == nil && problems.isEmpty { problems = [] }
+        return (data, problems)
     }
 
     /// Why `name` exists but is not a readable folder; nil when it is one (or absent).
@@ -110,7 +170,8 @@ extension DataDirectory {
     /// and adding the periods only the engine has.
     func attachEngine(to dataset: inout MarketDataset, platformsListed: Bool, banksListed: Bool) -> [Diagnostic] {
         let granularity = dataset.periods.first?.granularity ?? .quarter
-        let (data, problems) = readEngine(granularity: granularity)
+        let grouping = FileBytes.exists(displayPath(Self.platformsFile)) ? try? FileBytes.read(displayPath(Self.platformsFile)) : nil
+        let (data, problems) = readEngine(granularity: granularity, groupingBytes: grouping)
         if !problems.isEmpty { return problems }
         guard let data else { return [] }
         var unlisted: [Diagnostic] = []

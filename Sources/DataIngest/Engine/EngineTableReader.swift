@@ -16,7 +16,14 @@ struct EngineTableReader {
     /// The pricing table's thresholds, ascending, each with its column's name as the header writes it.
     private var thresholds: [(threshold: APRThreshold, column: String)]?
     /// Period → the long table's cells of that period end.
-    private var longTable: [Period: [[String]: (value: String, field: CSVField, path: String)]] = [:]
+    private var longTable: [Period: [[String]: Cell]] = [:]
+    /// [period, platform] → the sum of its originations rows, how many, and where the first is.
+    private(set) var originationSums: [[String]: (cents: Int64, rows: Int, first: (path: String, line: Int))] = [:]
+    /// [period, platform] → pricing's `new_cny` cell.
+    private(set) var pricingNewLending: [[String]: (cents: Int64, field: CSVField, path: String)] = [:]
+
+    /// One cell of the long table: its text, its `value` field and its file.
+    typealias Cell = (value: String, field: CSVField, path: String)
 
     init(directory: DataDirectory, granularity: Period.Granularity) {
         self.directory = directory
@@ -87,12 +94,19 @@ struct EngineTableReader {
             let period = try self.period(record, csv)
             let platform = try csv.name(record, "platform"), bank = try csv.name(record, "bank")
             try remember([period.description, platform, bank])
-            let (sum, overflow) = loanCount.addingReportingOverflow(try count(value("loans"), csv))
+            let loans = try count(value("loans"), csv), amount = try cents(value("amount_cny"), csv)
+            try Self.checkLoans(loans, "loans", amount: amount, "amount_cny", record, csv)
+            let (sum, overflow) = loanCount.addingReportingOverflow(loans)
             guard !overflow else { throw csv.diagnostic(value("loans"), "the loans of the table sum past 64 bits") }
             loanCount = sum
+            let key = [period.description, platform]
+            let lent = originationSums[key] ?? (0, 0, (csv.path, record.line))
+            let (total, past) = lent.cents.addingReportingOverflow(amount)
+            guard !past else { throw csv.diagnostic(value("amount_cny"), "the new lending of \(period), \(platform) sums past 64-bit fen") }
+            originationSums[key] = (total, lent.rows + 1, lent.first)
             originationPeriods.insert(period)
             figures.originations.append(BalanceRecord(period: period, platform: platform, bank: bank,
-                                                      balanceCNY: Double(try cents(value("amount_cny"), csv)) / 100,
+                                                      balanceCNY: Double(amount) / 100,
                                                       provenance: .derived, source: "engine tables"))
         case .status:
             let period = try self.period(record, csv)
@@ -134,12 +148,19 @@ struct EngineTableReader {
             let platform = try csv.name(record, "platform")
             try remember([period.description, platform])
             let above = try (thresholds ?? []).map { entry throws(Diagnostic) -> Int64 in try cents(value(entry.column), csv) }
+            let newCents = try cents(value("new_cny"), csv)
+            var pairs: [(loans: Int, cents: Int64)] = []
+            for (loans, amount) in [("cofunded_loans", "cofunded_cny"), ("below_floor_loans", "below_floor_cny"),
+                                    ("in_force_below_loans", "in_force_below_cny")] {
+                pairs.append((try count(value(loans), csv), try cents(value(amount), csv)))
+                try Self.checkLoans(pairs.last!.loans, loans, amount: pairs.last!.cents, amount, record, csv)
+            }
+            pricingNewLending[[period.description, platform]] = (newCents, value("new_cny"), csv.path)
             figures.terms[period, default: [:]][platform] = LendingTerms(
-                newCents: try cents(value("new_cny"), csv), aboveCents: above,
-                cofundedLoans: try count(value("cofunded_loans"), csv), cofundedCents: try cents(value("cofunded_cny"), csv),
-                belowFloorLoans: try count(value("below_floor_loans"), csv), belowFloorCents: try cents(value("below_floor_cny"), csv),
-                inForceBelowLoans: try count(value("in_force_below_loans"), csv),
-                inForceBelowCents: try cents(value("in_force_below_cny"), csv),
+                newCents: newCents, aboveCents: above,
+                cofundedLoans: pairs[0].loans, cofundedCents: pairs[0].cents,
+                belowFloorLoans: pairs[1].loans, belowFloorCents: pairs[1].cents,
+                inForceBelowLoans: pairs[2].loans, inForceBelowCents: pairs[2].cents,
                 fundedStatedLoans: try count(value("funded_stated_loans"), csv))
         case .summary:
             try remember([])
@@ -207,6 +228,7 @@ struct EngineTableReader {
                 }
             }
         }
+        problems += newLendingProblems()
         let folder = directory.enginePath(EngineTable.indebtedness.rawValue)
         var groups = Set<String>()
         for period in originationPeriods.sorted() {
@@ -217,6 +239,7 @@ struct EngineTableReader {
             }
             do throws(Diagnostic) {
                 let f = try indebtedness(at: period, cells, folder: folder)
+                problems += Self.indebtednessProblems(f, cells)
                 groups.formUnion(f.borrowersByGroup.keys)
                 figures.indebtedness[period] = f
             } catch {
@@ -237,26 +260,25 @@ struct EngineTableReader {
     }
 
     /// One period end's figures from its long-table cells; every cell checked, none missing.
-    private func indebtedness(at period: Period, _ cells: [[String]: (value: String, field: CSVField, path: String)],
-                              folder: String) throws(Diagnostic) -> IndebtednessFigures {
+    private func indebtedness(at period: Period, _ cells: [[String]: Cell], folder: String) throws(Diagnostic) -> IndebtednessFigures {
         var used = Set<[String]>()
-        func cell(_ table: String, _ a: String = "", _ b: String = "") throws(Diagnostic) -> (value: String, field: CSVField, path: String)? {
+        func cell(_ table: String, _ a: String = "", _ b: String = "") throws(Diagnostic) -> Cell? {
             used.insert([table, a, b])
             return cells[[table, a, b]]
         }
-        func required(_ table: String, _ a: String = "") throws(Diagnostic) -> (value: String, field: CSVField, path: String) {
+        func required(_ table: String, _ a: String = "") throws(Diagnostic) -> Cell {
             guard let found = try cell(table, a) else {
                 throw Diagnostic(path: folder, line: 1, column: 1, message: "\(period): no \(table)\(a.isEmpty ? "" : " " + a) row")
             }
             return found
         }
-        func number(_ c: (value: String, field: CSVField, path: String)) throws(Diagnostic) -> Int {
+        func number(_ c: Cell) throws(Diagnostic) -> Int {
             guard !c.value.isEmpty, c.value.utf8.count <= 18, c.value.utf8.allSatisfy({ (48...57).contains($0) }), let n = Int(c.value) else {
                 throw Diagnostic(path: c.path, line: c.field.line, column: c.field.column, message: "'\(c.value)' is not a count (a whole number)")
             }
             return n
         }
-        func money(_ c: (value: String, field: CSVField, path: String)) throws(Diagnostic) -> Int64 {
+        func money(_ c: Cell) throws(Diagnostic) -> Int64 {
             let parts = c.value.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 2, parts[1].utf8.count == 2, !parts[0].isEmpty,
                   (parts[0] + parts[1]).utf8.allSatisfy({ (48...57).contains($0) }),
@@ -280,9 +302,6 @@ struct EngineTableReader {
         let borrowers = try number(try required("borrowers"))
         let byGroups = try IndebtednessFigures.classNames.map { name throws(Diagnostic) in try number(try required("by_groups", name)) }
         let amounts = try IndebtednessFigures.classNames.map { name throws(Diagnostic) in try money(try required("amount_by_groups", name)) }
-        guard byGroups.reduce(0, +) == borrowers else {
-            throw Diagnostic(path: folder, line: 1, column: 1, message: "\(period): by_groups sum to \(byGroups.reduce(0, +)), not borrowers \(borrowers)")
-        }
         var perGroup: [String: Int] = [:]
         var overlap: [IndebtednessFigures.Overlap] = []
         for (key, c) in cells {
