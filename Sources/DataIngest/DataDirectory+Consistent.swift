@@ -14,6 +14,14 @@ extension DataDirectory {
     /// The data files whose versions make up one generation.
     public static let dataFiles = [balancesFile, marketFile, fxFile, platformsFile, banksFile, relatedPartiesFile]
 
+    /// One attempt of `loadConsistently` on this (pinned) directory; nil when it must be tried again.
+    func loadOnce(settleNanos: Int64, reloadCache: ReloadCache?, isCancelled: () -> Bool) -> LoadOutcome? {
+        let outcome = loadConsistently(settle: Double(settleNanos) / 1e9, attempts: 1, reloadCache: reloadCache,
+                                       isCancelled: isCancelled)
+        if case .unstable = outcome { return nil }
+        return outcome
+    }
+
     /// Fingerprints of the data files and of every loan file (by path).
     public func fingerprints() -> [String: FileFingerprint] {
         var prints = Dictionary(uniqueKeysWithValues: Self.dataFiles.map { ($0, FileFingerprint.of(displayPath($0))) })
@@ -37,6 +45,16 @@ extension DataDirectory {
         let settleNanos = Int64(settle * 1_000_000_000)
         for _ in 0..<attempts {
             if isCancelled() { return .cancelled }
+            // The engine run engine/CURRENT names is pinned for the whole attempt: its files are
+            // fingerprinted and read, so a switch to a newer run meanwhile does not disturb a read of
+            // a complete one (and a pruned run changes its files, so the attempt is made again).
+            let directory = pinnedToCurrentRun()
+            if directory.engineTables != engineTables {
+                switch directory.loadOnce(settleNanos: settleNanos, reloadCache: reloadCache, isCancelled: isCancelled) {
+                case .some(let outcome): return outcome
+                case .none: continue
+                }
+            }
             let before = fingerprints()
             // Wait until the newest file is at least `settle` old.
             let newest = before.values.map(\.modified).max() ?? 0

@@ -18,6 +18,7 @@ extension EngineJob {
             ("bank IS NULL OR bank = ''", "'bank is empty'"),
             ("borrower_id IS NULL OR borrower_id = ''", "'borrower_id is empty'"),
             ("amount_cny IS NULL OR NOT \(d.matches("amount_cny", yuan))", "concat('amount_cny ', coalesce(amount_cny, ''), ' is not yuan with at most two decimals')"),
+            ("CAST(amount_cny AS DECIMAL(38, 2)) = 0", "'amount_cny is zero: a loan is above zero'"),
             ("term_days IS NULL OR NOT \(d.matches("term_days", "0*[1-9][0-9]{0,8}"))", "concat('term_days ', coalesce(term_days, ''), ' is not a whole number of days from 1 to 999999999')"),
             ("originated IS NULL OR NOT \(d.matches("originated", date)) OR TRY_CAST(originated AS DATE) IS NULL",
              "concat('originated ', coalesce(originated, ''), ' is not an ISO date')"),

@@ -176,7 +176,10 @@ class HadoopFiles:
         return self.jvm.org.apache.hadoop.fs.Path(text)
 
     def fs(self, text):
-        return self.path(text).getFileSystem(self.conf)
+        fs = self.path(text).getFileSystem(self.conf)
+        # No .crc side files beside the markers on a local disk.
+        fs.setWriteChecksum(False)
+        return fs
 
     def join(self, *parts):
         out = parts[0]

@@ -41,9 +41,13 @@ public enum RunLayout {
     /// single file); nil for an input that is not a local or URI path with a folder.
     static func inputFolder(_ input: String) -> String? {
         var text = input
-        if let glob = text.firstIndex(where: { "*?[{".contains($0) }) { text = String(text[..<glob]) }
-        else if text.lowercased().hasSuffix(".csv") || text.lowercased().hasSuffix(".parquet") { text = String(text.dropLast(text.count - (text.lastIndex(of: "/").map { text.distance(from: text.startIndex, to: $0) } ?? 0))) }
-        if let slash = text.lastIndex(of: "/"), !text.hasSuffix("/") { text = String(text[...slash]) }
+        let isFile = text.lowercased().hasSuffix(".csv") || text.lowercased().hasSuffix(".parquet")
+        if let glob = text.firstIndex(where: { "*?[{".contains($0) }) {
+            text = String(text[..<glob])
+        } else if isFile {
+            text = text.lastIndex(of: "/").map { String(text[...$0]) } ?? ""
+        }
+        if !text.hasSuffix("/") { text = text.lastIndex(of: "/").map { String(text[...$0]) } ?? "" }
         while text.count > 1 && text.hasSuffix("/") { text.removeLast() }
         return text.isEmpty ? nil : text
     }

@@ -16,15 +16,22 @@ struct DataDirectoryArgument: ParsableArguments {
         get throws { DataDirectory(path: directory, loanOptions: try loans.options()) }
     }
 
-    /// Loads and validates the directory; on failure prints every problem to stderr and exits 1.
+    /// Loads and validates the directory as the dashboard does: one generation of the files, read
+    /// again while a writer is changing them (an engine run switching `CURRENT`, a copy step), never
+    /// a mix. On failure prints every problem to stderr and exits 1.
     func load() throws -> MarketDataset {
         let directory = try dataDirectory
-        do {
-            return try directory.load()
-        } catch {
+        switch directory.loadConsistently(settle: 0.05) {
+        case .loaded(let dataset):
+            return dataset
+        case .failed(let error):
             for diagnostic in error.diagnostics {
                 StandardError.write(SafeText.sanitize(diagnostic.description) + "\n")
             }
+            throw ExitCode.failure
+        case .unstable, .cancelled:
+            StandardError.write("error: \(SafeText.sanitize(directory.path)): the files kept changing while they were read; "
+                                + "nothing was accepted (try again once the writer is done)\n")
             throw ExitCode.failure
         }
     }

@@ -31,7 +31,37 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 SAMPLE = os.path.join(ROOT, "sample-data")
-SPARK_SCRIPT = os.path.join(ROOT, "Sources", "EngineJobs", "spark", "lendscope_job.py")
+RUNNER = None  # lendscope_job.py, written by `lendscope sql --write-runner` in main()
+TABLES = ["originations", "status", "stacking", "indebtedness", "pricing", "summary"]
+
+
+def current_run(output):
+    """The folder of the run engine/CURRENT names."""
+    run = open(os.path.join(output, "CURRENT"), encoding="utf-8").read().strip()
+    return os.path.join(output, "runs", run)
+
+
+def write_job(lendscope, engine, output, loans, workdir, platforms, name=None, extra=()):
+    job = os.path.join(workdir, (name or engine) + ".sql")
+    with open(job, "w") as f:
+        command = [lendscope, "sql", "--engine", engine, "--input", loans, "--output", output, *extra]
+        if platforms:
+            command += ["--platforms", platforms]
+        subprocess.run(command, check=True, stdout=f)
+    return job
+
+
+def execute(engine, job, workdir):
+    """Runs a job through the runner, as the README says; returns (exit status, output)."""
+    if engine == "duckdb":
+        done = subprocess.run([sys.executable, RUNNER, job], capture_output=True, text=True)
+        return done.returncode, done.stdout + done.stderr
+    log = os.path.join(workdir, "spark.log")
+    with open(log, "w") as f:
+        done = subprocess.run(["spark-submit", "--master", "local[2]", "--driver-memory", "2g",
+                               "--conf", "spark.sql.shuffle.partitions=4", "--conf", "spark.ui.enabled=false",
+                               RUNNER, job], stdout=f, stderr=subprocess.STDOUT)
+    return done.returncode, open(log).read()
 
 
 def fail(message):
@@ -132,30 +162,27 @@ def first_difference(a, b, path="$"):
 
 
 def run_job(lendscope, engine, data, output, workdir, source=None):
-    job = os.path.join(workdir, f"{engine}.sql")
-    with open(job, "w") as f:
-        subprocess.run([lendscope, "sql", "--engine", engine, "--input", source or os.path.join(data, "loans", "*.csv"),
-                        "--platforms", os.path.join(data, "platforms.csv"), "--output", output], check=True, stdout=f)
+    job = write_job(lendscope, engine, output, source or os.path.join(data, "loans", "*.csv"), workdir,
+                    os.path.join(data, "platforms.csv"))
     started = time.monotonic()
-    if engine == "duckdb":
-        # As the README says: the printed SQL, run whole by DuckDB's Python package.
-        subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect().execute(open(sys.argv[1]).read())", job],
-                       check=True)
-    else:
-        log = os.path.join(workdir, "spark.log")
-        with open(log, "w") as f:
-            done = subprocess.run(["spark-submit", "--master", "local[2]", "--driver-memory", "2g",
-                                   "--conf", "spark.sql.shuffle.partitions=4", "--conf", "spark.ui.enabled=false",
-                                   SPARK_SCRIPT, job], stdout=f, stderr=subprocess.STDOUT)
-        if done.returncode != 0:
-            fail(f"spark-submit failed ({done.returncode}); its log: {log}\n" + open(log).read()[-3000:])
+    status, log = execute(engine, job, workdir)
+    if status != 0:
+        fail(f"{engine}: the runner failed ({status}):\n" + log[-3000:])
     elapsed = time.monotonic() - started
     state = open(os.path.join(output, "_JOB")).read()
     if not state.startswith("done "):
         fail(f"{engine}: _JOB says {state!r} after the job")
-    for table in ["originations", "status", "stacking", "indebtedness", "pricing", "summary"]:
-        if not os.path.exists(os.path.join(output, table, "_SUCCESS")):
-            fail(f"{engine}: {table} has no _SUCCESS")
+    run = current_run(output)
+    if not os.path.exists(os.path.join(run, "manifest.json")):
+        fail(f"{engine}: the current run has no manifest")
+    for table in TABLES:
+        for marker in ["_SUCCESS", "_RUN"]:
+            if not os.path.exists(os.path.join(run, table, marker)):
+                fail(f"{engine}: {table} has no {marker}")
+    # Hidden files (a file system's checksums) are no one's data.
+    stray = [n for n in os.listdir(output) if n not in ("CURRENT", "_JOB", "runs") and not n.startswith(".")]
+    if stray:
+        fail(f"{engine}: stray files in the output folder: {stray}")
     return elapsed
 
 
@@ -193,7 +220,8 @@ def check_engine(lendscope, engine, data, workdir, label, source=None):
     out = subprocess.run([lendscope, "check", both], capture_output=True, text=True)
     if out.returncode != 0:
         fail(f"{label}, {engine}: check with loans/ and engine/ failed: {out.stderr.strip()}")
-    part = sorted(p for p in glob.glob(os.path.join(both, "engine", "stacking", "*.csv")) if os.path.getsize(p) > 0)[0]
+    part = sorted(p for p in glob.glob(os.path.join(current_run(os.path.join(both, "engine")), "stacking", "*.csv"))
+                  if os.path.getsize(p) > 0)[0]
     lines = open(part, encoding="utf-8").read().splitlines()
     fields = lines[1].split(",")
     fields[1] = str(int(fields[1]) + 1)  # one more borrower
@@ -218,20 +246,113 @@ def check_monthly(lendscope, data, workdir):
     """By month, the DuckDB job's originations and long table equal `lendscope aggregate --period month`'s."""
     output = os.path.join(workdir, "monthly", "engine")
     os.makedirs(os.path.dirname(output))
-    job = os.path.join(workdir, "monthly.sql")
     loans = os.path.join(data, "loans", "loans.csv")
-    with open(job, "w") as f:
-        subprocess.run([lendscope, "sql", "--engine", "duckdb", "--period", "month", "--input", loans, "--output", output],
-                       check=True, stdout=f)
-    subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect().execute(open(sys.argv[1]).read())", job], check=True)
+    job = write_job(lendscope, "duckdb", output, loans, workdir, None, name="monthly", extra=["--period", "month"])
+    status, log = execute("duckdb", job, workdir)
+    if status != 0:
+        fail("monthly DuckDB job failed: " + log[-2000:])
     ours = os.path.join(workdir, "monthly", "agg.csv"), os.path.join(workdir, "monthly", "ind.csv")
     subprocess.run([lendscope, "aggregate", loans, "--period", "month", "--platforms", os.path.join(data, "platforms.csv"),
                     "--output", ours[0], "--indebtedness", ours[1]], check=True)
     for table, mine in [("originations", ours[0]), ("indebtedness", ours[1])]:
         want = sorted(tuple(r) for r in list(csv.reader(open(mine, encoding="utf-8")))[1:])
-        if not want or want != table_rows(os.path.join(output, table)):
+        if not want or want != table_rows(os.path.join(current_run(output), table)):
             fail(f"by month, DuckDB's {table} differs from lendscope aggregate's")
     print("ok: by month, DuckDB's originations and over-indebtedness equal lendscope aggregate's, row for row")
+
+
+def check_protocol(lendscope, engine, data, workdir):
+    """What a data team trips on: separators that a sniffer guesses, a failed rerun, typed columns
+    that cannot hold cents or days, a lake table read as files, a URI without its grouping."""
+    import duckdb
+    # 1. An extra column full of ';' in platforms.csv and in the loans: still read by ','.
+    odd = os.path.join(workdir, f"semicolons-{engine}")
+    shutil.copytree(data, odd)
+    for name in ["platforms.csv", os.path.join("loans", "loans.csv")]:
+        path = os.path.join(odd, name)
+        rows = list(csv.reader(open(path, encoding="utf-8")))
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(rows[0] + ["note"])
+            w.writerows(r + [";;x;y;z;;"] for r in rows[1:])
+    out = subprocess.run([lendscope, "check", odd], capture_output=True, text=True)
+    if out.returncode != 0:
+        fail(f"{engine}: check refused the ';' files: {out.stderr.strip()}")
+    engine_only = os.path.join(workdir, f"semicolons-{engine}-engine")
+    shutil.copytree(odd, engine_only, ignore=shutil.ignore_patterns("loans"))
+    run_job(lendscope, engine, odd, os.path.join(engine_only, "engine"), workdir)
+    want, got = report(lendscope, odd, "originations"), report(lendscope, engine_only, "originations")
+    difference = first_difference(want, got)
+    if difference:
+        fail(f"{engine}: with ';' in an extra column the engine's figures differ from loans/ at {difference}")
+    print(f"ok: {engine}: an extra column full of ';' is read by ',' (no delimiter sniffing); figures equal loans/")
+
+    # 2. A rerun that fails leaves the last good run readable, and says it failed.
+    before = report(lendscope, engine_only, "originations")
+    current = open(os.path.join(engine_only, "engine", "CURRENT")).read()
+    bad = os.path.join(workdir, f"bad-{engine}.csv")
+    lines = open(os.path.join(odd, "loans", "loans.csv"), encoding="utf-8").read().splitlines()
+    fields = next(csv.reader([lines[5]]))
+    fields[4] = "1.234"
+    buffer = []
+    csv.writer(buffer_writer(buffer), lineterminator="").writerow(fields)
+    lines[5] = buffer[0]
+    open(bad, "w", encoding="utf-8").write("\n".join(lines) + "\n")
+    job = write_job(lendscope, engine, os.path.join(engine_only, "engine"), bad, workdir, os.path.join(odd, "platforms.csv"),
+                    name=f"bad-{engine}")
+    status, log = execute(engine, job, workdir)
+    if status != 65 or "is not yuan with at most two decimals" not in log:
+        fail(f"{engine}: a malformed loan did not fail the rerun with status 65 ({status}):\n" + log[-2000:])
+    if not open(os.path.join(engine_only, "engine", "_JOB")).read().startswith("failed "):
+        fail(f"{engine}: _JOB does not say the rerun failed")
+    if open(os.path.join(engine_only, "engine", "CURRENT")).read() != current:
+        fail(f"{engine}: a failed rerun moved CURRENT")
+    if first_difference(before, report(lendscope, engine_only, "originations")):
+        fail(f"{engine}: after a failed rerun the figures changed")
+    print(f"ok: {engine}: a failed rerun exits 65, says failed in _JOB, and the last good run stays readable")
+
+    # 3. Typed Parquet: a DOUBLE amount and a TIMESTAMP date are refused by name; a Delta folder too.
+    loans = os.path.join(data, "loans", "loans.csv")
+    cases = [("amount_cny", "CAST(amount_cny AS DOUBLE)", "column amount_cny is DOUBLE"),
+             ("rate_apr", "CAST(rate_apr AS FLOAT)", "column rate_apr is FLOAT"),
+             ("originated", "CAST(originated AS TIMESTAMP)", "column originated is TIMESTAMP")]
+    for column, expression, message in cases:
+        folder = os.path.join(workdir, f"typed-{engine}-{column}")
+        os.makedirs(folder)
+        duckdb.sql(f"COPY (SELECT * REPLACE ({expression} AS {column}) FROM read_csv('{loans}', header = true, "
+                   f"all_varchar = true)) TO '{folder}/loans.parquet' (FORMAT parquet)")
+        job = write_job(lendscope, engine, os.path.join(workdir, f"typed-{engine}-{column}-out"), os.path.join(folder, "loans.parquet"),
+                        workdir, os.path.join(data, "platforms.csv"), name=f"typed-{engine}-{column}")
+        status, log = execute(engine, job, workdir)
+        if status != 65 or message not in log:
+            fail(f"{engine}: a {message.split(' is ')[1]} {column} was not refused by name ({status}):\n" + log[-2000:])
+    delta = os.path.join(workdir, f"delta-{engine}")
+    os.makedirs(os.path.join(delta, "_delta_log"))
+    open(os.path.join(delta, "_delta_log", "00000000000000000000.json"), "w").write("{}\n")
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{loans}', header = true, all_varchar = true)) TO '{delta}/part-0.parquet' (FORMAT parquet)")
+    job = write_job(lendscope, engine, os.path.join(workdir, f"delta-{engine}-out"), os.path.join(delta, "*.parquet"), workdir,
+                    os.path.join(data, "platforms.csv"), name=f"delta-{engine}", extra=["--input-format", "parquet"])
+    status, log = execute(engine, job, workdir)
+    if status != 65 or "is a Delta table" not in log:
+        fail(f"{engine}: a Delta folder was read as files ({status}):\n" + log[-2000:])
+    print(f"ok: {engine}: DOUBLE and FLOAT amounts or rates, TIMESTAMP dates and a Delta folder are refused by name (65)")
+
+
+class buffer_writer:
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text):
+        self.out.append(text)
+
+
+def check_uri_grouping(lendscope):
+    """A URI's folder cannot be looked in for platforms.csv: the job is refused without --platforms."""
+    out = subprocess.run([lendscope, "sql", "--engine", "spark", "--input", "file:///data/loans/*.csv", "--output", "/tmp/x"],
+                         capture_output=True, text=True)
+    if out.returncode != 64 or "give --platforms" not in out.stderr:
+        fail(f"a URI input without --platforms was not refused: {out.returncode} {out.stderr.strip()}")
+    print("ok: a URI input without --platforms is refused (64): no silent one-group-per-platform")
 
 
 def main():
@@ -250,6 +371,9 @@ def main():
         print("note: spark-submit not found; the Spark part is skipped")
         engines.remove("spark")
     workdir = tempfile.mkdtemp(prefix="lendscope-engine-")
+    global RUNNER
+    RUNNER = subprocess.run([lendscope, "sql", "--write-runner", workdir], check=True, capture_output=True, text=True).stdout.strip()
+    check_uri_grouping(lendscope)
     try:
         sample = os.path.join(workdir, "sample")
         shutil.copytree(SAMPLE, sample)
@@ -261,6 +385,7 @@ def main():
         if "duckdb" in engines:
             check_monthly(lendscope, generated, workdir)
         for engine in engines:
+            check_protocol(lendscope, engine, sample, workdir)
             check_engine(lendscope, engine, sample, workdir, "sample")
             check_engine(lendscope, engine, sample, workdir, "sample as typed Parquet", source=parquet)
             check_engine(lendscope, engine, generated, workdir, f"{rows:,} generated rows")

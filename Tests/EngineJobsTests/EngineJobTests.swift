@@ -33,31 +33,76 @@ struct EngineJobTests {
         #expect(!job.contains("above_apr_24_cny"))
     }
 
-    @Test("DuckDB writes every table, its _SUCCESS after its parts, and _JOB running first and done last")
+    @Test("DuckDB writes every table into its run's folder, then _SUCCESS and _RUN, then the manifest, then CURRENT by a rename")
     func duckdbWrites() throws {
-        let text = EngineJob(dialect: .duckdb, input: "d/loans/*.csv", platforms: "d/platforms.csv", output: "d/engine").text
+        let text = EngineJob(dialect: .duckdb, input: "d/loans/*.csv", platforms: "d/platforms.csv", output: "d/engine", runID: "r1").text
         let running = try #require(text.range(of: "'running ' || id"))
+        let manifest = try #require(text.range(of: "TO 'd/engine/runs/r1/manifest.json' (FORMAT json)"))
+        let pointer = try #require(text.range(of: "TO 'd/engine/CURRENT' (FORMAT csv, HEADER false, QUOTE '', USE_TMP_FILE true)"))
         let done = try #require(text.range(of: "'done ' || id"))
         for table in EngineTable.allCases {
-            let parts = try #require(text.range(of: "TO 'd/engine/\(table.rawValue)' (FORMAT csv, HEADER true, OVERWRITE true"))
-            let success = try #require(text.range(of: "TO 'd/engine/\(table.rawValue)/_SUCCESS'"))
-            #expect(running.upperBound < parts.lowerBound && parts.upperBound < success.lowerBound && success.upperBound < done.lowerBound)
+            let parts = try #require(text.range(of: "TO 'd/engine/runs/r1/\(table.rawValue)' (FORMAT csv, HEADER true, OVERWRITE true"))
+            let success = try #require(text.range(of: "TO 'd/engine/runs/r1/\(table.rawValue)/_SUCCESS'"))
+            let run = try #require(text.range(of: "TO 'd/engine/runs/r1/\(table.rawValue)/_RUN'"))
+            #expect(running.upperBound < parts.lowerBound && parts.upperBound < success.lowerBound
+                    && success.upperBound < run.lowerBound && run.upperBound < manifest.lowerBound)
         }
-        #expect(text.contains("read_csv('d/platforms.csv'"))
+        #expect(manifest.upperBound < pointer.lowerBound && pointer.upperBound < done.lowerBound)
+        #expect(text.contains("read_csv('d/platforms.csv', header = true, delim = ',', quote = '\"', escape = '\"'"))
         #expect(text.contains("is not listed in ', 'd/platforms.csv'"))
+        // The grouping as read is hashed by the job, and a run id used before is refused.
+        #expect(text.contains("(SELECT sha256(content) FROM read_text('d/platforms.csv')) AS grouping_sha256"))
+        #expect(text.contains("FROM glob('d/engine/runs/r1/manifest.json')"))
+        // The folders are made one level at a time by an empty partitioned COPY: no stray file.
+        #expect(!text.contains("_created_"))
+        #expect(text.contains("-- lendscope-job run=r1\n") && text.contains("-- lendscope-job engine=duckdb\n"))
     }
 
-    @Test("Spark writes every table with INSERT OVERWRITE DIRECTORY and RFC 4180 quotes, and names its output for the runner")
-    func sparkWrites() {
-        let text = EngineJob(dialect: .spark, input: "s3a://lake/loans/", inputFormat: .parquet, output: "/mnt/e").text
-        for table in EngineTable.allCases {
-            #expect(text.contains("INSERT OVERWRITE DIRECTORY '/mnt/e/\(table.rawValue)' USING csv OPTIONS (header 'true', quote '\"', escape '\"'"))
+    @Test("nothing is sniffed: DuckDB and Spark read CSV with the delimiter, quote, escape and header stated")
+    func strictCSV() {
+        let duckdb = EngineJob(dialect: .duckdb, input: "l/*.csv", platforms: "p.csv", output: "o").text
+        #expect(duckdb.contains("read_csv('l/*.csv', header = true, delim = ',', quote = '\"', escape = '\"', new_line = '\\n', all_varchar = true"))
+        let spark = EngineJob(dialect: .spark, input: "file:///l/", platforms: "file:///p.csv", output: "file:///o").text
+        #expect(spark.contains("path 'file:///l/', header 'true', sep ',', quote '\"', escape '\"', encoding 'UTF-8', inferSchema 'false'"))
+        #expect(spark.contains("path 'file:///p.csv', header 'true', sep ','"))
+    }
+
+    @Test("DuckDB refuses DOUBLE or FLOAT amounts and rates and TIMESTAMP dates at the schema, and lake folders")
+    func refusals() {
+        let text = EngineJob(dialect: .duckdb, input: "/lake/loans/*.parquet", inputFormat: .parquet, output: "o").text
+        #expect(text.contains("column_name IN ('amount_cny', 'rate_apr', 'platform_funded_cny') AND (column_type IN ('FLOAT', 'DOUBLE', 'REAL')"))
+        #expect(text.contains("column_name IN ('originated', 'closed_on') AND column_type LIKE 'TIMESTAMP%'"))
+        #expect(text.contains("FROM glob('/lake/loans/_delta_log/*')"))
+        #expect(text.contains("FROM glob('/lake/loans/metadata/*.metadata.json')"))
+    }
+
+    @Test("the folder of an input: before its first glob character, or a single file's parent", arguments: [
+        ("/lake/loans/*.parquet", "/lake/loans"), ("s3a://b/loans/", "s3a://b/loans"), ("d/loans/2020/*.csv", "d/loans/2020"),
+        ("/x/loans.csv", "/x"), ("loans.csv", nil),
+    ])
+    func inputFolder(input: String, folder: String?) {
+        #expect(RunLayout.inputFolder(input) == folder)
+    }
+
+    @Test("a run id is one safe path component; a URI has a scheme; local paths get file://")
+    func runIDsAndSchemes() {
+        #expect(RunLayout.isRunID("0b1c-9f_2") && !RunLayout.isRunID("../x") && !RunLayout.isRunID("") && !RunLayout.isRunID("a b"))
+        #expect(RunLayout.isRunID(EngineJob.newRunID()))
+        #expect(EnginePaths.hasScheme("s3a://b/x") && EnginePaths.hasScheme("file:///x") && !EnginePaths.hasScheme("/x/y")
+                && !EnginePaths.hasScheme("a/b://c") && !EnginePaths.hasScheme("://x"))
+        #expect(EnginePaths.withScheme("data/loans/*.csv", currentDirectory: "/home/a") == "file:///home/a/data/loans/*.csv")
+        #expect(EnginePaths.withScheme("/abs/x", currentDirectory: "/home/a") == "file:///abs/x")
+        #expect(EnginePaths.withScheme("hdfs://nn/x", currentDirectory: "/home/a") == "hdfs://nn/x")
+    }
+
+    @Test("the runner in the binary reads the directives every job writes")
+    func runnerDirectives() {
+        let job = EngineJob(dialect: .spark, input: "file:///l/", output: "file:///o", runID: "r9").text
+        for name in ["engine", "output", "run", "input", "input-format", "platforms", "granularity", "apr-thresholds", "version"] {
+            #expect(job.contains("\n-- lendscope-job \(name)="), "\(name)")
         }
-        #expect(text.contains("-- lendscope-job output=/mnt/e\n"))
-        #expect(text.contains("USING parquet OPTIONS (path 's3a://lake/loans/')"))
-        #expect(text.contains("CACHE TABLE loans AS"))
-        // No platforms file: every platform is its own group.
-        #expect(text.contains("platform_groups AS SELECT CAST(NULL AS STRING) AS platform"))
+        #expect(EngineRunner.script.contains("DIRECTIVE = \"-- lendscope-job \""))
+        #expect(EngineRunner.script.contains("EX_USAGE, EX_DATAERR, EX_IOERR = 64, 65, 74"))
     }
 
     @Test("periods by quarter or month, in each dialect's words")

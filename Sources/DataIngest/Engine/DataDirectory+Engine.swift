@@ -28,7 +28,9 @@ extension DataDirectory {
     /// files (as `engine/…` paths). A pointer switched during the read changes the first entry.
     func engineFiles() -> [String] {
         guard hasEngineEntry else { return [] }
-        var files = [engineTopPath(RunLayout.pointerFile), engineTopPath(EngineTable.jobMarker)]
+        // Pinned to a run: only that run's files, which never change once it is complete.
+        let pinned = engineTables != Self.engineFolder
+        var files = pinned ? [] : [engineTopPath(RunLayout.pointerFile), engineTopPath(EngineTable.jobMarker)]
         guard case .success(let resolved) = resolvedEngine() else { return files }
         files.append(resolved.enginePath(RunLayout.manifestFile))
         for table in EngineTable.allCases {
@@ -39,9 +41,16 @@ extension DataDirectory {
         return files
     }
 
+    /// This directory with the run `engine/CURRENT` names pinned (itself when there is no valid pointer).
+    func pinnedToCurrentRun() -> DataDirectory {
+        guard engineTables == Self.engineFolder, hasEngineEntry, case .success(let resolved) = resolvedEngine() else { return self }
+        return resolved
+    }
+
     /// This directory reading the run `engine/CURRENT` names, or the flat tables when there is no
     /// pointer. Resolved once per read: everything read after comes from that one run.
     func resolvedEngine() -> Result<DataDirectory, Diagnostic> {
+        if engineTables != Self.engineFolder { return .success(self) }
         let pointer = engineTopPath(RunLayout.pointerFile)
         guard FileBytes.exists(pointer) else { return .success(self) }
         let text: String

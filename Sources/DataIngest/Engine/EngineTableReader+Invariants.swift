@@ -7,8 +7,8 @@ import MarketAnalytics
 /// at the file and line of a row involved; every comparison is exact (fen as `Int64`, counts as
 /// `Int`), never in doubles.
 extension EngineTableReader {
-    /// A count and its amount are zero together: no loans lend nothing, and a loan in these tables
-    /// lends at least a fen.
+    /// A count and its amount are zero together: no loans lend nothing, and every loan is taken to
+    /// lend at least a fen (as every borrower is taken to owe one, below).
     static func checkLoans(_ loans: Int, _ loansColumn: String, amount: Int64, _ amountColumn: String,
                            _ record: CSVRecord, _ csv: CSVTable) throws(Diagnostic) {
         guard (loans == 0) != (amount == 0) else { return }

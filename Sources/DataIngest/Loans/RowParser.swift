@@ -285,7 +285,7 @@ struct RowParser {
                                  rate: UnsafeMutablePointer<UInt8>, _ rateLength: Int,
                                  closed: UnsafeMutablePointer<UInt8>?, _ closedLength: Int,
                                  funded: UnsafeMutablePointer<UInt8>?, _ fundedLength: Int) -> Bool {
-        guard let cents = LoanFields.centsFast(amount, amountLength),
+        guard let cents = LoanFields.centsFast(amount, amountLength), cents > 0,
               originatedLength == 10, let slot = dates.slot(originated),
               let status = LoanFields.status(status, statusLength),
               platformLength > 0, bankLength > 0, borrowerLength > 0,
@@ -390,6 +390,11 @@ struct RowParser {
         let amountAt = columns.amount
         guard let cents = LoanFields.cents(start + fieldStart[amountAt], fieldEnd[amountAt] - fieldStart[amountAt]) else {
             problem(line, "column 'amount_cny': '\(text(start, amountAt))' is not an amount (digits, at most two decimals)")
+            return
+        }
+        // A loan of nothing is no loan: every table counts a loan's amount in fen, at least one.
+        guard cents > 0 else {
+            problem(line, "column 'amount_cny': a loan's amount is above zero, not '\(text(start, amountAt))'")
             return
         }
         let dateAt = columns.originated
