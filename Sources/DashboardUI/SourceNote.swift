@@ -25,10 +25,13 @@ enum SourceNote {
         case .banks:
             // The caps' denominators: the bank's capital and loans, from the row in effect in the period.
             return dataset.banks[rowID].map { profile in
-                let period = profile.figures(at: analysis.period).capital?.period
-                let row = profile.figureRows.first { $0.period == period } ?? profile.figureRows.first
-                return "capital and loans " + (period.map { "of \($0) " } ?? "")
-                    + text(row?.provenance ?? profile.provenance, total: nil, source: row?.source ?? profile.source, ascii: ascii)
+                let figures = profile.figures(at: analysis.period)
+                guard let capital = figures.capital else { return "no capital figure for \(analysis.period)" }
+                let row = profile.figureRows.first { $0.period == capital.period && $0.tier1CapitalCNY != nil }
+                let loans = figures.totalLoans.map { $0.period == capital.period ? "" : "; loans of \($0.period.map { "\($0)" } ?? "an undated row")" }
+                    ?? "; no total loans figure"
+                return "capital " + (capital.period.map { "of \($0) " } ?? "(undated) ")
+                    + text(row?.provenance ?? profile.provenance, total: nil, source: row?.source ?? profile.source, ascii: ascii) + loans
             }
         case .platform(let group):
             return pairing(period: analysis.period, group: group, bank: rowID)

@@ -387,6 +387,13 @@ public struct DatasetValidator {
                 throw table.diagnostic(table.field(row, "related_party")!,
                                        "column 'related_party': a party is not related to itself")
             }
+            // A platform and its own group are one partner already: such a link counts nothing.
+            func group(_ name: String) -> String { groupOf[name] ?? name }
+            if !banks.contains(names[0]) && !banks.contains(names[1]) && group(names[0]) == group(names[1]) {
+                throw table.diagnostic(table.field(row, "related_party")!,
+                                       "column 'related_party': '\(names[0])' and '\(names[1])' are of one group, '\(group(names[0]))': "
+                                       + "a link within a group counts nothing")
+            }
             let relation = try table.text(row, "relation")
             let source = try table.text(row, "source")
             let flag = try table.flag(row)

@@ -69,6 +69,9 @@ struct Report: ParsableCommand {
         if allPeriods && period != nil {
             throw ValidationError("--all-periods covers every period: leave out --period")
         }
+        if allPeriods && merge != nil && format == .csv {
+            throw ValidationError("--all-periods --merge writes a table, Markdown or JSON; the CSV panel has no what-if columns")
+        }
         if let merge, mergeParties(merge).count < 2 {
             throw ValidationError("--merge needs two or more groups joined by '+', e.g. \"Ant Group+JD Technology\"")
         }

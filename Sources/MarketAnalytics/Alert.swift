@@ -242,16 +242,13 @@ extension PeriodAnalysis {
         var warnings: [Alert] = []
         for bank in banks {
             guard let tier1 = bank.figures?.tier1CapitalCNY, tier1 > 0 else { continue }
-            // Two partners related to each other count the same balances: one exposure, named
-            // after the partner with the larger balance of its own.
-            var seen = Set<Set<String>>()
-            for exposure in bank.capExposures.sorted(by: { ($0.directCNY, $1.partner) > ($1.directCNY, $0.partner) })
-            where seen.insert(exposure.countedGroups).inserted {
+            // Two partners related to each other count the same balances: one exposure.
+            for exposure in bank.distinctCapExposures {
                 let cap = ColendingCap.singlePartner
                 let breached = cap.isBreached(amount: exposure.totalCNY, base: tier1)
                 guard breached || cap.isWarning(amount: exposure.totalCNY, base: tier1, warnAt: warnAt) else { continue }
                 let alert = Alert(rule: .singlePartnerExposure, subject: .pair(bank: bank.bank, partner: exposure.partner),
-                                  value: exposure.totalCNY / tier1, limit: cap.limit, state: capState,
+                                  value: ColendingCap.ratio(exposure.totalCNY, tier1), limit: cap.limit, state: capState,
                                   severity: breached ? .breach : .warning,
                                   excessCNY: exposure.totalCNY - cap.limit * tier1,
                                   relatedCounted: exposure.relatedCounted,
@@ -267,7 +264,7 @@ extension PeriodAnalysis {
             let breached = cap.isBreached(amount: bank.platformSourcedCNY, base: loans)
             guard breached || cap.isWarning(amount: bank.platformSourcedCNY, base: loans, warnAt: warnAt) else { continue }
             let alert = Alert(rule: .aggregateColending, subject: .bank(bank.bank),
-                              value: bank.platformSourcedCNY / loans, limit: cap.limit, state: capState,
+                              value: ColendingCap.ratio(bank.platformSourcedCNY, loans), limit: cap.limit, state: capState,
                               severity: breached ? .breach : .warning,
                               excessCNY: bank.platformSourcedCNY - cap.limit * loans, base: bank.figures?.totalLoans)
             if breached { aggregate.append(alert) } else { aggregateWarnings.append(alert) }

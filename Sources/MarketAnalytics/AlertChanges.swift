@@ -1,7 +1,8 @@
 /// What changed in a period's alerts since the previous calendar period, alert by alert (by
 /// rule and subject): the first thing a supervisor reads each quarter.
 public struct AlertChanges: Sendable {
-    /// One alert's values before and after; either side is nil for a new or a resolved alert.
+    /// One alert's values before and after. A new breach that was a warning (or a warning that
+    /// was a breach) keeps the other side: a change of status is never "nothing".
     public struct Item: Sendable {
         public let identity: Alert.Identity
         public let before: Alert?
@@ -30,11 +31,15 @@ public struct AlertChanges: Sendable {
         self.previous = previous
         let old = Dictionary(before.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
         let now = Dictionary(after.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
-        new = now.keys.filter { old[$0] == nil }.sorted().map { Item(identity: $0, before: nil, after: now[$0]) }
-        resolved = old.keys.filter { now[$0] == nil }.sorted().map { Item(identity: $0, before: old[$0], after: nil) }
+        // Ranked none < warning < breach: a rise is new (a warning that became a breach is a new
+        // breach, its warning the before side), a fall is resolved (a breach now only a warning).
+        func rank(_ alert: Alert?) -> Int { alert.map { $0.severity == .breach ? 2 : 1 } ?? 0 }
+        let identities = Set(old.keys).union(now.keys).sorted()
+        new = identities.filter { rank(now[$0]) > rank(old[$0]) }.map { Item(identity: $0, before: old[$0], after: now[$0]) }
+        resolved = identities.filter { rank(now[$0]) < rank(old[$0]) }.map { Item(identity: $0, before: old[$0], after: now[$0]) }
         var worse: [Item] = [], better: [Item] = []
         for identity in now.keys.sorted() {
-            guard let a = old[identity], let b = now[identity] else { continue }
+            guard let a = old[identity], let b = now[identity], a.severity == b.severity else { continue }
             // Compared with a hair of tolerance: 12% → 13% is one point even when the doubles
             // come out a few ulps short.
             let move = b.value - a.value, step = Self.threshold(for: identity.rule) * (1 - 1e-9)

@@ -89,12 +89,12 @@ public struct BankDependence: Sendable {
         }.sorted { ($0.totalCNY, $1.partner) > ($1.totalCNY, $0.partner) }
         self.capExposures = capExposures
         if let tier1 = figures?.tier1CapitalCNY, tier1 > 0 {
-            self.maxExposureToTier1 = (capExposures.first?.totalCNY ?? 0) / tier1
+            self.maxExposureToTier1 = ColendingCap.ratio(capExposures.first?.totalCNY ?? 0, tier1)
         } else {
             self.maxExposureToTier1 = nil
         }
         if let loans = figures?.totalLoansCNY, loans > 0 {
-            self.colendingToTotalLoans = total / loans
+            self.colendingToTotalLoans = ColendingCap.ratio(total, loans)
         } else {
             self.colendingToTotalLoans = nil
         }
@@ -104,17 +104,30 @@ public struct BankDependence: Sendable {
     /// capital; nil without capital or without that partner.
     public func exposureToTier1(_ partner: String) -> Double? {
         guard let exposure = capExposure(partner), let tier1 = figures?.tier1CapitalCNY, tier1 > 0 else { return nil }
-        return exposure.totalCNY / tier1
+        return ColendingCap.ratio(exposure.totalCNY, tier1)
     }
 
     public func capExposure(_ partner: String) -> CapExposure? {
         capExposures.first { $0.partner == partner }
     }
 
-    /// Partners whose exposure (related parties included) passes 25% of net tier-1 capital, largest first.
+    /// One exposure per set of groups counted: two partners related to each other count the same
+    /// balances, so they are one exposure, named after the first of them by name (a name that stays
+    /// from one period to the next whichever balance is larger). Largest first.
+    public var distinctCapExposures: [CapExposure] {
+        var byGroups: [Set<String>: CapExposure] = [:]
+        for exposure in capExposures {
+            if let kept = byGroups[exposure.countedGroups], kept.partner < exposure.partner { continue }
+            byGroups[exposure.countedGroups] = exposure
+        }
+        return capExposures.filter { byGroups[$0.countedGroups]?.partner == $0.partner }
+    }
+
+    /// Partners whose exposure (related parties included) passes 25% of net tier-1 capital, largest
+    /// first, one per set of groups counted (`distinctCapExposures`).
     public var partnersOverCap: [String] {
         guard let tier1 = figures?.tier1CapitalCNY, tier1 > 0 else { return [] }
-        return capExposures.filter { ColendingCap.singlePartner.isBreached(amount: $0.totalCNY, base: tier1) }
+        return distinctCapExposures.filter { ColendingCap.singlePartner.isBreached(amount: $0.totalCNY, base: tier1) }
             .map(\.partner)
     }
 

@@ -25,6 +25,9 @@ public struct BankFunding: Sendable {
     /// The co-lending dependence on balances; nil when the bank does not co-lend in the period.
     public let dependence: BankDependence?
     public let capInForce: Bool
+    /// The 25% rule's state at the period's end (`RuleCalendar`).
+    public var capState: RuleCalendar.State { ColendingCap.state(on: period.endDate) }
+    public let period: Period
 }
 
 /// A (group, bank) pairing in one period: what the pairing history lists.
@@ -41,6 +44,8 @@ public struct PairingFigures: Sendable {
     public let overCap: Bool
     /// True when the 25% rule was in force at the period's end.
     public let capInForce: Bool
+    /// The 25% rule's state at the period's end (`RuleCalendar`).
+    public var capState: RuleCalendar.State { ColendingCap.state(on: period.endDate) }
 }
 
 extension PeriodAnalysis {
@@ -61,7 +66,7 @@ extension PeriodAnalysis {
                                    overCap: overCap.contains(group))
         }.sorted { ($0.amountCNY, $1.group) > ($1.amountCNY, $0.group) }
         return BankFunding(bank: bank, profile: dataset.banks[bank], measure: measure, rows: rows, totalCNY: total,
-                           dependence: dependence, capInForce: inForce)
+                           dependence: dependence, capInForce: inForce, period: period)
     }
 
     /// This period's figures for one pairing.

@@ -59,12 +59,34 @@ public enum ColendingCap: String, CaseIterable, Sendable {
     /// True when `amount` is within the cap on `base` but at or above `warnAt` × the cap.
     /// `warnAt` 0 turns warnings off.
     public func isWarning(amount: Double, base: Double, warnAt: Double) -> Bool {
-        warnAt > 0 && !isBreached(amount: amount, base: base) && amount >= warnAt * limit * base
+        guard warnAt > 0, !isBreached(amount: amount, base: base) else { return false }
+        // "At or above": F × limit × base rounds in binary (0.81 × 0.25 × 5 bn), so the ratio in
+        // whole fen is compared with a hair of tolerance, far below a fen.
+        return Self.ratio(amount, base) / limit >= warnAt * (1 - 1e-12)
     }
 
-    /// True when `amount` passes the cap on `base`. Compared as `amount > limit × base`: the limits
-    /// are powers of two, so the product is exact and a ratio of exactly 25% never breaches.
+    /// True when `amount` passes the cap on `base`. Compared in whole fen, as `amount × 4 > base`
+    /// (× 2 for 50%): a balance is stated to the fen at most, and a sum of several balances in
+    /// floating point may land a hair above an exact quarter, which is still exactly 25%.
     public func isBreached(amount: Double, base: Double) -> Bool {
-        amount > limit * base
+        guard let a = Self.fen(amount), let b = Self.fen(base) else { return amount > limit * base }
+        let (scaled, overflow) = a.multipliedReportingOverflow(by: denominator)
+        return overflow ? amount > limit * base : scaled > b
+    }
+
+    /// `amount / base`, from whole fen: exactly 0.25 when the amount is exactly a quarter.
+    public static func ratio(_ amount: Double, _ base: Double) -> Double {
+        guard let a = fen(amount), let b = fen(base), b != 0 else { return amount / base }
+        return Double(a) / Double(b)
+    }
+
+    /// 4 for the 25% cap, 2 for the 50% cap: the limit as 1 / denominator.
+    var denominator: Int64 { self == .singlePartner ? 4 : 2 }
+
+    /// Yuan as whole fen, rounded; nil past 64 bits.
+    static func fen(_ yuan: Double) -> Int64? {
+        let value = (yuan * 100).rounded()
+        guard value.isFinite, abs(value) < 9.2e18 else { return nil }
+        return Int64(value)
     }
 }

@@ -16,7 +16,10 @@ public struct MergerAnalysis: Sendable {
     /// Every firm after the merger with its market share, the merged firm first (named by its parties).
     public let undertakingsAfter: [(name: String, size: Double)]
     /// Each guideline's verdict, judged on both HHI bounds after the merger.
-    public private(set) var verdicts: [Verdict]
+    public internal(set) var verdicts: [Verdict]
+    /// Why `verdicts` is empty: no market total for the period (shares of the reported groups are
+    /// not market shares); nil when there are verdicts.
+    public internal(set) var verdictsUnavailable: String?
     /// The banks that would newly breach the 25% cap with the merged partner; nil when not computed
     /// (a what-if on shares alone).
     public internal(set) var capBreachesCreated: [MergerCapBreach]?

@@ -364,6 +364,11 @@ public struct PeriodAnalysis: Sendable {
         if let dataset {
             merger.capBreachesCreated = capBreachesCreated(merging: parties, related: RelatedPartyIndex(dataset))
         }
+        // The same rule as the market's verdicts: none without a market to judge.
+        if verdicts == nil {
+            merger.verdicts = []
+            merger.verdictsUnavailable = verdictsUnavailable
+        }
         return merger
     }
 }

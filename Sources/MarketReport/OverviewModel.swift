@@ -101,10 +101,12 @@ public enum OverviewModel {
     /// A fraction shown as a percentage and exported as the fraction; n/a when unknown. `over` marks
     /// a cap breach (`!` in force, `~` before the rule existed), with the decimals that tell the
     /// value from `cap`.
-    public static func percentCell<Target>(_ value: Double?, decimals: Int = 1, over: Bool = false, inForce: Bool = true,
-                                           cap: Double? = nil) -> DataTable<Target>.Cell {
+    public static func percentCell<Target>(_ value: Double?, decimals: Int = 1, over: Bool = false,
+                                           state: RuleCalendar.State = .inForce, cap: Double? = nil) -> DataTable<Target>.Cell {
         guard let value else { return .number(nil, "n/a", style: .muted) }
-        let mark = over ? (inForce ? "! " : "~ ") : ""
+        // The rule calendar's mark: ! in force, » in transition, ~ not yet.
+        let inForce = state.applies
+        let mark = over ? state.mark + " " : ""
         let text = cap.map { NumberFormat.percent(value, decimals: decimals, distinctFrom: $0) }
             ?? NumberFormat.percent(value, decimals: decimals)
         return .number(value, mark + text, style: over ? (inForce ? .warning : .accent) : nil)

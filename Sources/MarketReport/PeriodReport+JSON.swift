@@ -304,7 +304,7 @@ struct JSONReport: Encodable {
         enum CodingKeys: String, CodingKey {
             case parties, share, hhiBefore = "hhi_before", hhiAfter = "hhi_after", delta = "delta_hhi", verdicts
             case upperBefore = "hhi_upper_before", upperAfter = "hhi_upper_after", period
-            case capBreaches = "cap_breaches_created"
+            case capBreaches = "cap_breaches_created", verdictsUnavailable = "verdicts_unavailable"
         }
         struct CapBreach: Encodable {
             let c: MergerCapBreach
@@ -332,7 +332,8 @@ struct JSONReport: Encodable {
             try c.encode(m.boundsBefore.upper, forKey: .upperBefore)
             try c.encode(m.boundsAfter.upper, forKey: .upperAfter)
             try c.encode(m.deltaHHI, forKey: .delta)
-            try c.encode(Verdicts(m.verdicts), forKey: .verdicts)
+            try c.encode(m.verdictsUnavailable == nil ? Verdicts(m.verdicts) : nil, forKey: .verdicts)
+            try c.encode(m.verdictsUnavailable, forKey: .verdictsUnavailable)
             try c.encode(m.capBreachesCreated.map { $0.map(CapBreach.init) }, forKey: .capBreaches)
         }
     }
@@ -373,7 +374,9 @@ struct JSONReport: Encodable {
             try c.encode(alert.subject.description, forKey: .subject)
             try c.encode(alert.subject.bank, forKey: .bank)
             try c.encode(alert.subject.partner, forKey: .partner)
-            if case .groups(let presumed, _) = alert.subject { try c.encode(presumed, forKey: .groups) }
+            if case .groups(let presumed, _) = alert.subject { try c.encode(presumed, forKey: .groups) } else {
+                try c.encodeNil(forKey: .groups)
+            }
             try c.encode(alert.value, forKey: .value)
             try c.encode(alert.limit, forKey: .limit)
             try c.encode(alert.rule.unit.rawValue, forKey: .unit)
@@ -385,14 +388,11 @@ struct JSONReport: Encodable {
             try c.encode(alert.periods, forKey: .periods)
             try c.encode(alert.firstPeriodInForce?.description, forKey: .firstInForce)
             try c.encode(alert.excessCNY, forKey: .excess)
-            if alert.rule == .singlePartnerExposure {
-                try c.encode(alert.relatedCounted.map(RelatedJSON.init), forKey: .related)
-                try c.encode(alert.bankRelatedToPartner, forKey: .bankRelated)
-            }
-            if let cap = alert.rule.cap {
-                try BaseFields(capital: cap == .singlePartner ? alert.base : nil,
-                               totalLoans: cap == .aggregate ? alert.base : nil).encode(to: encoder)
-            }
+            // Every key on every alert (null or empty where it does not apply), never omitted.
+            try c.encode(alert.relatedCounted.map(RelatedJSON.init), forKey: .related)
+            try c.encode(alert.bankRelatedToPartner, forKey: .bankRelated)
+            try BaseFields(capital: alert.rule.cap == .singlePartner ? alert.base : nil,
+                           totalLoans: alert.rule.cap == .aggregate ? alert.base : nil).encode(to: encoder)
         }
     }
 

@@ -61,6 +61,11 @@ extension PeriodReport {
         lines.append(bankHeading)
         let banks = RuleModels.banks(a) as DataTable<Never>
         lines += banks.textLines(rows: banks.rows, indent: "  ")
+        let notes = RuleModels.bankNotes(a)
+        if !notes.isEmpty {
+            lines.append("  Notes on the banks' figures:")
+            lines += notes.map { "    " + $0 }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -85,6 +90,7 @@ extension PeriodReport {
         var lines = ["\(m.parties.joined(separator: " + ")), \(m.period): merged share \(NumberFormat.percent(m.mergedShare))"]
         lines.append("HHI before \(f(m.boundsBefore.lower))–\(f(m.boundsBefore.upper)), after \(f(m.boundsAfter.lower))–"
                      + "\(f(m.boundsAfter.upper)), ΔHHI \(f(m.deltaHHI))")
+        if let reason = m.verdictsUnavailable { lines.append("no merger verdicts: \(reason)") }
         guard let created = m.capBreachesCreated else { return lines }
         if created.isEmpty {
             lines.append("no bank would newly pass 25% of net tier-1 capital with the merged partner")
@@ -235,6 +241,8 @@ extension PeriodReport {
         lines.append("")
         let banks = RuleModels.banks(a) as DataTable<Never>
         lines += banks.markdownTable(rows: banks.rows)
+        let bankNotes = RuleModels.bankNotes(a)
+        if !bankNotes.isEmpty { lines += [""] + bankNotes.map { "- " + $0 } }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -153,6 +153,29 @@ public enum RuleModels {
         return line
     }
 
+    /// What the banks table cannot say in a cell: a cap that cannot be measured (no capital or loans
+    /// figure for the period), a base figure that is stale, and where a cap's ratio is heading (a
+    /// projection, not a finding). Names sanitised; the text report and Markdown list them.
+    public static func bankNotes(_ analysis: PeriodAnalysis) -> [String] {
+        var notes: [String] = []
+        for bank in analysis.banks.sorted(by: { $0.bank < $1.bank }) where bank.profile != nil {
+            let name = SafeText.sanitize(bank.bank)
+            for cap in ColendingCap.allCases {
+                let short = cap == .singlePartner ? "25% cap" : "50% cap"
+                if let why = bank.ratioUnavailable(cap) { notes.append("\(name): \(short) not measured: \(why)") }
+                if let base = bank.base(cap), base.isStale, let period = base.period {
+                    notes.append("\(name): \(cap == .singlePartner ? "capital" : "total loans") of \(period) is stale† "
+                                 + "(over \(BankFigures.staleAfter) periods before \(analysis.period))")
+                }
+                if let projected = bank.projections[cap]?.breachPeriod {
+                    notes.append("\(name): \(short) projected to be passed in \(projected) (a projection, not a finding: "
+                                 + "the average step of the last four periods carried forward)")
+                }
+            }
+        }
+        return notes
+    }
+
     /// A rule state in a few words for a column.
     public static func stateWords(_ state: RuleCalendar.State) -> String {
         switch state {
@@ -250,9 +273,9 @@ public enum RuleModels {
     public static func banks<Target>(_ analysis: PeriodAnalysis, currency: OverviewModel.Currency = .cny,
                                      target: (BankDependence) -> Target? = { _ in nil }) -> DataTable<Target> {
         let rate = analysis.exchangeRate?.usdCNY
-        let inForce = ColendingCap.isInForce(on: analysis.period.endDate)
+        let capState = ColendingCap.state(on: analysis.period.endDate)
         func percent(_ value: Double?, over: Bool, cap: ColendingCap) -> DataTable<Target>.Cell {
-            OverviewModel.percentCell(value, over: over, inForce: inForce, cap: cap.limit)
+            OverviewModel.percentCell(value, over: over, state: capState, cap: cap.limit)
         }
         let rows = analysis.banks.map { b -> DataTable<Target>.Row in
             let usd = rate.map { b.platformSourcedCNY / $0 }

@@ -51,16 +51,17 @@ public struct SeriesReport: Sendable {
     /// A per-period summary: market HHI bounds, CR1, alerts in force and not yet in force.
     func summaryTable() -> DataTable<Never> {
         let rows = series.analyses.map { a -> DataTable<Never>.Row in
-            let inForce = a.alerts.filter(\.inForce).count
+            // Breaches only: early warnings are not alerts in force (nor ones that would breach).
+            let breaches = a.alerts.filter { $0.severity == .breach }
+            let inForce = breaches.filter(\.inForce).count
             return DataTable<Never>.Row(id: a.period.description, cells: [
                 .name(a.period.description),
                 .number(a.indices.hhi, NumberFormat.grouped(a.indices.hhi, decimals: 1)),
                 .number(a.indices.hhiUpper, NumberFormat.grouped(a.indices.hhiUpper, decimals: 1)),
                 .number(a.indices.cr1, NumberFormat.percent(a.indices.cr1)),
-                .number(Double(a.banks.filter { $0.breachesSinglePartnerCap || $0.breachesAggregateCap }.count),
-                        String(a.banks.filter { $0.breachesSinglePartnerCap || $0.breachesAggregateCap }.count)),
+                .number(Double(a.banks.filter(\.breachesAnyCap).count), String(a.banks.filter(\.breachesAnyCap).count)),
                 .number(Double(inForce), String(inForce)),
-                .number(Double(a.alerts.count - inForce), String(a.alerts.count - inForce)),
+                .number(Double(breaches.count - inForce), String(breaches.count - inForce)),
             ])
         }
         return DataTable(title: "Periods", columns: [

@@ -98,8 +98,8 @@ struct SupervisionTests {
             banks: [BankProfile(bank: "B", type: "city", tier1CapitalCNY: 100 * Self.bn, totalLoansCNY: nil)],
             relatedParties: [RelatedPartyLink(party: "Huabei", relatedParty: "Tencent")])
         let alerts = PeriodAnalysis(dataset: dataset, period: Period("2021Q1")!, warnAt: 0).alerts
-        // Ant + Tencent = 30 bn, named after Ant (the larger balance of its own); Tencent's exposure
-        // counts the same two groups, so it is not listed again.
+        // Ant + Tencent = 30 bn, named after Ant (the first by name); Tencent's exposure counts the
+        // same two groups, so it is not listed again.
         #expect(alerts.map(\.subject) == [.pair(bank: "B", partner: "Ant")])
         #expect(alerts.first?.value == 0.30)
         #expect(alerts.first?.relatedCounted.map(\.group) == ["Tencent"])
@@ -267,5 +267,64 @@ struct SupervisionTests {
         let merger = PeriodAnalysis(dataset: dataset, period: Period("2021Q1")!).merger(of: ["A", "J"], dataset: dataset)!
         #expect(merger.capBreachesCreated?.first?.exposureToTier1After == 0.26)
         #expect(merger.capBreachesCreated?.first?.relatedCounted == ["R"])
+    }
+}
+
+@Suite("Supervision: review cases")
+struct SupervisionReviewTests {
+    static let bn = 1e9
+
+    static func dataset(_ rows: [(String, String, String, Double)], capital: Double = 100,
+                        related: [RelatedPartyLink] = []) -> MarketDataset {
+        MarketDataset(balances: rows.map { BalanceRecord(period: Period($0.0)!, platform: $0.1, bank: $0.2, balanceCNY: $0.3 * bn) },
+                      banks: Set(rows.map(\.2)).map { BankProfile(bank: $0, type: "city", tier1CapitalCNY: capital * bn, totalLoansCNY: nil) },
+                      relatedParties: related)
+    }
+
+    /// B–P 24.8 → 25.2 bn (a warning becomes a breach: new); C–Q 25.3 → 24.9 (a breach becomes a
+    /// warning: resolved). Each moved less than a point.
+    @Test("a warning that becomes a breach is new, a breach that becomes a warning is resolved")
+    func statusSwitches() {
+        let data = Self.dataset([("2023Q2", "P", "B", 24.8), ("2023Q3", "P", "B", 25.2), ("2023Q2", "Q", "C", 25.3), ("2023Q3", "Q", "C", 24.9)])
+        let changes = AnalysisSeries(dataset: data, key: AnalysisKey(warnAt: 0.8)).analyses[1].changes!
+        #expect(changes.new.map(\.identity.subject) == [.pair(bank: "B", partner: "P")])
+        #expect(changes.new.first?.before?.severity == .warning && changes.new.first?.after?.severity == .breach)
+        #expect(changes.resolved.map(\.identity.subject) == [.pair(bank: "C", partner: "Q")])
+        #expect(changes.resolved.first?.after?.severity == .warning)
+        #expect(changes.worse.isEmpty && changes.better.isEmpty)
+    }
+
+    /// GA and GB related; K1 funds 12 + 15 then 15 + 12: one 27% breach in both periods, one name.
+    @Test("related partners' alert keeps one name across periods, and counts once over the cap")
+    func relatedNameStable() {
+        let data = Self.dataset([("2021Q3", "GA", "K1", 12), ("2021Q3", "GB", "K1", 15), ("2021Q4", "GA", "K1", 15), ("2021Q4", "GB", "K1", 12)],
+                                related: [RelatedPartyLink(party: "GA", relatedParty: "GB")])
+        let series = AnalysisSeries(dataset: data, key: AnalysisKey())
+        #expect(series.analyses.map { $0.alerts.map(\.subject) } == [[.pair(bank: "K1", partner: "GA")], [.pair(bank: "K1", partner: "GA")]])
+        #expect(series.analyses[1].alerts[0].periods == 2)
+        #expect(series.analyses[1].changes?.isEmpty == true)
+        #expect(series.analyses[1].banks[0].partnersOverCap == ["GA"])
+    }
+
+    /// Capital 8,599,491,098,503.64 yuan; PA1 1,556,173,845,660.37 + PA2 593,698,928,965.54 = exactly
+    /// a quarter of it: within the cap, at exactly 25%.
+    @Test("a sum exactly at 25% of capital is within the cap")
+    func exactQuarterFromASum() {
+        let period = Period("2021Q1")!
+        let data = MarketDataset(
+            balances: [BalanceRecord(period: period, platform: "PA1", bank: "K", balanceCNY: 1_556_173_845_660.37),
+                       BalanceRecord(period: period, platform: "PA2", bank: "K", balanceCNY: 593_698_928_965.54)],
+            groupOfPlatform: ["PA1": "GA", "PA2": "GA"],
+            banks: [BankProfile(bank: "K", type: "city", tier1CapitalCNY: 8_599_491_098_503.64, totalLoansCNY: nil)])
+        let analysis = PeriodAnalysis(dataset: data, period: period)
+        #expect(analysis.alerts.isEmpty)
+        #expect(analysis.banks[0].maxExposureToTier1 == 0.25)
+    }
+
+    @Test("--warn-at is exact at its level: 7% of 25% of 100 bn is 1.75 bn; 0.81 × 25% of 5 bn is 1.0125 bn")
+    func warnAtExact() {
+        #expect(ColendingCap.singlePartner.isWarning(amount: 1.75 * Self.bn, base: 100 * Self.bn, warnAt: 0.07))
+        #expect(ColendingCap.singlePartner.isWarning(amount: 1.0125 * Self.bn, base: 5 * Self.bn, warnAt: 0.81))
+        #expect(!ColendingCap.singlePartner.isWarning(amount: 1.0124 * Self.bn, base: 5 * Self.bn, warnAt: 0.81))
     }
 }

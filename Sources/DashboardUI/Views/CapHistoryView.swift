@@ -24,7 +24,7 @@ enum CapHistoryView {
                 let status = over ? "\(capState.mark) over" : warn ? "warning" : "within"
                 let base = dependence.base(cap)
                 let stale = base?.isStale == true ? " stale†" : ""
-                return [ViewModels.percent(value, over: over, inForce: capState.applies, cap: cap.limit),
+                return [ViewModels.percent(value, over: over, state: capState, cap: cap.limit),
                         .screenOnly("", sort: .number(value)),
                         TableModel.Cell(status + stale, style: over ? (capState.applies ? .warning : .accent) : warn ? .accent : nil,
                                         sort: .text(status), csv: over ? "breach" : warn ? "warning" : "within")]

@@ -179,7 +179,7 @@ enum PricingView {
             cells += [count(terms.cofundedLoans), amount(terms.cofundedCents, state, analysis),
                       count(terms.belowFloorLoans), amount(terms.belowFloorCents, state, analysis),
                       ViewModels.percent(entry.belowFloorShareByAmount, over: terms.belowFloorLoans > 0,
-                                         inForce: terms.inForceBelowLoans > 0)]
+                                         state: terms.inForceBelowLoans > 0 ? .inForce : .notYet)]
         } else {
             cells += Array(repeating: unknown, count: 5)
         }

@@ -53,9 +53,9 @@ enum ViewModels {
 
     /// A fraction shown as a percentage and exported as the fraction; `over` marks a cap breach
     /// (`!` in force, `~` before the rule existed).
-    static func percent(_ value: Double?, decimals: Int = 1, over: Bool = false, inForce: Bool = true,
+    static func percent(_ value: Double?, decimals: Int = 1, over: Bool = false, state: RuleCalendar.State = .inForce,
                         cap: Double? = nil) -> TableModel.Cell {
-        OverviewModel.percentCell(value, decimals: decimals, over: over, inForce: inForce, cap: cap)
+        OverviewModel.percentCell(value, decimals: decimals, over: over, state: state, cap: cap)
     }
 
     static func flag(_ provenance: Provenance) -> TableModel.Cell {
@@ -119,7 +119,7 @@ enum ViewModels {
                 .screenOnly("", sort: .number(funder.balanceCNY)),
                 own ? TableModel.Cell("own", style: .muted, sort: .none, csv: "") : percent(pairing.shareOfBank),
                 own ? TableModel.Cell("own", style: .muted, sort: .none, csv: "")
-                    : percent(pairing.exposureToTier1, over: pairing.overCap, inForce: inForce, cap: ColendingCap.singlePartner.limit),
+                    : percent(pairing.exposureToTier1, over: pairing.overCap, state: pairing.capState, cap: ColendingCap.singlePartner.limit),
             ], target: .pairing(group: group, bank: funder.bank))
         }
         let new = analysis.measure == .originations
@@ -170,7 +170,7 @@ enum ViewModels {
                 .name(row.group), amount(row.amountCNY, state, analysis), percent(row.shareOfBank),
                 .screenOnly("", sort: .number(row.amountCNY)),
                 row.isOwnLender ? TableModel.Cell("own", style: .muted, sort: .none, csv: "")
-                    : percent(row.exposureToTier1, over: row.overCap, inForce: funding.capInForce, cap: ColendingCap.singlePartner.limit),
+                    : percent(row.exposureToTier1, over: row.overCap, state: funding.capState, cap: ColendingCap.singlePartner.limit),
             ], target: .pairing(group: row.group, bank: name))
         }
         let dependence = funding.dependence
@@ -221,7 +221,7 @@ enum ViewModels {
                 percent(figures.shareOfGroup, decimals: 2),
                 percent(figures.shareOfBank),
                 own ? .screenOnly("own", style: .muted)
-                    : percent(figures.exposureToTier1, over: figures.overCap, inForce: figures.capInForce, cap: ColendingCap.singlePartner.limit),
+                    : percent(figures.exposureToTier1, over: figures.overCap, state: figures.capState, cap: ColendingCap.singlePartner.limit),
                 cap,
             ])
         }
