@@ -21,7 +21,6 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SPARK_SCRIPT = os.path.normpath(os.path.join(HERE, "..", "..", "Sources", "EngineJobs", "spark", "lendscope_job.py"))
 
 
 def timed(args, timeout=None, **kw):
@@ -47,6 +46,7 @@ def main():
         # Warm the page cache once, so no run pays the first read.
         subprocess.run(["cat", loans], stdout=subprocess.DEVNULL, check=True)
         results = []
+        runner = subprocess.run([lendscope, "sql", "--write-runner", work], check=True, capture_output=True, text=True).stdout.strip()
         ours = timed([lendscope, "aggregate", loans, "--indebtedness", os.path.join(work, "ind.csv"),
                       "--output", os.path.join(work, "agg.csv")])
         results.append(("lendscope aggregate --indebtedness", ours))
@@ -57,12 +57,12 @@ def main():
                 subprocess.run([lendscope, "sql", "--engine", engine, "--input", loans, "--output",
                                 os.path.join(work, engine)], check=True, stdout=f)
             if engine == "duckdb":
-                t = timed([sys.executable, "-c", "import duckdb, sys; duckdb.connect().execute(open(sys.argv[1]).read())", job])
+                t = timed([sys.executable, runner, job])
             else:
                 try:
                     t = timed(["spark-submit", "--master", "local[2]", "--driver-memory", "4g",
                                "--conf", "spark.sql.shuffle.partitions=8", "--conf", "spark.ui.enabled=false",
-                               SPARK_SCRIPT, job], timeout=timeout)
+                               runner, job], timeout=timeout)
                 except subprocess.TimeoutExpired:
                     results.append((f"Spark job (local[2]): not done in {timeout:.0f} s", None))
                     continue

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The dashboard follows an engine/ folder that Apache Spark rewrites, in tmux: while the Spark job
-# writes (tables deleted, part files appearing, _SUCCESS last, _JOB `done` at the very end) the
-# screen shows the last complete figures and says a job is writing; once the job is done it shows
-# the new ones; no screen ever shows the new figures of one table beside the old of another. Then
-# a rewrite by hand holds the window between two tables open for 3 s, to show that the job marker,
-# not luck, keeps runs apart.
+# The dashboard follows an engine/ folder that Apache Spark writes a new run into, in tmux: while
+# the Spark job writes its run's folder (part files appearing, _SUCCESS and _RUN after each table,
+# the manifest, then CURRENT switched by a rename) the screen shows the current run's figures and
+# says a newer run is being written; once CURRENT names the new run it shows the new ones; no
+# screen ever shows the new figures of one table beside the old of another. Then a writer by hand
+# holds a run half-written for 3 s (some tables new, CURRENT not yet switched), to show that the
+# pointer, not luck, keeps runs apart.
 #
 # The screen is the overview on new lending: a group's amount and share come from
 # engine/originations, "owing on 2+ groups" from engine/indebtedness. The first figures come from a
@@ -38,9 +39,11 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
     out.writelines(line for line in lines[1:] if rng.random() < 0.6)
 EOF
 
+runner=$("$lendscope" sql --write-runner "$work")
 "$lendscope" sql --engine duckdb --input "$work/a/loans.csv" --platforms "$data/platforms.csv" --output "$data/engine" > "$work/a.sql"
-python3 -c 'import duckdb, sys; duckdb.connect().execute(open(sys.argv[1]).read())' "$work/a.sql"
-cp -r "$data/engine" "$work/engine-a"
+python3 "$runner" "$work/a.sql"
+run_a=$(cat "$data/engine/CURRENT")
+cp -r "$data/engine/runs/$run_a" "$work/run-a"
 "$lendscope" sql --engine spark --input "$work/b/loans.csv" --platforms "$data/platforms.csv" --output "$data/engine" > "$work/b.sql"
 
 tmux -L "$socket" new-session -d -x 100 -y 30 "$lendscope dashboard '$data' --refresh 0.5"
@@ -65,7 +68,7 @@ old=$(figures)
 echo "before the Spark job: $old"
 
 spark-submit --master 'local[2]' --driver-memory 1g --conf spark.sql.shuffle.partitions=4 --conf spark.ui.enabled=false \
-  "$root/Sources/EngineJobs/spark/lendscope_job.py" "$work/b.sql" > "$work/spark.log" 2>&1 &
+  "$runner" "$work/b.sql" > "$work/spark.log" 2>&1 &
 spark_pid=$!
 saw_writing=0
 saw_incomplete_table=0
@@ -74,16 +77,19 @@ new=""
 deadline=$((SECONDS + 300))
 while [ $SECONDS -lt $deadline ]; do
   done_before=0
-  grep -q '^done ' "$data/engine/_JOB" 2>/dev/null && done_before=1
-  for table in originations indebtedness pricing; do
-    [ -d "$data/engine/$table" ] && [ ! -e "$data/engine/$table/_SUCCESS" ] && saw_incomplete_table=1
+  [ "$(cat "$data/engine/CURRENT" 2>/dev/null)" != "$run_a" ] && done_before=1
+  for run in "$data"/engine/runs/*; do
+    [ "$(basename "$run")" = "$run_a" ] && continue
+    for table in originations indebtedness pricing; do
+      [ -d "$run/$table" ] && [ ! -e "$run/$table/_SUCCESS" ] && saw_incomplete_table=1
+    done
   done
   screen=$(tmux -L "$socket" capture-pane -p)
-  grep -q 'a job is writing the tables\|being written (no _SUCCESS' <<<"$screen" && saw_writing=1
+  grep -q '^running ' "$data/engine/_JOB" 2>/dev/null && [ "$done_before" = 0 ] && saw_writing=1
   now=$(figures)
   screens=$((screens + 1))
   if [ -n "$now" ] && [ "$now" != "$old" ]; then
-    [ "$done_before" = 1 ] || fail "new figures before the job was done: '$now' (old '$old')"$'\n'"$screen"
+    [ "$done_before" = 1 ] || fail "new figures before CURRENT named the new run: '$now' (old '$old')"$'\n'"$screen"
     if [ -z "$new" ]; then new="$now"; fi
     [ "$now" = "$new" ] || fail "two different new screens: '$new' then '$now'"
   fi
@@ -97,7 +103,7 @@ wait "$spark_pid" || fail "the Spark job failed: $(tail -20 "$work/spark.log")"
 spark_pid=""
 [ -n "$new" ] || fail "the screen never showed the new figures: $(tmux -L "$socket" capture-pane -p)"
 [ "$saw_incomplete_table" = 1 ] || fail "never saw a table being written (the check could not see a mix)"
-[ "$saw_writing" = 1 ] || fail "the screen never said a job was writing the tables"
+[ "$saw_writing" = 1 ] || fail "never saw the job running while the old run was current"
 # Every screen was the old figures or the new: a mix would be a third pair (checked above).
 final=$(figures)
 [ "$final" = "$new" ] || fail "the screen moved on after the job: '$final'"
@@ -110,18 +116,29 @@ grep -q -- "$share" <<<"$new" || fail "the new screen '$new' does not show the r
 # A second rewrite, by hand and slowed down, so that the window between two tables is long: with
 # _JOB saying running, the first table is complete and new while the others are complete and old.
 # A reader that took every table with _SUCCESS would show a mix here.
+# By hand: a new run folder, tables copied in one by one with a pause, CURRENT switched last.
+hand="$data/engine/runs/by-hand"
+mkdir -p "$hand"
 echo "running by-hand" > "$data/engine/_JOB"
-rm -rf "$data/engine/originations" && cp -r "$work/engine-a/originations" "$data/engine/originations"
+cp -r "$work/run-a/originations" "$hand/originations"
+echo by-hand > "$hand/originations/_RUN"
 sleep 3
 window=$(figures)
-[ "$window" = "$new" ] || fail "with _JOB running, the screen changed to '$window' (was '$new'): a mix of two runs"
+[ "$window" = "$new" ] || fail "with a run half-written, the screen changed to '$window' (was '$new'): a mix of two runs"
 for table in status stacking indebtedness pricing summary; do
-  rm -rf "$data/engine/$table" && cp -r "$work/engine-a/$table" "$data/engine/$table"
+  cp -r "$work/run-a/$table" "$hand/$table" && echo by-hand > "$hand/$table/_RUN"
 done
+python3 - "$work/run-a/manifest.json" "$hand/manifest.json" <<'PY'
+import json, sys
+manifest = json.loads(open(sys.argv[1]).read())
+manifest["run_id"] = "by-hand"
+open(sys.argv[2], "w").write(json.dumps(manifest) + "\n")
+PY
+echo by-hand > "$data/engine/CURRENT.tmp" && mv "$data/engine/CURRENT.tmp" "$data/engine/CURRENT"
 echo "done by-hand" > "$data/engine/_JOB"
 for _ in $(seq 40); do
   [ "$(figures)" = "$old" ] && break
   sleep 0.25
 done
-[ "$(figures)" = "$old" ] || fail "after the by-hand rewrite the screen shows '$(figures)', not the first figures '$old'"
-echo "ok: $screens screens while Spark rewrote engine/: old '$old' until _JOB said done, then '$new', never a mix; a slowed rewrite by hand showed nothing new until _JOB said done"
+[ "$(figures)" = "$old" ] || fail "after the by-hand run the screen shows '$(figures)', not the first figures '$old'"
+echo "ok: $screens screens while Spark wrote a new run: old '$old' until CURRENT named it, then '$new', never a mix; a run half-written by hand showed nothing new until CURRENT named it"
