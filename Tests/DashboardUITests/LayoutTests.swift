@@ -192,7 +192,7 @@ struct LayoutTests {
         var state = ViewTests.at2020Q2(width: 160, height: 30)
         _ = state.send(.keyPressed(.character("b")))
         var lines = DashboardView.render(state).lines
-        #expect(lines.contains { $0.contains("capital and loans of 2019Q4 E*: estimated · approximate end-2019 scale") })
+        #expect(lines.contains { $0.contains("capital of 2019Q4 E*: estimated · approximate end-2019 scale") })
         _ = state.send(.keyPressed(.escape))
         _ = state.send(.keyPressed(.enter)) // Ant Group's funders, 2020Q2: a total recalled from the prospectus
         lines = DashboardView.render(state).lines

@@ -92,7 +92,7 @@ struct ViewTests {
         #expect(state.analysis?.period == Period("2021Q1"))
         let (banks, rows) = try #require(state.listModel)
         #expect(banks.summary[0].text.contains("7 over a cap · 11 bank × partner pairs over 25%"))
-        #expect(rows.first { $0.id == "XW Bank" }?.cells[8].text == "! 39.0%")
+        #expect(rows.first { $0.id == "XW Bank" }?.cells[8].text == "» 39.0%") // over the cap in its transition
         Self.press(&state, .character("a"))
         let (_, alerts) = try #require(state.listModel)
         let xwPartners = alerts.filter { $0.cells[1].text == "XW Bank" && $0.cells[0].text == "25% T1 cap" }.map { $0.cells[2].text }
