@@ -23,9 +23,14 @@ extension DataDirectory {
     }
 
     /// Fingerprints of the data files and of every loan file (by path).
-    public func fingerprints() -> [String: FileFingerprint] {
+    ///
+    /// - Parameter listingParts: false for the watcher's poll: an engine table folder is then
+    ///   fingerprinted by its own status (a part added, removed or renamed changes it) instead of
+    ///   one `stat` per part file, so an idle dashboard on a table of a million parts costs a
+    ///   handful of calls a poll. A load always lists the parts (every file, before and after).
+    public func fingerprints(listingParts: Bool = true) -> [String: FileFingerprint] {
         var prints = Dictionary(uniqueKeysWithValues: Self.dataFiles.map { ($0, FileFingerprint.of(displayPath($0))) })
-        for file in loanFiles() + engineFiles() { prints[file] = FileFingerprint.of(file) }
+        for file in loanFiles() + engineFiles(listingParts: listingParts) { prints[file] = FileFingerprint.of(file) }
         return prints
     }
 

@@ -24,7 +24,7 @@ public final class DirectoryWatcher {
     /// - Parameter useInotify: false forces polling (`--no-inotify`).
     public init(directory: DataDirectory, useInotify: Bool = true) {
         self.directory = directory
-        lastSeen = directory.fingerprints()
+        lastSeen = directory.fingerprints(listingParts: false)
         guard useInotify else { return }
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { return }
@@ -48,9 +48,10 @@ public final class DirectoryWatcher {
             added = added || loansWatch >= 0
         }
         if directoryWatch >= 0 && directory.hasEngineEntry {
-            let folders = [DataDirectory.engineFolder] + EngineTable.allCases.map { DataDirectory.engineFolder + "/" + $0.rawValue }
+            // engine/ (where CURRENT is renamed), and the tables being read (a part rewritten in place).
+            let folders = [directory.displayPath(DataDirectory.engineFolder)] + directory.engineTableFolders()
             for folder in folders {
-                let watch = inotify_add_watch(fd, directory.displayPath(folder), Self.mask)
+                let watch = inotify_add_watch(fd, folder, Self.mask)
                 if watch >= 0 && engineWatches.insert(watch).inserted { added = true }
             }
         }
@@ -113,7 +114,7 @@ public final class DirectoryWatcher {
     /// - Returns: true when any file was created, deleted, replaced or rewritten since.
     public func pollForChanges() -> Bool {
         let rearmed = rearm()
-        let now = directory.fingerprints()
+        let now = directory.fingerprints(listingParts: false)
         defer { lastSeen = now }
         return now != lastSeen || rearmed
     }

@@ -27,7 +27,7 @@ public struct PseudonymKey {
     }
 
     /// Reads a key file: a regular file, not readable or writable by its group or others, its bytes the key
-    /// (one trailing line break ignored).
+    /// (one trailing line break of a text key ignored).
     public static func load(_ path: String) throws(PseudonymFailure) -> PseudonymKey {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased()) }
@@ -45,8 +45,12 @@ public struct PseudonymKey {
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard count == bytes.count else { throw .unreadable(path: path, reason: "short read") }
-        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-        if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        // A text key (hex, base64: printable ASCII) may end in a line break, which is not part of it;
+        // a binary key is taken whole (32 random bytes end in 0x0A one time in 256).
+        var text = bytes
+        if text.last == UInt8(ascii: "\n") { text.removeLast() }
+        if text.last == UInt8(ascii: "\r") { text.removeLast() }
+        if text.count < bytes.count && text.allSatisfy({ (0x20...0x7E).contains($0) }) { bytes = text }
         return try PseudonymKey(bytes: bytes)
     }
 

@@ -111,4 +111,23 @@ struct PseudonymiserTests {
         #expect { try PseudonymKey.load(path) } throws: { "\($0)".contains("at least 32") }
         #expect { try PseudonymKey.load(folder) } throws: { "\($0)".contains("not a regular file") }
     }
+
+    @Test("a binary key is taken whole, a final 0x0A included; a text key's final line break is not part of it")
+    func keyLineBreaks() throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func pseudonym(_ bytes: [UInt8]) throws -> String {
+            let path = folder + "/key"
+            try? FileManager.default.removeItem(atPath: path)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            chmod(path, 0o600)
+            return try [UInt8]("B1".utf8).withUnsafeBytes { try PseudonymKey.load(path).pseudonym(of: $0) }
+        }
+        // 31 binary bytes then 0x0A: 32 bytes of key (the random key that used to be cut to 31).
+        let binary = [UInt8](repeating: 0x9C, count: 31) + [0x0A]
+        #expect(try pseudonym(binary) == (try [UInt8]("B1".utf8).withUnsafeBytes { try PseudonymKey(bytes: binary).pseudonym(of: $0) }))
+        let text = [UInt8](String(repeating: "ab", count: 16).utf8)
+        #expect(try pseudonym(text + [0x0A]) == (try pseudonym(text)))
+        #expect(try pseudonym(text + [0x0D, 0x0A]) == (try pseudonym(text)))
+    }
 }

@@ -26,7 +26,7 @@ extension DataDirectory {
     /// What a reader must see unchanged from before to after it reads the tables: the pointer,
     /// the job marker, and the resolved run's manifest, every table's `_SUCCESS`, `_RUN` and part
     /// files (as `engine/…` paths). A pointer switched during the read changes the first entry.
-    func engineFiles() -> [String] {
+    func engineFiles(listingParts: Bool = true) -> [String] {
         guard hasEngineEntry else { return [] }
         // Pinned to a run: only that run's files, which never change once it is complete.
         let pinned = engineTables != Self.engineFolder
@@ -36,9 +36,15 @@ extension DataDirectory {
         for table in EngineTable.allCases {
             files.append(resolved.enginePath(table.rawValue + "/" + EngineTable.successMarker))
             files.append(resolved.enginePath(table.rawValue + "/" + RunLayout.runMarker))
-            files += resolved.partFiles(of: table)
+            files += listingParts ? resolved.partFiles(of: table) : [resolved.enginePath(table.rawValue)]
         }
         return files
+    }
+
+    /// The table folders being read (the current run's, or the flat ones): what the watcher watches.
+    func engineTableFolders() -> [String] {
+        guard case .success(let resolved) = resolvedEngine() else { return [] }
+        return EngineTable.allCases.map { resolved.enginePath($0.rawValue) }
     }
 
     /// This directory with the run `engine/CURRENT` names pinned (itself when there is no valid pointer).
