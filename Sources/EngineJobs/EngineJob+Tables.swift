@@ -70,16 +70,33 @@ extension EngineJob {
 
     /// The period ends: one for each period with new loans, as LendScope's.
     private var periodEnds: String {
-        materialise("period_ends", "SELECT DISTINCT period, period_end AS e FROM loans")
+        materialise("period_ends", "SELECT DISTINCT period, period_end AS e, \(periodIndex("period_end")) AS idx FROM loans")
+    }
+
+    /// A period's ordinal (year × 4 + quarter, or × 12 + month): consecutive periods differ by one.
+    func periodIndex(_ date: String) -> String {
+        monthly ? "(year(\(date)) * 12 + month(\(date)))" : "(year(\(date)) * 4 + quarter(\(date)))"
     }
 
     /// (period end, borrower, group, amount, bad) for every loan outstanding at a period end.
+    ///
+    /// Each loan is exploded over the ordinals of the periods it may be outstanding at the end of
+    /// (from its origination's period to the period of its last day, capped at the last period
+    /// with new loans), and joined to the period ends by equality on the ordinal: never a nested
+    /// loop of loans × period ends. The exact conditions are then checked on the pairs.
     private var outstanding: String {
-        materialise("outstanding", """
-            SELECT p.period, l.borrower_id, l.grp, l.amount, l.bad
-            FROM loans l
-            JOIN period_ends p ON l.originated <= p.e AND \(dialect.days(from: "l.originated", to: "p.e")) < l.term
-                              AND (l.closed_on IS NULL OR l.closed_on > p.e)
+        let d = dialect
+        // A term past a century is capped at the last period before any date arithmetic.
+        let lastDay = d.addDays("l.originated", "l.term - 1")
+        let last = "CASE WHEN l.term > 36500 THEN m.last_idx ELSE least(\(periodIndex(lastDay)), m.last_idx) END"
+        return materialise("outstanding", """
+            SELECT p.period, x.borrower_id, x.grp, x.amount, x.bad
+            FROM (SELECT l.borrower_id, l.grp, l.amount, l.bad, l.originated, l.term, l.closed_on,
+                         \(d.explodeRange(periodIndex("l.originated"), last)) AS idx
+                  FROM loans l CROSS JOIN (SELECT max(idx) AS last_idx FROM period_ends) m) x
+            JOIN period_ends p ON p.idx = x.idx
+            WHERE x.originated <= p.e AND \(d.days(from: "x.originated", to: "p.e")) < x.term
+                  AND (x.closed_on IS NULL OR x.closed_on > p.e)
             """)
     }
 

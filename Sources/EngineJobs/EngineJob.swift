@@ -121,7 +121,7 @@ public struct EngineJob: Sendable {
     }
 
     /// The CSV options both read and write with, stated in full: nothing is sniffed.
-    static let duckdbCSV = "header = true, delim = ',', quote = '\"', escape = '\"', new_line = '\\n', all_varchar = true"
+    static let duckdbCSV = "header = true, delim = ',', quote = '\"', escape = '\"', comment = '', all_varchar = true"
 
     /// Reading the input into `loan_rows` (every column as text, the optional ones NULL when
     /// absent) and `loan_columns`, and the platform → group map into `platform_groups`.
@@ -137,11 +137,12 @@ public struct EngineJob: Sendable {
             let grouping = platforms.map { "(SELECT sha256(content) FROM read_text(\(q($0))))" } ?? "CAST(NULL AS STRING)"
             lines += [
                 // A run id used before (a job file executed twice by hand) would overwrite a complete run.
-                "SELECT \(dialect.fail("'run \(runID) exists already under \(output): generate the job again (or run it with lendscope_job.py)'")) "
+                // Every message is one escaped literal: a path may hold a quote.
+                "SELECT \(dialect.fail(q("run \(runID) exists already under \(output): generate the job again (or run it with lendscope_job.py)"))) "
                     + "FROM glob(\(q(path(RunLayout.manifestFile))));",
                 "CREATE OR REPLACE TEMP TABLE lendscope_job AS SELECT \(q(runID)) AS id, CAST(now() AS STRING) AS started, "
                     + "\(grouping) AS grouping_sha256;",
-                "COPY (SELECT 'running ' || id FROM lendscope_job) TO \(q(topPath(EngineTable.jobMarker))) (FORMAT csv, HEADER false, QUOTE '', USE_TMP_FILE true);",
+                "COPY (SELECT 'running ' || id FROM lendscope_job) TO \(q(topPath(EngineTable.jobMarker))) (FORMAT csv, HEADER false, QUOTE '', USE_TMP_FILE false);",
             ]
             lines += tableFormatRefusals
             let read = inputFormat == .parquet
@@ -196,11 +197,16 @@ public struct EngineJob: Sendable {
     private var tableFormatRefusals: [String] {
         guard let folder = RunLayout.inputFolder(input) else { return [] }
         let q = dialect.literal
+        func refusal(_ marker: String, _ pattern: String, _ what: String) -> String {
+            let message = "concat(" + q("the input folder ") + ", regexp_replace(file, '/" + marker + "/[^/]*$', ''), " + q(what) + ")"
+            return "SELECT " + dialect.fail(message) + " FROM glob(" + q(RunLayout.join(folder, pattern)) + ") LIMIT 1;"
+        }
+        // In the input's folder; anywhere under it when the glob reaches down (`**`).
+        let deep = input.contains("**") ? "**/" : ""
         return [
-            "SELECT \(dialect.fail("'the input folder \(folder) is a Delta table (it has _delta_log/): read it through Delta, or export its current files'")) "
-                + "FROM glob(\(q(RunLayout.join(folder, "_delta_log/*")))) LIMIT 1;",
-            "SELECT \(dialect.fail("'the input folder \(folder) is an Iceberg table (it has metadata/*.metadata.json): read it through Iceberg, or export its current files'")) "
-                + "FROM glob(\(q(RunLayout.join(folder, "metadata/*.metadata.json")))) LIMIT 1;",
+            refusal("_delta_log", deep + "_delta_log/*", " is a Delta table (it has _delta_log/): read it through Delta, or export its current files"),
+            refusal("metadata", deep + "metadata/*.metadata.json",
+                    " is an Iceberg table (it has metadata/*.metadata.json): read it through Iceberg, or export its current files"),
         ]
     }
 
@@ -227,7 +233,7 @@ public struct EngineJob: Sendable {
             let thresholds = aprThresholds.map { "'" + String($0.description.dropLast()) + "'" }.joined(separator: ", ")
             let files = inputFormat == .parquet || !input.contains("://")
                 ? "(SELECT list({'path': filename, 'size': size, 'modified': CAST(last_modified AS STRING)} ORDER BY filename) "
-                    + "FROM read_blob(\(q(input))))"
+                    + "FROM read_blob(\(q(input.hasSuffix("/") ? input + "**" : input))))"
                 : "NULL"
             return [
                 "COPY (SELECT id AS run_id, 'duckdb' AS engine, \(q(lendscopeVersion)) AS lendscope_version, \(q(input)) AS input, "
@@ -238,7 +244,7 @@ public struct EngineJob: Sendable {
                     + "TO \(q(path(RunLayout.manifestFile))) (FORMAT json);",
                 // The pointer last, by a rename (USE_TMP_FILE writes tmp_CURRENT, then renames it).
                 "COPY (SELECT id FROM lendscope_job) TO \(q(topPath(RunLayout.pointerFile))) (FORMAT csv, HEADER false, QUOTE '', USE_TMP_FILE true);",
-                "COPY (SELECT 'done ' || id FROM lendscope_job) TO \(q(topPath(EngineTable.jobMarker))) (FORMAT csv, HEADER false, QUOTE '', USE_TMP_FILE true);",
+                "COPY (SELECT 'done ' || id FROM lendscope_job) TO \(q(topPath(EngineTable.jobMarker))) (FORMAT csv, HEADER false, QUOTE '', USE_TMP_FILE false);",
             ]
         case .spark:
             return ["-- lendscope_job.py writes each table's _RUN, manifest.json, CURRENT (by a rename) and `done <id>` to _JOB here."]

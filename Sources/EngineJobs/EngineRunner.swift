@@ -109,13 +109,19 @@ def classify(error):
     return EX_IOERR if any(marker in text for marker in io) else EX_DATAERR
 
 
+def safe(text):
+    """Data reaches messages (a loan_id): control, C1 and bidi characters never reach a terminal raw."""
+    return "".join("?" if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or 0x202A <= ord(c) <= 0x202E
+                   or 0x2066 <= ord(c) <= 0x2069 or c in "\u2028\u2029\u200e\u200f" else c for c in text)
+
+
 def first_line(error):
     text = str(error).strip()
     for line in text.split("\n"):
         line = line.strip()
         if line and not line.startswith(("at ", "JVM stacktrace", "Traceback")):
-            return line[:500]
-    return text[:500]
+            return safe(line[:500])
+    return safe(text[:500])
 
 
 # ---- DuckDB: local folders through os ----------------------------------------------------------
@@ -126,6 +132,11 @@ def run_duckdb(text, run):
     except ImportError:
         raise Failure(EX_IOERR, "the duckdb module is missing: pip install duckdb")
     output = run["output"]
+    # A planted link where a temporary file will be written would redirect the write.
+    for name in ("tmp_CURRENT", "tmp__JOB"):
+        path = os.path.join(output, name)
+        if os.path.islink(path):
+            os.unlink(path)
     connection = duckdb.connect()
     set_job_state_local(output, "running " + run["id"])
     try:
@@ -134,6 +145,17 @@ def run_duckdb(text, run):
         raise Failure(EX_IOERR, first_line(error))
     except duckdb.Error as error:
         raise Failure(classify(error) if "IO Error" in str(error) else EX_DATAERR, first_line(error))
+    # The job must have published its run: a job file cut short runs without error and publishes nothing.
+    if current_local(output) != run["id"] or not os.path.isfile(os.path.join(output, "runs", run["id"], "manifest.json")):
+        raise Failure(EX_USAGE, "the job ran but did not publish its run (a job file cut short?): generate it again")
+
+
+def current_local(output):
+    try:
+        with open(os.path.join(output, "CURRENT"), encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return None
 
 
 def set_job_state_local(output, state):
@@ -161,7 +183,9 @@ def prune_local(output, current):
 
 
 def remove_failed_local(output, run_id):
-    shutil.rmtree(os.path.join(output, "runs", run_id), ignore_errors=True)
+    # Never the run CURRENT names: a failure after the switch leaves it published and readable.
+    if current_local(output) != run_id:
+        shutil.rmtree(os.path.join(output, "runs", run_id), ignore_errors=True)
 
 
 # ---- Spark: any file system through Hadoop's API -----------------------------------------------
@@ -254,22 +278,37 @@ def input_folder(text):
     else:
         if text.lower().endswith((".csv", ".parquet")):
             text = text[:text.rfind("/") + 1]
+        else:
+            text += "/"  # a folder named without its final slash is the folder itself
     if "/" in text and not text.endswith("/"):
         text = text[:text.rfind("/") + 1]
     return text.rstrip("/") or None
 
 
 def refuse_table_formats(files, source):
+    """A lake table's folder: the input's folder, or any folder under it when the glob reaches down (`**`)."""
     folder = input_folder(source)
-    if not folder:
+    if not folder or not files.exists(folder):
         return
-    children = files.children(folder)
-    if "_delta_log" in children:
-        raise Failure(EX_DATAERR, "the input folder %s is a Delta table (it has _delta_log/): read it through Delta, "
-                      "or export its current files" % folder)
-    if "metadata" in children and any(n.endswith(".metadata.json") for n in files.children(files.join(folder, "metadata"))):
-        raise Failure(EX_DATAERR, "the input folder %s is an Iceberg table (it has metadata/*.metadata.json): read it "
-                      "through Iceberg, or export its current files" % folder)
+    folders = [folder]
+    if "**" in source:
+        fs = files.fs(folder)
+        iterator = fs.listFiles(files.path(folder), True)
+        seen = set()
+        while iterator.hasNext():
+            parent = iterator.next().getPath().getParent().toString()
+            for candidate in (parent, parent.rsplit("/", 1)[0]):
+                if candidate not in seen:
+                    seen.add(candidate)
+                    folders.append(candidate)
+    for candidate in folders:
+        children = files.children(candidate)
+        if "_delta_log" in children:
+            raise Failure(EX_DATAERR, "the input folder %s is a Delta table (it has _delta_log/): read it through Delta, "
+                          "or export its current files" % candidate)
+        if "metadata" in children and any(n.endswith(".metadata.json") for n in files.children(files.join(candidate, "metadata"))):
+            raise Failure(EX_DATAERR, "the input folder %s is an Iceberg table (it has metadata/*.metadata.json): read it "
+                          "through Iceberg, or export its current files" % candidate)
 
 
 def prepare_loans(spark):
@@ -356,20 +395,28 @@ def run_spark(text, run):
         files.write(files.join(run_folder, "manifest.json"), json.dumps(manifest, sort_keys=True) + "\n")
         files.replace(files.join(output, "CURRENT"), run_id + "\n")
         files.replace(files.join(output, "_JOB"), "done " + run_id + "\n")
-        prune_hadoop(files, output, run_id)
     except Failure:
         mark_failed_hadoop(files, output, run_id)
         raise
     except Exception as error:
         mark_failed_hadoop(files, output, run_id)
         raise Failure(classify(error), first_line(error))
+    else:
+        # Published: pruning older runs can fail (a permission) without touching this one.
+        try:
+            prune_hadoop(files, output, run_id)
+        except Exception:
+            pass
     finally:
         spark.stop()
 
 
 def mark_failed_hadoop(files, output, run_id):
     try:
-        files.remove(files.join(output, "runs", run_id))
+        current = files.join(output, "CURRENT")
+        named = files.read_bytes(current).decode("utf-8", "replace").strip() if files.exists(current) else None
+        if named != run_id:
+            files.remove(files.join(output, "runs", run_id))
         files.replace(files.join(output, "_JOB"), "failed " + run_id + "\n")
     except Exception:
         pass

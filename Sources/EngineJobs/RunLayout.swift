@@ -46,6 +46,9 @@ public enum RunLayout {
             text = String(text[..<glob])
         } else if isFile {
             text = text.lastIndex(of: "/").map { String(text[...$0]) } ?? ""
+        } else {
+            // A folder named without its final slash is the folder itself.
+            text += "/"
         }
         if !text.hasSuffix("/") { text = text.lastIndex(of: "/").map { String(text[...$0]) } ?? "" }
         while text.count > 1 && text.hasSuffix("/") { text.removeLast() }

@@ -12,6 +12,22 @@ public enum SQLDialect: String, CaseIterable, Sendable {
         }
     }
 
+    /// A DATE plus a number of days.
+    func addDays(_ date: String, _ days: String) -> String {
+        switch self {
+        case .duckdb: "CAST(\(date) + CAST(\(days) AS INTEGER) AS DATE)"
+        case .spark: "date_add(\(date), CAST(\(days) AS INT))"
+        }
+    }
+
+    /// One row per integer from `first` to `last` (none when `last` < `first`), in a SELECT list.
+    func explodeRange(_ first: String, _ last: String) -> String {
+        switch self {
+        case .duckdb: "unnest(generate_series(\(first), \(last)))"
+        case .spark: "explode(sequence(\(first), greatest(\(first), \(last))))"
+        }
+    }
+
     /// Integer division of non-negative integers.
     func divide(_ a: String, _ b: String) -> String {
         switch self {

@@ -168,6 +168,7 @@ struct EngineTableTests {
         var tables = Self.tables
         tables[.originations]!.append("2021Q1,P9,Bank A,1,5.00")
         tables[.pricing]!.append("2021Q1,P9,5.00,0.00,0.00,0,0.00,0,0.00,0,0.00,1") // new lending agrees across the tables
+        tables[.status]!.append("2021Q1,P9,current,5.00")
         let path = try Self.directory(loans: false, engine: tables)
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(Self.problems(path).contains(path + "/engine/originations/part-00001.csv:3:1: column 'platform': 'P9' is not listed in platforms.csv"))

@@ -335,7 +335,29 @@ def check_protocol(lendscope, engine, data, workdir):
     status, log = execute(engine, job, workdir)
     if status != 65 or "is a Delta table" not in log:
         fail(f"{engine}: a Delta folder was read as files ({status}):\n" + log[-2000:])
-    print(f"ok: {engine}: DOUBLE and FLOAT amounts or rates, TIMESTAMP dates and a Delta folder are refused by name (65)")
+    # The folder named without its final slash, and reached by a ** glob from above.
+    for name, source in [("bare", delta), ("deep", os.path.join(workdir, "**", "part-0.parquet"))]:
+        job = write_job(lendscope, engine, os.path.join(workdir, f"delta-{engine}-{name}-out"), source, workdir,
+                        os.path.join(data, "platforms.csv"), name=f"delta-{engine}-{name}", extra=["--input-format", "parquet"])
+        status, log = execute(engine, job, workdir)
+        if status != 65 or "is a Delta table" not in log:
+            fail(f"{engine}: a Delta folder given as {source} was read as files ({status}):\n" + log[-2000:])
+    print(f"ok: {engine}: DOUBLE and FLOAT amounts or rates, TIMESTAMP dates and a Delta folder (named three ways) are refused by name (65)")
+
+    # 4. CRLF line ends in platforms.csv and the loans, and a quote in the output's path: the same figures.
+    crlf = os.path.join(workdir, f"crlf-{engine}")
+    shutil.copytree(data, crlf)
+    for name in ["platforms.csv", os.path.join("loans", "loans.csv")]:
+        path = os.path.join(crlf, name)
+        text = open(path, encoding="utf-8").read().replace("\r\n", "\n").replace("\n", "\r\n")
+        open(path, "w", encoding="utf-8", newline="").write(text)
+    quoted = os.path.join(workdir, f"it's {engine}")
+    shutil.copytree(crlf, quoted, ignore=shutil.ignore_patterns("loans"))
+    run_job(lendscope, engine, crlf, os.path.join(quoted, "engine"), workdir)
+    difference = first_difference(report(lendscope, crlf, "originations"), report(lendscope, quoted, "originations"))
+    if difference:
+        fail(f"{engine}: with CRLF files and a quote in the path the figures differ at {difference}")
+    print(f"ok: {engine}: CRLF files and a quote in the output's path give the same figures")
 
 
 class buffer_writer:

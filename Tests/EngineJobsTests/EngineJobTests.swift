@@ -61,7 +61,7 @@ struct EngineJobTests {
     @Test("nothing is sniffed: DuckDB and Spark read CSV with the delimiter, quote, escape and header stated")
     func strictCSV() {
         let duckdb = EngineJob(dialect: .duckdb, input: "l/*.csv", platforms: "p.csv", output: "o").text
-        #expect(duckdb.contains("read_csv('l/*.csv', header = true, delim = ',', quote = '\"', escape = '\"', new_line = '\\n', all_varchar = true"))
+        #expect(duckdb.contains("read_csv('l/*.csv', header = true, delim = ',', quote = '\"', escape = '\"', comment = '', all_varchar = true"))
         let spark = EngineJob(dialect: .spark, input: "file:///l/", platforms: "file:///p.csv", output: "file:///o").text
         #expect(spark.contains("path 'file:///l/', header 'true', sep ',', quote '\"', escape '\"', encoding 'UTF-8', inferSchema 'false'"))
         #expect(spark.contains("path 'file:///p.csv', header 'true', sep ','"))
@@ -74,11 +74,18 @@ struct EngineJobTests {
         #expect(text.contains("column_name IN ('originated', 'closed_on') AND column_type LIKE 'TIMESTAMP%'"))
         #expect(text.contains("FROM glob('/lake/loans/_delta_log/*')"))
         #expect(text.contains("FROM glob('/lake/loans/metadata/*.metadata.json')"))
+        let deep = EngineJob(dialect: .duckdb, input: "/lake/**/*.parquet", inputFormat: .parquet, output: "o").text
+        #expect(deep.contains("FROM glob('/lake/**/_delta_log/*')"))
+        // A path is always one escaped literal, in a message too: a quote ends no string.
+        let quoted = EngineJob(dialect: .duckdb, input: "/la'ke/*.csv", output: "o') ; COPY x TO 'y", runID: "r").text
+            .split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n") // the statements, not the comments
+        #expect(!quoted.contains("o') ;") && quoted.contains("o'') ; COPY x TO ''y"))
+        #expect(!quoted.contains("/la'ke") && quoted.contains("/la''ke"))
     }
 
     @Test("the folder of an input: before its first glob character, or a single file's parent", arguments: [
         ("/lake/loans/*.parquet", "/lake/loans"), ("s3a://b/loans/", "s3a://b/loans"), ("d/loans/2020/*.csv", "d/loans/2020"),
-        ("/x/loans.csv", "/x"), ("loans.csv", nil),
+        ("/x/loans.csv", "/x"), ("loans.csv", nil), ("lake/tbl", "lake/tbl"),
     ])
     func inputFolder(input: String, folder: String?) {
         #expect(RunLayout.inputFolder(input) == folder)

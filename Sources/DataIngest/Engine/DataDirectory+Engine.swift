@@ -58,7 +58,11 @@ extension DataDirectory {
     func resolvedEngine() -> Result<DataDirectory, Diagnostic> {
         if engineTables != Self.engineFolder { return .success(self) }
         let pointer = engineTopPath(RunLayout.pointerFile)
-        guard FileBytes.exists(pointer) else { return .success(self) }
+        var link = stat()
+        guard lstat(pointer, &link) == 0 else { return .success(self) }
+        guard FileBytes.exists(pointer) else {
+            return .failure(Diagnostic(path: pointer, line: 1, column: 1, message: "is a symbolic link that leads nowhere"))
+        }
         let text: String
         do throws(FileBytes.Failure) {
             text = String(decoding: try FileBytes.read(pointer, limit: 256), as: UTF8.self)
@@ -112,6 +116,9 @@ extension DataDirectory {
                 // The current run stays readable whatever a newer job is doing; the note says what it is doing.
                 if state.hasPrefix("running "), !state.contains(current) { note = "a newer run is being written" }
                 if state.hasPrefix("failed "), !state.contains(current) { note = "the newest run failed; these are the last good run's" }
+            } else if state.hasPrefix("failed ") {
+                return (nil, [Diagnostic(path: job, line: 1, column: 1,
+                                         message: "the job failed and no run is complete yet: run it again")])
             } else if !state.hasPrefix("done ") {
                 return (nil, [Diagnostic(path: job, line: 1, column: 1, message: "a job is writing the tables ("
                     + (state.hasPrefix("running ") ? "running" : "no state yet") + "): the tables are read once it says done")])

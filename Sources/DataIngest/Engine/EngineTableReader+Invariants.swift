@@ -31,6 +31,16 @@ extension EngineTableReader {
                                            message: "\(name) has new loans but no row in engine/pricing"))
                 continue
             }
+            // New lending by status is new lending too: its amounts add up to the same figure.
+            if let statuses = statusSums[key], statuses.cents != priced.cents {
+                problems.append(Diagnostic(
+                    path: statuses.first.path, line: statuses.first.line, column: 1,
+                    message: "\(name): engine/status amounts sum to \(EngineRows.yuan(statuses.cents)), but the new lending is "
+                        + "\(EngineRows.yuan(priced.cents)) (engine/pricing new_cny at \(priced.path):\(priced.field.line))"))
+            } else if statusSums[key] == nil && !statusSums.isEmpty {
+                problems.append(Diagnostic(path: lent.first.path, line: lent.first.line, column: 1,
+                                           message: "\(name) has new loans but no row in engine/status"))
+            }
             if priced.cents != lent.cents {
                 let rows = lent.rows == 1 ? "its engine/originations row gives" : "its \(lent.rows) engine/originations rows sum to"
                 problems.append(Diagnostic(
@@ -95,6 +105,25 @@ extension EngineTableReader {
         if let all = f.debtAll?.max, let multi = f.debtMulti?.max, multi > all {
             problem(["debt_multi", "max", ""], "debt_multi max \(yuan(multi)) is above debt_all max \(yuan(all)): "
                 + "a borrower on 2+ groups is one of all borrowers")
+        }
+        // The identities that tie the counts: a borrower on k groups is in k group counts and in
+        // C(k,2) overlap pairs, so the group counts sum to Σ k·c_k and the overlaps to Σ C(k,2)·c_k
+        // (at least, for the 5+ class, whose k is not known). A row added to either breaks them.
+        let c = f.byGroups
+        let members = c[0] + 2 * c[1] + 3 * c[2] + 4 * c[3] + 5 * c[4]
+        let pairs = c[1] + 3 * c[2] + 6 * c[3] + 10 * c[4]
+        let counted = f.borrowersByGroup.values.reduce(0, +)
+        let shared = f.overlap.reduce(0) { $0 + $1.borrowers }
+        if c[4] == 0 ? counted != members : counted < members {
+            let first = cells.filter { $0.key.first == "group_borrowers" }.min { ($0.value.path, $0.value.field.line) < ($1.value.path, $1.value.field.line) }
+            if let first { problem(first.key, "group_borrowers sum to \(counted), but the classes say \(c[4] == 0 ? "" : "at least ")\(members) "
+                                   + "(a borrower on k groups is counted by k groups)") }
+        }
+        if c[4] == 0 ? shared != pairs : shared < pairs {
+            let first = cells.filter { $0.key.first == "overlap" }.min { ($0.value.path, $0.value.field.line) < ($1.value.path, $1.value.field.line) }
+                ?? cells.first { $0.key.first == "borrowers" }
+            if let first { problem(first.key, "overlaps sum to \(shared), but the classes say \(c[4] == 0 ? "" : "at least ")\(pairs) "
+                                   + "(a borrower on k groups is in k(k-1)/2 pairs)") }
         }
         for pair in f.overlap {
             let exceeded = [pair.a, pair.b].filter { pair.borrowers > f.borrowersByGroup[$0, default: 0] }

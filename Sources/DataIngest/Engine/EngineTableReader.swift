@@ -21,6 +21,8 @@ struct EngineTableReader {
     private(set) var originationSums: [[String]: (cents: Int64, rows: Int, first: (path: String, line: Int))] = [:]
     /// [period, platform] → pricing's `new_cny` cell.
     private(set) var pricingNewLending: [[String]: (cents: Int64, field: CSVField, path: String)] = [:]
+    /// Per (period, platform): the status table's amounts summed, with its first row.
+    private(set) var statusSums: [[String]: (cents: Int64, rows: Int, first: (path: String, line: Int))] = [:]
 
     /// One cell of the long table: its text, its `value` field and its file.
     typealias Cell = (value: String, field: CSVField, path: String)
@@ -116,7 +118,13 @@ struct EngineTableReader {
                     + LoanStatus.allCases.map(\.rawValue).joined(separator: ", "))
             }
             try remember([period.description, platform, status.rawValue])
-            figures.amountByStatus[period, default: [:]][platform, default: [:]][status] = Double(try cents(value("amount_cny"), csv)) / 100
+            let amount = try cents(value("amount_cny"), csv)
+            figures.amountByStatus[period, default: [:]][platform, default: [:]][status] = Double(amount) / 100
+            let key = [period.description, platform]
+            let sum = statusSums[key] ?? (0, 0, (csv.path, record.line))
+            let (total, past) = sum.cents.addingReportingOverflow(amount)
+            guard !past else { throw csv.diagnostic(value("amount_cny"), "the amounts of \(period), \(platform) sum past 64-bit fen") }
+            statusSums[key] = (total, sum.rows + 1, sum.first)
         case .stacking:
             let period = try self.period(record, csv)
             try remember([period.description])
