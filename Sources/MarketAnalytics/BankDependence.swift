@@ -114,13 +114,17 @@ public struct BankDependence: Sendable {
     /// One exposure per set of groups counted: two partners related to each other count the same
     /// balances, so they are one exposure, named after the first of them by name (a name that stays
     /// from one period to the next whichever balance is larger). Largest first.
-    public var distinctCapExposures: [CapExposure] {
+    public var distinctCapExposures: [CapExposure] { Self.distinct(capExposures) }
+
+    /// Made once per bank and period when there are related parties; the identity otherwise.
+    static func distinct(_ exposures: [CapExposure]) -> [CapExposure] {
+        guard exposures.contains(where: { !$0.relatedCounted.isEmpty }) else { return exposures }
         var byGroups: [Set<String>: CapExposure] = [:]
-        for exposure in capExposures {
+        for exposure in exposures {
             if let kept = byGroups[exposure.countedGroups], kept.partner < exposure.partner { continue }
             byGroups[exposure.countedGroups] = exposure
         }
-        return capExposures.filter { byGroups[$0.countedGroups]?.partner == $0.partner }
+        return exposures.filter { byGroups[$0.countedGroups]?.partner == $0.partner }
     }
 
     /// Partners whose exposure (related parties included) passes 25% of net tier-1 capital, largest
@@ -139,6 +143,25 @@ public struct BankDependence: Sendable {
 
     /// True when either cap is breached: the one count of "banks over a cap" every view uses.
     public var breachesAnyCap: Bool { breachesSinglePartnerCap || breachesAggregateCap }
+
+    /// The amount a cap compares with its base: the largest exposure (related parties included)
+    /// for the 25% cap, all co-lending for the 50% cap.
+    private func capAmount(_ cap: ColendingCap) -> Double {
+        cap == .singlePartner ? capExposures.first?.totalCNY ?? 0 : platformSourcedCNY
+    }
+
+    /// True when the cap is passed in this period: the one comparison (in whole fen) that every
+    /// view, export and alert uses.
+    public func isOver(_ cap: ColendingCap) -> Bool {
+        guard let base = base(cap)?.valueCNY, base > 0 else { return false }
+        return cap.isBreached(amount: capAmount(cap), base: base)
+    }
+
+    /// True when the cap is within reach: at or above `warnAt` of it, not passed (`--warn-at`).
+    public func isWarning(_ cap: ColendingCap, warnAt: Double) -> Bool {
+        guard let base = base(cap)?.valueCNY, base > 0 else { return false }
+        return cap.isWarning(amount: capAmount(cap), base: base, warnAt: warnAt)
+    }
 
     /// The cap's ratio in this period (the largest partner's for the 25% cap); nil when its base is unknown.
     public func ratio(_ cap: ColendingCap) -> Double? {

@@ -279,7 +279,7 @@ struct JSONReport: Encodable {
             try c.encode(value, forKey: .value)
             try c.encode(cap.limit, forKey: .limit)
             try c.encode(b.ratioUnavailable(cap), forKey: .unavailable)
-            try c.encode(value.map { $0 > cap.limit ? "breach" : "within" }, forKey: .status)
+            try c.encode(value.map { _ in b.isOver(cap) ? "breach" : "within" }, forKey: .status)
             let projection = b.projections[cap]
             try c.encode(projection?.breachPeriod?.description, forKey: .projected)
             try c.encode(projection?.averageStep, forKey: .step)

@@ -19,8 +19,8 @@ enum CapHistoryView {
                     return [TableModel.Cell("n/a", style: .muted, sort: .none, csv: ""), .screenOnly(""),
                             TableModel.Cell(why, style: .muted, sort: .text(why), csv: why)]
                 }
-                let over = value > cap.limit
-                let warn = !over && state.requestedKey.warnAt > 0 && value >= state.requestedKey.warnAt * cap.limit
+                let over = dependence.isOver(cap)
+                let warn = dependence.isWarning(cap, warnAt: state.requestedKey.warnAt)
                 let status = over ? "\(capState.mark) over" : warn ? "warning" : "within"
                 let base = dependence.base(cap)
                 let stale = base?.isStale == true ? " stale†" : ""
